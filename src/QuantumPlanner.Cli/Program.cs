@@ -1,0 +1,3 @@
+using QuantumPlanner.Cli;
+
+return await QplanApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,33 @@
+namespace QuantumPlanner.Core.Planning;
+
+/// <summary>Options shared by every planning backend.</summary>
+public sealed record PlanningOptions
+{
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(10);
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>A known plan to start from (warm start); backends may ignore it.</summary>
+    public IReadOnlyList<Assignment>? InitialAssignments { get; init; }
+
+    /// <summary>Called with each improving objective so far (for job progress).</summary>
+    public Action<double>? OnProgress { get; init; }
+}
+
+/// <summary>What a backend returns before the common scorer judges it.</summary>
+public sealed record BackendResult(
+    IReadOnlyList<Assignment> Assignments,
+    bool ProvedOptimal,
+    double? Bound,
+    string Status);
+
+/// <summary>One way of solving a planning problem. The pipeline scores every result with the same scorer.</summary>
+public interface IPlanningBackend
+{
+    string Name { get; }
+
+    /// <summary>False with a reason when the backend cannot run here (missing native library, too large, ...).</summary>
+    bool IsAvailable(out string? reason);
+
+    BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken);
+}
