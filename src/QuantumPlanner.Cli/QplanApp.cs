@@ -1,3 +1,4 @@
+using QuantumPlanner.Cli.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,6 +19,12 @@ public static class QplanApp
             }
 
             config.PropagateExceptions();
+            config.AddBranch("qubo", qubo =>
+            {
+                qubo.SetDescription("Solve raw QUBO / Ising models.");
+                qubo.AddCommand<QuboSolveCommand>("solve").WithDescription("Solve a model file (bqp, gset, qubo, json).");
+            });
+            config.AddCommand<BenchCommand>("bench").WithDescription("Run a benchmark family against its best-known values.");
         });
 
         try
@@ -29,10 +36,16 @@ public static class QplanApp
             (console ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             return ExitCodes.BadInput;
         }
-        catch (UserInputException ex)
+        catch (Exception ex) when (ex is UserInputException or ArgumentException)
         {
+            // Bad input (a refused model, an unknown name): one line naming the item, no stack trace.
             Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return ExitCodes.Failure;
         }
     }
 }
