@@ -39,7 +39,10 @@ internal static class ReadScheduler
                     }
 
                     var done = annealer.Run(first);
-                    run.AddFlipAttempts(done * annealer.AttemptsPerSweep);
+
+                    // Lanes past the last read are computed (vectors are full) but not counted as work done.
+                    var used = (int)Math.Min(annealer.Lanes, maxReads - first);
+                    run.AddFlipAttempts(done * annealer.AttemptsPerSweep / annealer.Lanes * used);
                     for (var lane = 0; lane < annealer.Lanes && first + lane < maxReads; lane++)
                     {
                         annealer.CopySpins(lane, spins);

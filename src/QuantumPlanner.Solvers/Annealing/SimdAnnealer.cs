@@ -23,7 +23,7 @@ internal sealed class SimdAnnealer : IAnnealer
     private readonly int[] spinMasks;
     private readonly int[] scratch;
     private readonly sbyte[] laneSpins;
-    private readonly long[] energy4x = new long[Width];
+    private readonly long[] energy2k = new long[Width];
     private readonly bool[] metTarget = new bool[Width];
 
     public SimdAnnealer(AnnealingRun run)
@@ -62,7 +62,7 @@ internal sealed class SimdAnnealer : IAnnealer
         InitFields(ising, spinMasks, field);
         for (var lane = 0; lane < Width; lane++)
         {
-            energy4x[lane] = 2 * LaneEnergyTimes2Scale(ising, lane);
+            energy2k[lane] = LaneEnergyTimes2Scale(ising, lane);
         }
 
         var group = firstRead / Width;
@@ -78,8 +78,8 @@ internal sealed class SimdAnnealer : IAnnealer
                 var hit = false;
                 for (var lane = 0; lane < Width; lane++)
                 {
-                    energy4x[lane] += 4L * change[lane];
-                    if (run.MeetsTarget(ising.Offset + (energy4x[lane] / (4.0 * ising.Scale))))
+                    energy2k[lane] += 4L * change[lane];
+                    if (run.MeetsTarget(ising.Offset + (energy2k[lane] / (2.0 * ising.Scale))))
                     {
                         metTarget[lane] = true;
                         hit = true;

@@ -35,14 +35,14 @@ internal sealed class TableAnnealer : IAnnealer
         var rng = Xoshiro256.ForStream(run.Seed, firstRead);
         run.InitialState(firstRead, ref rng, spins);
         InitFields(ising, spins, field);
-        var energy4x = EnergyTimes2Scale(ising, spins, field) * 2;
+        var energy2k = EnergyTimes2Scale(ising, spins, field);
         var targetCheck = run.Target is not null;
         metTarget = false;
         for (var t = 0; t < tables.Count; t++)
         {
             // Σx over accepted flips; each changes 2·Scale·(E − offset) by 4x.
-            energy4x += 4 * Sweep(ising, field, spins, tables.Table(t, scratch), ref rng);
-            if (targetCheck && run.MeetsTarget(ising.Offset + (energy4x / (4.0 * ising.Scale))))
+            energy2k += 4 * Sweep(ising, field, spins, tables.Table(t, scratch), ref rng);
+            if (targetCheck && run.MeetsTarget(ising.Offset + (energy2k / (2.0 * ising.Scale))))
             {
                 metTarget = true;
                 run.SignalTarget();

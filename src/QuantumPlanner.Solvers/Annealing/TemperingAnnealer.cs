@@ -73,6 +73,8 @@ internal sealed class TemperingAnnealer : IAnnealer
         var ising = run.Ising;
         var rng = Xoshiro256.ForStream(run.Seed, firstRead);
         run.Betas.CopyTo(ladder, 0);
+        Array.Clear(attempts);
+        Array.Clear(accepted);
         BuildTables();
         bestEnergy = double.PositiveInfinity;
         metTarget = false;
