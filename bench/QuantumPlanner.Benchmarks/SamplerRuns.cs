@@ -35,6 +35,11 @@ internal static class SamplerRuns
                 TimeLimit = TimeSpan.FromSeconds(seconds),
             };
             var set = sampler.Sample(problem.Model, options);
+            if (set.Info.TryGetValue("swapRates", out var rates))
+            {
+                Console.WriteLine("  swap rates (read 0): " + string.Join(" ", ((double[])rates).Select(r => r.ToString("F2", CultureInfo.InvariantCulture))));
+            }
+
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{problem.Name} {solver} best {problem.ObjectiveOf(set.Best.Energy)} mean {problem.ObjectiveOf(set.MeanEnergy):F1} reads {set.TotalReads} timeToBest {set.Timing.TimeToBest.TotalSeconds:F2}s total {set.Timing.Total.TotalSeconds:F2}s kernel {set.Info["kernel"]}"));

@@ -46,13 +46,14 @@ public sealed class ParallelTemperingSampler : ISampler
             : long.MaxValue;
         var maxReads = options.Reads ?? (options.TimeLimit is null ? DefaultReads : long.MaxValue);
         var run = new AnnealingRun(ising, seed, ladder, options, model.Vartype, deadline, cancellationToken);
+        var report = new TemperingReport();
         var collector = ReadScheduler.Run(
             run,
             model,
             options.Threads,
             maxReads,
             sweeps,
-            () => new TemperingAnnealer(run, sweeps),
+            () => new TemperingAnnealer(run, sweeps, report),
             clock,
             options.OnImprovement);
 
@@ -68,6 +69,8 @@ public sealed class ParallelTemperingSampler : ISampler
             ["replicas"] = Replicas,
             ["betaRange"] = new[] { hot, cold },
             ["kernel"] = ising.IsIntegral ? "table" : "scalar",
+            ["ladder"] = report.Ladder,
+            ["swapRates"] = report.SwapRates,
             ["targetReached"] = run.TargetReached,
         };
         return SampleSet.FromReads(model.Vartype, reads, timing, info);

@@ -12,6 +12,7 @@ internal sealed class TemperingAnnealer : IAnnealer
     private const double MaxRate = 0.99;
 
     private readonly AnnealingRun run;
+    private readonly TemperingReport report;
     private readonly int sweeps;
     private readonly int slots;
     private readonly double[] ladder;
@@ -27,9 +28,10 @@ internal sealed class TemperingAnnealer : IAnnealer
     private double bestEnergy;
     private bool metTarget;
 
-    public TemperingAnnealer(AnnealingRun run, int sweeps)
+    public TemperingAnnealer(AnnealingRun run, int sweeps, TemperingReport report)
     {
         this.run = run;
+        this.report = report;
         this.sweeps = sweeps;
         var n = run.Ising.VariableCount;
         slots = run.Betas.Length;
@@ -65,10 +67,26 @@ internal sealed class TemperingAnnealer : IAnnealer
 
     public int Lanes => 1;
 
-    /// <summary>The ladder as it ended, hot to cold.</summary>
-    public ReadOnlySpan<double> Ladder => ladder;
-
     public int Run(long firstRead)
+    {
+        var done = Anneal(firstRead);
+        if (firstRead == 0)
+        {
+            // Read 0's ladder and swap rates after tuning describe the run in Info, whatever thread ran it.
+            var rates = new double[slots - 1];
+            for (var a = 0; a < rates.Length; a++)
+            {
+                rates[a] = attempts[a] == 0 ? 0 : Math.Round((double)accepted[a] / attempts[a], 3);
+            }
+
+            report.Ladder = [.. ladder];
+            report.SwapRates = rates;
+        }
+
+        return done;
+    }
+
+    private int Anneal(long firstRead)
     {
         var ising = run.Ising;
         var rng = Xoshiro256.ForStream(run.Seed, firstRead);
@@ -218,4 +236,12 @@ internal sealed class TemperingAnnealer : IAnnealer
             AcceptanceTable.Fill(tables[t].AsSpan(0, tableLength[t]), ladder[t], run.Ising.Scale);
         }
     }
+}
+
+/// <summary>The tuned ladder and the swap acceptance per neighbouring pair measured after tuning, from read 0.</summary>
+internal sealed class TemperingReport
+{
+    public double[] Ladder { get; set; } = [];
+
+    public double[] SwapRates { get; set; } = [];
 }
