@@ -1,0 +1,258 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using QuantumPlanner.Solvers.Randomness;
+
+namespace QuantumPlanner.Solvers.Annealing;
+
+/// <summary>
+/// Eight reads at once, one per 32-bit lane of a Vector256: variable i of all eight replicas sits in one vector, so an
+/// attempt is a handful of vector operations and a gather, with no branch on the random outcome. Neighbour updates
+/// run once for every lane that flipped. Needs AVX2 (for the gather) and an integral model.
+/// </summary>
+internal sealed class SimdAnnealer : IAnnealer
+{
+    internal const int Width = 8;
+
+    // Separates the lane-dynamics streams from the per-read start-state streams of the same seed.
+    private const ulong DynamicsSalt = 0x5DEECE66DUL;
+
+    private readonly AnnealingRun run;
+    private readonly int[] field;
+    private readonly int[] spinMasks;
+    private readonly int[] scratch;
+    private readonly sbyte[] laneSpins;
+    private readonly long[] energy2k = new long[Width];
+    private readonly bool[] metTarget = new bool[Width];
+
+    public SimdAnnealer(AnnealingRun run)
+    {
+        this.run = run;
+        var n = run.Ising.VariableCount;
+        field = new int[n * Width];
+        spinMasks = new int[n * Width];
+        laneSpins = new sbyte[n];
+        scratch = new int[run.Tables!.ScratchLength];
+    }
+
+    public static bool IsSupported => Avx2.IsSupported;
+
+    public long AttemptsPerSweep => (long)run.Ising.VariableCount * Width;
+
+    public int Lanes => Width;
+
+    public int Run(long firstRead)
+    {
+        var ising = run.Ising;
+        var n = ising.VariableCount;
+        var tables = run.Tables!;
+        for (var lane = 0; lane < Width; lane++)
+        {
+            var start = Xoshiro256.ForStream(run.Seed, firstRead + lane);
+            run.InitialState(firstRead + lane, ref start, laneSpins);
+            for (var i = 0; i < n; i++)
+            {
+                spinMasks[(i * Width) + lane] = laneSpins[i] < 0 ? -1 : 0;
+            }
+
+            metTarget[lane] = false;
+        }
+
+        InitFields(ising, spinMasks, field);
+        for (var lane = 0; lane < Width; lane++)
+        {
+            energy2k[lane] = LaneEnergyTimes2Scale(ising, lane);
+        }
+
+        var group = firstRead / Width;
+        var rng = new VectorXoshiro(run.Seed ^ DynamicsSalt, group * 4);
+        var targetCheck = run.Target is not null;
+        Span<int> change = stackalloc int[Width];
+        for (var t = 0; t < tables.Count; t++)
+        {
+            var sum = Sweep(ising, field, spinMasks, tables.Table(t, scratch), ref rng);
+            if (targetCheck)
+            {
+                sum.CopyTo(change);
+                var hit = false;
+                for (var lane = 0; lane < Width; lane++)
+                {
+                    energy2k[lane] += 4L * change[lane];
+                    if (run.MeetsTarget(ising.Offset + (energy2k[lane] / (2.0 * ising.Scale))))
+                    {
+                        metTarget[lane] = true;
+                        hit = true;
+                    }
+                }
+
+                if (hit)
+                {
+                    run.SignalTarget();
+                    return t + 1;
+                }
+            }
+
+            if (run.StopRequested)
+            {
+                return t + 1;
+            }
+        }
+
+        return tables.Count;
+    }
+
+    public void CopySpins(int lane, Span<sbyte> target)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] = spinMasks[(i * Width) + lane] < 0 ? (sbyte)-1 : (sbyte)1;
+        }
+    }
+
+    public bool MetTarget(int lane) => metTarget[lane];
+
+    private static void InitFields(IsingModel ising, int[] masks, int[] field)
+    {
+        for (var i = 0; i < ising.VariableCount; i++)
+        {
+            for (var lane = 0; lane < Width; lane++)
+            {
+                var f = ising.LinearScaled[i];
+                for (var k = ising.RowStart[i]; k < ising.RowStart[i + 1]; k++)
+                {
+                    var s = masks[(ising.Neighbors[k] * Width) + lane] < 0 ? -1 : 1;
+                    f += (ising.Weights2Scaled[k] / 2) * s;
+                }
+
+                field[(i * Width) + lane] = f;
+            }
+        }
+    }
+
+    private long LaneEnergyTimes2Scale(IsingModel ising, int lane)
+    {
+        long sum = 0;
+        for (var i = 0; i < ising.VariableCount; i++)
+        {
+            var s = spinMasks[(i * Width) + lane] < 0 ? -1 : 1;
+            sum += s * (long)(ising.LinearScaled[i] + field[(i * Width) + lane]);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// One sequential sweep over all eight replicas; returns Σx over each lane's flips. Spins are stored as masks
+    /// (−1 for spin −1, 0 for +1) so that x = −s·f is (f ^ ~m) − ~m without a multiply.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe Vector256<int> Sweep(IsingModel ising, int[] field, int[] masks, ReadOnlySpan<int> table, ref VectorXoshiro random)
+    {
+        var rng = random;
+        var n = ising.VariableCount;
+        ref var f0 = ref MemoryMarshal.GetArrayDataReference(field);
+        ref var m0 = ref MemoryMarshal.GetArrayDataReference(masks);
+        ref var rowStart = ref MemoryMarshal.GetArrayDataReference(ising.RowStart);
+        ref var neighbors = ref MemoryMarshal.GetArrayDataReference(ising.Neighbors);
+        ref var weights = ref MemoryMarshal.GetArrayDataReference(ising.Weights2Scaled);
+        var last = Vector256.Create(table.Length - 1);
+        var one = Vector256<int>.One;
+        var change = Vector256<int>.Zero;
+        var start = rowStart;
+        fixed (int* tab = table)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var end = Unsafe.Add(ref rowStart, i + 1);
+                var offset = (nuint)(uint)(i * Width);
+                var f = Vector256.LoadUnsafe(ref f0, offset);
+                var m = Vector256.LoadUnsafe(ref m0, offset);
+                var notM = ~m;
+                var x = (f ^ notM) - notM;
+                var flip = Vector256.LessThan(x, one);
+                if (flip != Vector256<int>.AllBitsSet)
+                {
+                    var index = Vector256.Min(Vector256.Max(x, Vector256<int>.Zero), last);
+                    var threshold = Avx2.GatherVector256(tab, index, 4);
+                    var draw = Vector256.GreaterThan(threshold, Vector256<int>.Zero) & ~flip;
+                    if (draw != Vector256<int>.Zero)
+                    {
+                        flip |= Vector256.LessThan(rng.Next31(), threshold) & draw;
+                    }
+
+                    if (flip == Vector256<int>.Zero)
+                    {
+                        start = end;
+                        continue;
+                    }
+                }
+
+                (m ^ flip).StoreUnsafe(ref m0, offset);
+                change += x & flip;
+
+                // −s_old on flipped lanes, 0 elsewhere: f_j += 2J·(−s_old) for each neighbour j.
+                var c = ((one ^ notM) - notM) & flip;
+                for (var k = start; k < end; k++)
+                {
+                    var j = (nuint)(uint)(Unsafe.Add(ref neighbors, k) * Width);
+                    var fj = Vector256.LoadUnsafe(ref f0, j);
+                    (fj + (Vector256.Create(Unsafe.Add(ref weights, k)) * c)).StoreUnsafe(ref f0, j);
+                }
+
+                start = end;
+            }
+        }
+
+        random = rng;
+        return change;
+    }
+}
+
+/// <summary>Four xoshiro256** streams in the 64-bit lanes of a Vector256; each step yields eight 31-bit draws.</summary>
+internal struct VectorXoshiro
+{
+    private Vector256<ulong> s0;
+    private Vector256<ulong> s1;
+    private Vector256<ulong> s2;
+    private Vector256<ulong> s3;
+
+    public VectorXoshiro(ulong seed, long firstStream)
+    {
+        Span<ulong> a = stackalloc ulong[4];
+        Span<ulong> b = stackalloc ulong[4];
+        Span<ulong> c = stackalloc ulong[4];
+        Span<ulong> d = stackalloc ulong[4];
+        for (var q = 0; q < 4; q++)
+        {
+            // Draw the four state words of each lane from its own scalar stream.
+            var g = Xoshiro256.ForStream(seed, firstStream + q);
+            a[q] = g.NextUInt64();
+            b[q] = g.NextUInt64();
+            c[q] = g.NextUInt64();
+            d[q] = g.NextUInt64();
+        }
+
+        s0 = Vector256.Create<ulong>(a);
+        s1 = Vector256.Create<ulong>(b);
+        s2 = Vector256.Create<ulong>(c);
+        s3 = Vector256.Create<ulong>(d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<int> Next31()
+    {
+        // result = rotl(s1·5, 7)·9 with the multiplies as shift-adds (AVX2 has no 64-bit multiply).
+        var t5 = (s1 << 2) + s1;
+        var r = (t5 << 7) | (t5 >>> 57);
+        var result = (r << 3) + r;
+        var t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 45) | (s3 >>> 19);
+        return (result.AsUInt32() >>> 1).AsInt32();
+    }
+}

@@ -1,0 +1,247 @@
+using QuantumPlanner.Solvers.Randomness;
+
+namespace QuantumPlanner.Solvers.Annealing;
+
+/// <summary>
+/// One parallel-tempering run. Slot t holds inverse temperature ladder[t] (hot to cold) and whichever replica
+/// currently sits there; an exchange swaps the replicas' buffers, never their contents.
+/// </summary>
+internal sealed class TemperingAnnealer : IAnnealer
+{
+    private const double MinRate = 0.01;
+    private const double MaxRate = 0.99;
+
+    private readonly AnnealingRun run;
+    private readonly TemperingReport report;
+    private readonly int sweeps;
+    private readonly int slots;
+    private readonly double[] ladder;
+    private readonly sbyte[][] spins;
+    private readonly int[][] intFields;
+    private readonly double[][] doubleFields;
+    private readonly int[][] tables;
+    private readonly int[] tableLength;
+    private readonly double[] energy;
+    private readonly long[] attempts;
+    private readonly long[] accepted;
+    private readonly sbyte[] best;
+    private double bestEnergy;
+    private bool metTarget;
+
+    public TemperingAnnealer(AnnealingRun run, int sweeps, TemperingReport report)
+    {
+        this.run = run;
+        this.report = report;
+        this.sweeps = sweeps;
+        var n = run.Ising.VariableCount;
+        slots = run.Betas.Length;
+        ladder = new double[slots];
+        spins = new sbyte[slots][];
+        intFields = new int[slots][];
+        doubleFields = new double[slots][];
+        tables = new int[slots][];
+        tableLength = new int[slots];
+        energy = new double[slots];
+        attempts = new long[slots - 1];
+        accepted = new long[slots - 1];
+        best = new sbyte[n];
+        for (var t = 0; t < slots; t++)
+        {
+            spins[t] = new sbyte[n];
+            if (run.Ising.IsIntegral)
+            {
+                intFields[t] = new int[n];
+                tables[t] = new int[run.Ising.MaxScaledField + 2];
+                doubleFields[t] = [];
+            }
+            else
+            {
+                doubleFields[t] = new double[n];
+                intFields[t] = [];
+                tables[t] = [];
+            }
+        }
+    }
+
+    public long AttemptsPerSweep => (long)run.Ising.VariableCount * slots;
+
+    public int Lanes => 1;
+
+    public int Run(long firstRead)
+    {
+        var done = Anneal(firstRead);
+        if (firstRead == 0)
+        {
+            // Read 0's ladder and swap rates after tuning describe the run in Info, whatever thread ran it.
+            var rates = new double[slots - 1];
+            for (var a = 0; a < rates.Length; a++)
+            {
+                rates[a] = attempts[a] == 0 ? 0 : Math.Round((double)accepted[a] / attempts[a], 3);
+            }
+
+            report.Ladder = [.. ladder];
+            report.SwapRates = rates;
+        }
+
+        return done;
+    }
+
+    private int Anneal(long firstRead)
+    {
+        var ising = run.Ising;
+        var rng = Xoshiro256.ForStream(run.Seed, firstRead);
+        run.Betas.CopyTo(ladder, 0);
+        Array.Clear(attempts);
+        Array.Clear(accepted);
+        BuildTables();
+        bestEnergy = double.PositiveInfinity;
+        metTarget = false;
+        for (var t = 0; t < slots; t++)
+        {
+            // Replica 0 starts from the read's initial state; the others from further draws of its stream.
+            run.InitialState(firstRead, ref rng, spins[t]);
+            if (ising.IsIntegral)
+            {
+                TableAnnealer.InitFields(ising, spins[t], intFields[t]);
+            }
+            else
+            {
+                ScalarAnnealer.InitFields(ising, spins[t], doubleFields[t]);
+            }
+
+            energy[t] = ising.Energy(spins[t]);
+            RecordBest(t);
+        }
+
+        var adaptSweeps = sweeps / 4;
+        var window = Math.Max(10, adaptSweeps / 8);
+        for (var sweep = 0; sweep < sweeps; sweep++)
+        {
+            for (var t = 0; t < slots; t++)
+            {
+                if (ising.IsIntegral)
+                {
+                    var x = TableAnnealer.Sweep(ising, intFields[t], spins[t], tables[t].AsSpan(0, tableLength[t]), ref rng);
+                    energy[t] += 2.0 * x / ising.Scale;
+                }
+                else
+                {
+                    energy[t] += ScalarAnnealer.Sweep(ising, doubleFields[t], spins[t], ladder[t], ref rng);
+                }
+
+                if (energy[t] < bestEnergy)
+                {
+                    RecordBest(t);
+                }
+            }
+
+            Exchange(sweep, ref rng);
+            if (run.Target is not null && run.MeetsTarget(bestEnergy))
+            {
+                metTarget = true;
+                run.SignalTarget();
+                return sweep + 1;
+            }
+
+            if (sweep < adaptSweeps && (sweep + 1) % window == 0)
+            {
+                Respace();
+            }
+
+            if (run.StopRequested)
+            {
+                return sweep + 1;
+            }
+        }
+
+        return sweeps;
+    }
+
+    public void CopySpins(int lane, Span<sbyte> target) => best.CopyTo(target);
+
+    public bool MetTarget(int lane) => metTarget;
+
+    private void RecordBest(int slot)
+    {
+        bestEnergy = energy[slot];
+        spins[slot].CopyTo(best, 0);
+    }
+
+    /// <summary>Even pairs on even sweeps, odd pairs on odd ones, each accepted with min(1, e^{(β_a−β_b)(E_a−E_b)}).</summary>
+    private void Exchange(int sweep, ref Xoshiro256 rng)
+    {
+        for (var a = sweep & 1; a + 1 < slots; a += 2)
+        {
+            var b = a + 1;
+            attempts[a]++;
+            var exponent = (ladder[a] - ladder[b]) * (energy[a] - energy[b]);
+            if (exponent < 0 && rng.NextDouble() >= Math.Exp(exponent))
+            {
+                continue;
+            }
+
+            accepted[a]++;
+            (spins[a], spins[b]) = (spins[b], spins[a]);
+            (intFields[a], intFields[b]) = (intFields[b], intFields[a]);
+            (doubleFields[a], doubleFields[b]) = (doubleFields[b], doubleFields[a]);
+            (energy[a], energy[b]) = (energy[b], energy[a]);
+        }
+    }
+
+    /// <summary>
+    /// Re-spaces the ladder in log β with the ends fixed. For roughly Gaussian energy histograms a pair's swap rate is
+    /// about exp(−κ·w²) for a log-spacing w, so w·/√(−ln rate) equalises the rates; half a step damps the noise.
+    /// </summary>
+    private void Respace()
+    {
+        Span<double> width = stackalloc double[slots - 1];
+        var total = 0.0;
+        for (var a = 0; a < slots - 1; a++)
+        {
+            var w = Math.Log(ladder[a + 1] / ladder[a]);
+            var rate = attempts[a] == 0 ? 0.5 : Math.Clamp((double)accepted[a] / attempts[a], MinRate, MaxRate);
+            width[a] = w / Math.Sqrt(-Math.Log(rate));
+            total += width[a];
+            attempts[a] = 0;
+            accepted[a] = 0;
+        }
+
+        var span = Math.Log(ladder[^1] / ladder[0]);
+        if (total <= 0 || span <= 0)
+        {
+            return;
+        }
+
+        var logBeta = Math.Log(ladder[0]);
+        for (var a = 0; a < slots - 2; a++)
+        {
+            var old = Math.Log(ladder[a + 1] / ladder[a]);
+            logBeta += (0.5 * old) + (0.5 * width[a] * span / total);
+            ladder[a + 1] = Math.Exp(logBeta);
+        }
+
+        BuildTables();
+    }
+
+    private void BuildTables()
+    {
+        if (!run.Ising.IsIntegral)
+        {
+            return;
+        }
+
+        for (var t = 0; t < slots; t++)
+        {
+            tableLength[t] = AcceptanceTable.Length(ladder[t], run.Ising.Scale, run.Ising.MaxScaledField);
+            AcceptanceTable.Fill(tables[t].AsSpan(0, tableLength[t]), ladder[t], run.Ising.Scale);
+        }
+    }
+}
+
+/// <summary>The tuned ladder and the swap acceptance per neighbouring pair measured after tuning, from read 0.</summary>
+internal sealed class TemperingReport
+{
+    public double[] Ladder { get; set; } = [];
+
+    public double[] SwapRates { get; set; } = [];
+}
