@@ -29,15 +29,15 @@ internal sealed record TabuParameters
     /// </summary>
     public static TabuParameters For(int n)
     {
-        var span = Math.Clamp(n / 4, 1, 10);
+        var span = Math.Clamp(n / 2, 1, 10);
         static double E(string k, double d) => Environment.GetEnvironmentVariable("TABU_" + k) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : d;
         return new TabuParameters
         {
             TenureBase = Math.Max(1, (int)(n * E("TB", 1.0 / 20))),
             TenureSpan = (int)E("TS", span),
-            Stall = Math.Clamp((int)(E("ST", 10) * n), 500, (int)E("STMAX", 20000)),
-            PerturbMin = Math.Max(2, (int)(n * E("PMIN", 1.0 / 50))),
-            PerturbMax = Math.Max(3, (int)(n * E("PMAX", 1.0 / 10))),
+            Stall = Math.Clamp((int)(E("ST", 10) * n), (int)E("STMIN", 100), (int)E("STMAX", 20000)),
+            PerturbMin = Math.Max(3, (int)(n * E("PMIN", 1.0 / 50))),
+            PerturbMax = Math.Max(4, (int)(n * E("PMAX", 1.0 / 10))),
             RelinkShare = E("RL", 0.5),
         };
     }
