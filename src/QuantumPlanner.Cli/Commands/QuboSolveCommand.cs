@@ -180,13 +180,13 @@ internal sealed record QuboSolveReport
     {
         var best = result.Best;
         var info = result.Info;
-        var solver = info.TryGetValue("solver", out var s) ? s.ToString() ?? solverName : solverName;
-        var annealing = solver is "sa" or "pt";
+        var chosen = info.TryGetValue("chosen", out var c) ? c.ToString() : null;
+        var annealing = (chosen ?? solverName) is "sa" or "pt";
         return new QuboSolveReport
         {
             Instance = problem.Name,
-            Solver = solver,
-            Chosen = info.TryGetValue("chosen", out var c) ? c.ToString() : null,
+            Solver = solverName,
+            Chosen = chosen,
             Variables = problem.Model.VariableCount,
             Interactions = problem.Model.InteractionCount,
             Energy = best.Energy,
