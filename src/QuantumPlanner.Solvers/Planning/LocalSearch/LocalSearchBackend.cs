@@ -17,7 +17,7 @@ namespace QuantumPlanner.Solvers.Planning.LocalSearch;
 public sealed class LocalSearchBackend : IPlanningBackend
 {
     private const int HistoryLength = 64;
-    private const int KicksWithoutGain = 4;
+    private const int KicksWithoutGain = 8;
 
     public string Name => "localsearch";
 
