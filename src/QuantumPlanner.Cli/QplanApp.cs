@@ -19,6 +19,10 @@ public static class QplanApp
             }
 
             config.PropagateExceptions();
+            config.AddCommand<SolveCommand>("solve").WithDescription("Solve a planning problem.").WithExample("solve", "examples/software-sprint.json", "--explain");
+            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a planning problem and list every issue.");
+            config.AddCommand<GenerateCommand>("generate").WithDescription("Generate a random, feasible planning problem.").WithExample("generate", "--agents", "50", "--tasks", "75", "--seed", "1");
+            config.AddCommand<BackendsCommand>("backends").WithDescription("List the planning backends and whether they can run here.");
             config.AddBranch("qubo", qubo =>
             {
                 qubo.SetDescription("Solve raw QUBO / Ising models.");
@@ -39,7 +43,15 @@ public static class QplanApp
         catch (Exception ex) when (ex is UserInputException or ArgumentException)
         {
             // Bad input (a refused model, an unknown name): one line naming the item, no stack trace.
-            Console.Error.WriteLine($"error: {ex.Message}");
+            if (console is not null)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            }
+
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)
