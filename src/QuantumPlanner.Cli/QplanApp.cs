@@ -1,3 +1,4 @@
+using QuantumPlanner.Cli.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,6 +19,13 @@ public static class QplanApp
             }
 
             config.PropagateExceptions();
+            config.AddBranch("import", import =>
+            {
+                import.SetDescription("Read a benchmark instance and print it as planning JSON");
+                import.AddCommand<ImportGapCommand>("gap");
+                import.AddCommand<ImportJspCommand>("jsp");
+                import.AddCommand<ImportRcpspCommand>("rcpsp");
+            });
         });
 
         try
