@@ -26,6 +26,12 @@ public static class QplanApp
                 import.AddCommand<ImportJspCommand>("jsp");
                 import.AddCommand<ImportRcpspCommand>("rcpsp");
             });
+            config.AddBranch("qubo", qubo =>
+            {
+                qubo.SetDescription("Solve raw QUBO / Ising models.");
+                qubo.AddCommand<QuboSolveCommand>("solve").WithDescription("Solve a model file (bqp, gset, qubo, json).");
+            });
+            config.AddCommand<BenchCommand>("bench").WithDescription("Run a benchmark family against its best-known values.");
         });
 
         try
@@ -37,10 +43,16 @@ public static class QplanApp
             (console ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             return ExitCodes.BadInput;
         }
-        catch (UserInputException ex)
+        catch (Exception ex) when (ex is UserInputException or ArgumentException)
         {
+            // Bad input (a refused model, an unknown name): one line naming the item, no stack trace.
             Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return ExitCodes.Failure;
         }
     }
 }

@@ -294,19 +294,19 @@ public static class QuboFiles
     private static void WriteBqp(QuboProblem problem, TextWriter writer)
     {
         var model = problem.Model.Vartype == Vartype.Binary ? problem.Model : problem.Model.ChangeVartype(Vartype.Binary);
-        var s = problem.Sense == ObjectiveSense.Maximize ? -1.0 : 1.0;
+        // A Beasley file always states f = −energy (maximised), whatever the source's sense.
         var lines = new List<string>();
         for (var i = 0; i < model.VariableCount; i++)
         {
             if (model.GetLinear(i) != 0)
             {
-                lines.Add(Invariant($"{i + 1} {i + 1} {-s * model.GetLinear(i)}"));
+                lines.Add(Invariant($"{i + 1} {i + 1} {-model.GetLinear(i)}"));
             }
         }
 
         foreach (var (u, v, bias) in model.QuadraticTerms().OrderBy(t => t.U).ThenBy(t => t.V))
         {
-            lines.Add(Invariant($"{u + 1} {v + 1} {-s * bias / 2}"));
+            lines.Add(Invariant($"{u + 1} {v + 1} {-bias / 2}"));
         }
 
         writer.WriteLine(Invariant($"{model.VariableCount} {lines.Count}"));

@@ -1,0 +1,233 @@
+using System.ComponentModel;
+using System.Globalization;
+using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Solvers;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace QuantumPlanner.Cli.Commands;
+
+/// <summary><c>qplan qubo solve FILE</c>: reads a model, samples it, prints energy and the problem's own objective.</summary>
+internal sealed class QuboSolveCommand : Command<QuboSolveCommand.Settings>
+{
+    public sealed class Settings : SamplerSettings
+    {
+        [CommandArgument(0, "<FILE>")]
+        [Description("Model file: Beasley .txt, G-set .txt, qbsolv .qubo or .json.")]
+        public string File { get; init; } = string.Empty;
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("bqp, gset, qubo or json (default: from the file name).")]
+        public string? Format { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print one JSON document instead of a table.")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var problem = QuboInput.Read(settings.File, settings.Format);
+        var sampler = SamplerCatalog.Create(settings.Solver);
+        var options = settings.ToOptions(problem);
+        var result = sampler.Sample(problem.Model, options, cancellationToken);
+        var report = QuboSolveReport.From(problem, settings.Solver, result);
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(JsonOutput.Serialize(report));
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table().AddColumns("field", "value").HideHeaders().Border(TableBorder.Rounded);
+        foreach (var (name, value) in report.Rows())
+        {
+            table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        }
+
+        Consoles.Stdout.Write(table);
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>Options shared by every command that runs a sampler.</summary>
+internal class SamplerSettings : CommandSettings
+{
+    [CommandOption("--solver <NAME>")]
+    [Description("sa, pt, tabu, exact, steepest or auto.")]
+    [DefaultValue("auto")]
+    public string Solver { get; init; } = "auto";
+
+    [CommandOption("--time-limit <SECONDS>")]
+    [Description("Wall-clock budget; reads repeat until it is spent.")]
+    public double? TimeLimit { get; init; }
+
+    [CommandOption("--sweeps <N>")]
+    public int? Sweeps { get; init; }
+
+    [CommandOption("--reads <N>")]
+    public int? Reads { get; init; }
+
+    [CommandOption("--threads <N>")]
+    [DefaultValue(1)]
+    public int Threads { get; init; } = 1;
+
+    [CommandOption("--seed <N>")]
+    public ulong? Seed { get; init; }
+
+    [CommandOption("--target <VALUE>")]
+    [Description("Stop when the problem's own objective reaches this value (e.g. a cut of 11624).")]
+    public double? Target { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (!SamplerCatalog.Names.Contains(Solver))
+        {
+            return ValidationResult.Error($"--solver '{Solver}' is unknown. Choose one of: {string.Join(", ", SamplerCatalog.Names)}.");
+        }
+
+        if (TimeLimit is { } t && (!double.IsFinite(t) || t <= 0))
+        {
+            return ValidationResult.Error($"--time-limit {t.ToString(CultureInfo.InvariantCulture)} must be a positive number of seconds.");
+        }
+
+        if (Sweeps is < 1 || Reads is < 1 || Threads < 1)
+        {
+            return ValidationResult.Error("--sweeps, --reads and --threads must be at least 1.");
+        }
+
+        return ValidationResult.Success();
+    }
+
+    public SamplerOptions ToOptions(QuboProblem problem, Action<double, TimeSpan>? onImprovement = null) => new()
+    {
+        Seed = Seed,
+        Reads = Reads,
+        Sweeps = Sweeps,
+        TimeLimit = TimeLimit is { } t ? TimeSpan.FromSeconds(t) : null,
+        Threads = Threads,
+        TargetEnergy = Target is { } v ? problem.EnergyOf(v) : null,
+        OnImprovement = onImprovement,
+    };
+}
+
+/// <summary>Reads a model file, turning format errors into exit-code-2 messages.</summary>
+internal static class QuboInput
+{
+    public static QuboProblem Read(string path, string? format)
+    {
+        QuboFormat? chosen = format?.ToLowerInvariant() switch
+        {
+            null => null,
+            "bqp" => QuboFormat.Bqp,
+            "gset" => QuboFormat.Gset,
+            "qubo" => QuboFormat.Qubo,
+            "json" => QuboFormat.Json,
+            _ => throw new UserInputException($"--format '{format}' is unknown. Choose bqp, gset, qubo or json."),
+        };
+        try
+        {
+            return QuboFiles.Read(path, chosen);
+        }
+        catch (QuboFormatException ex)
+        {
+            throw new UserInputException(ex.Message, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new UserInputException($"{path}: {ex.Message}", ex);
+        }
+    }
+}
+
+/// <summary>The --json document of <c>qplan qubo solve</c>.</summary>
+internal sealed record QuboSolveReport
+{
+    public required string Instance { get; init; }
+
+    public required string Solver { get; init; }
+
+    public string? Chosen { get; init; }
+
+    public required int Variables { get; init; }
+
+    public required int Interactions { get; init; }
+
+    public required double Energy { get; init; }
+
+    public required double Objective { get; init; }
+
+    public required string Sense { get; init; }
+
+    public required double MeanObjective { get; init; }
+
+    public required int Reads { get; init; }
+
+    public int? Sweeps { get; init; }
+
+    public required int Threads { get; init; }
+
+    public required double TimeS { get; init; }
+
+    public required double TimeToBestS { get; init; }
+
+    public double? FlipsPerSecond { get; init; }
+
+    public string? Seed { get; init; }
+
+    public required IReadOnlyList<int> Solution { get; init; }
+
+    public static QuboSolveReport From(QuboProblem problem, string solverName, SampleSet result)
+    {
+        var best = result.Best;
+        var info = result.Info;
+        var solver = info.TryGetValue("solver", out var s) ? s.ToString() ?? solverName : solverName;
+        var annealing = solver is "sa" or "pt";
+        return new QuboSolveReport
+        {
+            Instance = problem.Name,
+            Solver = solver,
+            Chosen = info.TryGetValue("chosen", out var c) ? c.ToString() : null,
+            Variables = problem.Model.VariableCount,
+            Interactions = problem.Model.InteractionCount,
+            Energy = best.Energy,
+            Objective = problem.ObjectiveOf(best.Energy),
+            Sense = problem.SenseName,
+            MeanObjective = problem.ObjectiveOf(result.MeanEnergy),
+            Reads = result.TotalReads,
+            Sweeps = info.TryGetValue("sweeps", out var sw) ? Convert.ToInt32(sw, CultureInfo.InvariantCulture) : null,
+            Threads = info.TryGetValue("threads", out var th) ? Convert.ToInt32(th, CultureInfo.InvariantCulture) : 1,
+            TimeS = result.Timing.Total.TotalSeconds,
+            TimeToBestS = result.Timing.TimeToBest.TotalSeconds,
+            FlipsPerSecond = annealing ? result.Timing.FlipsPerSecond : null,
+            Seed = info.TryGetValue("seed", out var seed) ? Convert.ToString(seed, CultureInfo.InvariantCulture) : null,
+            Solution = [.. best.Sample.Select(v => (int)v)],
+        };
+    }
+
+    public IEnumerable<(string Name, string Value)> Rows()
+    {
+        static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+        yield return ("instance", $"{Instance} ({Variables} variables, {Interactions} interactions)");
+        yield return ("solver", Chosen is null ? Solver : $"{Solver} → {Chosen}");
+        yield return ("objective", $"{F(Objective)} ({Sense})");
+        yield return ("energy", F(Energy));
+        yield return ("mean objective", F(MeanObjective));
+        yield return ("reads", Reads.ToString(CultureInfo.InvariantCulture));
+        if (Sweeps is { } sweeps)
+        {
+            yield return ("sweeps", sweeps.ToString(CultureInfo.InvariantCulture));
+        }
+
+        yield return ("threads", Threads.ToString(CultureInfo.InvariantCulture));
+        yield return ("time", $"{F(TimeS)} s (best after {F(TimeToBestS)} s)");
+        if (FlipsPerSecond is { } fps)
+        {
+            yield return ("flip attempts/s", fps.ToString("0.###e0", CultureInfo.InvariantCulture));
+        }
+
+        if (Seed is not null)
+        {
+            yield return ("seed", Seed);
+        }
+    }
+}
