@@ -437,22 +437,19 @@ internal sealed class PlanningCpModel
                         nameof(_problem));
                 }
 
-                // A dropped optional task constrains nothing.
+                // As the scorer judges it: a performed task needs every dependency performed and finished first.
                 var constraint = Model.Add(_start[t] >= _end[p]);
-                var enforce = new List<ILiteral>(2);
-                if (_performed[t] is { } a)
+                if (_performed[t] is { } performed)
                 {
-                    enforce.Add(a);
+                    constraint.OnlyEnforceIf(performed);
+                    if (_performed[p] is { } predecessorPerformed)
+                    {
+                        Model.AddImplication(performed, predecessorPerformed);
+                    }
                 }
-
-                if (_performed[p] is { } b)
+                else if (_performed[p] is { } predecessorPerformed)
                 {
-                    enforce.Add(b);
-                }
-
-                if (enforce.Count > 0)
-                {
-                    constraint.OnlyEnforceIf([.. enforce]);
+                    Model.AddBoolOr([predecessorPerformed]);
                 }
             }
         }
