@@ -40,6 +40,11 @@ public sealed class CpSatBackendTests
         double objective = IndependentCheck.Objective(problem, result.Assignments);
         Assert.Equal(optimum.Value, objective, 6);
         Assert.Equal(objective, result.Bound!.Value, 6);
+
+        // The scorer every backend is judged by must agree with the model on feasibility and objective.
+        var scored = PlanScorer.Evaluate(problem, result.Assignments);
+        Assert.Empty(scored.Score.Violations);
+        Assert.Equal(result.Bound.Value, scored.Score.Objective, 6);
     }
 
     [Fact]
@@ -78,6 +83,9 @@ public sealed class CpSatBackendTests
         Assert.Equal("optimal", result.Status);
         Assert.Empty(IndependentCheck.Violations(problem, result.Assignments));
         Assert.Equal(IndependentCheck.Objective(problem, result.Assignments), result.Bound!.Value, 6);
+        var scored = PlanScorer.Evaluate(problem, result.Assignments);
+        Assert.Empty(scored.Score.Violations);
+        Assert.Equal(result.Bound.Value, scored.Score.Objective, 6);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Planning.Import;
 using QuantumPlanner.OrTools.CpSat;
+using QuantumPlanner.Solvers.Planning;
 
 namespace QuantumPlanner.Cli.Bench;
 
@@ -13,16 +14,17 @@ public delegate PlanningBenchResult PlanningBenchSolver(PlanningProblem problem,
 
 /// <summary>
 /// gap, jsp and rcpsp: import the instance into a <see cref="PlanningProblem"/> and solve it through the same
-/// planning backends a user gets. Found is the benchmark's own measure of the plan (GAP: total cost; job shop and
-/// RCPSP: makespan), and only a plan that breaks no constraint counts.
+/// <see cref="PlanningPipeline"/> a user gets (<c>--backend auto</c> by default, or one backend). Found is the
+/// benchmark's own measure of the plan as <see cref="PlanScorer"/> computes it (GAP: total cost; job shop and
+/// RCPSP: makespan); a plan with any hard violation counts as no result.
 /// </summary>
 public sealed class PlanningBenchFamily : IBenchFamily
 {
     private readonly Func<string, PlanningProblem> _import;
-    private readonly Func<PlanningProblem, IReadOnlyList<Assignment>, double> _measure;
+    private readonly Func<PlanMetrics, double> _measure;
     private readonly PlanningBenchSolver _solve;
 
-    private PlanningBenchFamily(string name, Func<string, PlanningProblem> import, Func<PlanningProblem, IReadOnlyList<Assignment>, double> measure, PlanningBenchSolver solve)
+    private PlanningBenchFamily(string name, Func<string, PlanningProblem> import, Func<PlanMetrics, double> measure, PlanningBenchSolver solve)
     {
         Name = name;
         _import = import;
@@ -30,72 +32,71 @@ public sealed class PlanningBenchFamily : IBenchFamily
         _solve = solve;
     }
 
-    public const string DefaultBackend = CpSatBackend.BackendName;
-
     public string Name { get; }
 
     public static PlanningBenchFamily Gap(PlanningBenchSolver? solve = null) =>
-        new("gap", GapImporter.Read, TotalCost, solve ?? SolveWithBackend);
+        new("gap", GapImporter.Read, m => m.Cost, solve ?? SolveWithPipeline);
 
     public static PlanningBenchFamily JobShop(PlanningBenchSolver? solve = null) =>
-        new("jsp", JobShopImporter.Read, Makespan, solve ?? SolveWithBackend);
+        new("jsp", JobShopImporter.Read, m => m.Makespan, solve ?? SolveWithPipeline);
 
     public static PlanningBenchFamily Rcpsp(PlanningBenchSolver? solve = null) =>
-        new("rcpsp", RcpspImporter.Read, Makespan, solve ?? SolveWithBackend);
+        new("rcpsp", RcpspImporter.Read, m => m.Makespan, solve ?? SolveWithPipeline);
 
     public BenchRow Run(BenchInstance instance, BenchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(options);
         var problem = _import(instance.Path);
-        var backend = options.Solver ?? DefaultBackend;
+        var backend = options.Solver ?? PlanningPipeline.Auto;
         var clock = Stopwatch.StartNew();
         var result = _solve(problem, backend, options.TimeLimit, options.Seed, cancellationToken);
         double seconds = clock.Elapsed.TotalSeconds;
-        string? problemWithPlan = BenchPlanCheck.FirstViolation(problem, result.Assignments);
-        if (result.Assignments.Count == 0 || problemWithPlan is not null)
+        if (result.Assignments.Count == 0)
         {
-            return BenchRow.Of(instance, null, seconds, null, result.Backend, problemWithPlan ?? $"no plan (status {result.Status})");
+            return BenchRow.Of(instance, null, seconds, null, result.Backend, $"no plan (status {result.Status})");
         }
 
-        return BenchRow.Of(instance, _measure(problem, result.Assignments), seconds, result.TimeToBestS, $"{result.Backend}:{result.Status}");
+        var scored = PlanScorer.Evaluate(problem, result.Assignments);
+        if (scored.Score.Violations.Count > 0)
+        {
+            var first = scored.Score.Violations[0];
+            return BenchRow.Of(instance, null, seconds, null, result.Backend, $"{scored.Score.Violations.Count} hard violations, first {first.Constraint}: {first.Message}");
+        }
+
+        return BenchRow.Of(instance, _measure(scored.Metrics), seconds, result.TimeToBestS, $"{result.Backend}:{result.Status}");
     }
 
-    /// <summary>Runs one backend by name; only <c>cpsat</c> is known here until the planning pipeline is merged.</summary>
-    public static PlanningBenchResult SolveWithBackend(PlanningProblem problem, string backend, TimeSpan timeLimit, ulong seed, CancellationToken cancellationToken)
+    /// <summary>Runs the planning pipeline with CP-SAT registered: <c>auto</c> or any one backend by name.</summary>
+    public static PlanningBenchResult SolveWithPipeline(PlanningProblem problem, string backend, TimeSpan timeLimit, ulong seed, CancellationToken cancellationToken)
     {
-        if (!string.Equals(backend, CpSatBackend.BackendName, StringComparison.Ordinal))
-        {
-            throw new UserInputException($"Unknown planning backend '{backend}' for the planning benchmarks. Maybe use --backend {CpSatBackend.BackendName}.");
-        }
-
         var clock = Stopwatch.StartNew();
         double? timeToBest = null;
-        var options = new PlanningOptions { TimeLimit = timeLimit, Seed = seed, OnProgress = _ => timeToBest = clock.Elapsed.TotalSeconds };
-        var result = new CpSatBackend().Solve(problem, options, cancellationToken);
-        return new PlanningBenchResult(result.Assignments, result.Status, timeToBest, backend);
-    }
-
-    internal static double Makespan(PlanningProblem problem, IReadOnlyList<Assignment> assignments)
-    {
-        int makespan = 0;
-        foreach (var a in assignments)
+        double best = double.PositiveInfinity;
+        var options = new PlanningOptions
         {
-            makespan = Math.Max(makespan, a.End);
+            TimeLimit = timeLimit,
+            Seed = seed,
+            OnProgress = objective =>
+            {
+                // Backends run one after another; each reports its own improvements, so keep the overall best.
+                if (objective < best - 1e-9)
+                {
+                    best = objective;
+                    timeToBest = clock.Elapsed.TotalSeconds;
+                }
+            },
+        };
+        Plan plan;
+        try
+        {
+            plan = new PlanningPipeline([new CpSatBackend()]).Solve(problem, backend, options, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserInputException(ex.Message, ex);
         }
 
-        return makespan;
-    }
-
-    internal static double TotalCost(PlanningProblem problem, IReadOnlyList<Assignment> assignments)
-    {
-        var tasks = problem.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
-        double cost = 0;
-        foreach (var a in assignments)
-        {
-            cost += tasks[a.Task].CostByAgent[a.Agent!];
-        }
-
-        return cost;
+        return new PlanningBenchResult(plan.Assignments, plan.Status, timeToBest, plan.Backend);
     }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Planning.Import;
 using Spectre.Console.Cli;
@@ -16,8 +15,6 @@ public sealed class ImportSettings : CommandSettings
 /// <summary><c>qplan import gap|jsp|rcpsp FILE</c>: prints the instance as planning JSON (DESIGN.md §3).</summary>
 public abstract class AbstractImportCommand : Command<ImportSettings>
 {
-    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     protected abstract PlanningProblem Import(string path);
 
     public override int Execute(CommandContext context, ImportSettings settings, CancellationToken cancellationToken)
@@ -38,7 +35,8 @@ public abstract class AbstractImportCommand : Command<ImportSettings>
             throw new UserInputException(ex.Message, ex);
         }
 
-        Console.Out.WriteLine(JsonSerializer.Serialize(problem, JsonOptions));
+        // The same writer as every other planning JSON, so `qplan solve` reads it back unchanged.
+        Console.Out.WriteLine(PlanningJson.Serialize(problem));
         return ExitCodes.Ok;
     }
 }
