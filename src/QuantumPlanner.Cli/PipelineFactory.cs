@@ -1,4 +1,5 @@
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.OrTools.CpSat;
 using QuantumPlanner.Solvers.Planning;
 
 namespace QuantumPlanner.Cli;
@@ -9,5 +10,5 @@ public static class PipelineFactory
     public static PlanningPipeline Create() => new(ExtraBackends());
 
     /// <summary>Backends beyond the built-in greedy, localsearch and exact (e.g. CP-SAT from QuantumPlanner.OrTools).</summary>
-    private static IEnumerable<IPlanningBackend> ExtraBackends() => [];
+    private static IEnumerable<IPlanningBackend> ExtraBackends() => [new CpSatBackend()];
 }

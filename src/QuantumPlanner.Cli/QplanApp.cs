@@ -23,6 +23,13 @@ public static class QplanApp
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a planning problem and list every issue.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Generate a random, feasible planning problem.").WithExample("generate", "--agents", "50", "--tasks", "75", "--seed", "1");
             config.AddCommand<BackendsCommand>("backends").WithDescription("List the planning backends and whether they can run here.");
+            config.AddBranch("import", import =>
+            {
+                import.SetDescription("Read a benchmark instance and print it as planning JSON");
+                import.AddCommand<ImportGapCommand>("gap");
+                import.AddCommand<ImportJspCommand>("jsp");
+                import.AddCommand<ImportRcpspCommand>("rcpsp");
+            });
             config.AddBranch("qubo", qubo =>
             {
                 qubo.SetDescription("Solve raw QUBO / Ising models.");

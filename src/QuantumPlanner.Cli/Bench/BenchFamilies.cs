@@ -9,6 +9,9 @@ internal static class BenchFamilies
     {
         ["bqp"] = () => new QuboBenchFamily("bqp", QuboFormat.Bqp),
         ["gset"] = () => new QuboBenchFamily("gset", QuboFormat.Gset),
+        ["gap"] = () => PlanningBenchFamily.Gap(),
+        ["jsp"] = () => PlanningBenchFamily.JobShop(),
+        ["rcpsp"] = () => PlanningBenchFamily.Rcpsp(),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

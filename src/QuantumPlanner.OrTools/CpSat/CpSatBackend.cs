@@ -1,0 +1,136 @@
+using System.Globalization;
+using Google.OrTools.Sat;
+using QuantumPlanner.Core.Planning;
+
+namespace QuantumPlanner.OrTools.CpSat;
+
+/// <summary>
+/// The exact classical backend: the whole planning problem as one CP-SAT model (see <see cref="PlanningCpModel"/>).
+/// It reports CP-SAT's status and its proven lower bound beside the plan, in the plan's objective units.
+/// With more than one worker CP-SAT is not bit-for-bit reproducible under a wall-clock limit; the seed still fixes
+/// every worker's random choices.
+/// </summary>
+public sealed class CpSatBackend : IPlanningBackend
+{
+    public const string BackendName = "cpsat";
+
+    private readonly int _workers;
+
+    public CpSatBackend()
+        : this(Environment.ProcessorCount)
+    {
+    }
+
+    /// <param name="workers">CP-SAT search workers; the default is one per processor.</param>
+    public CpSatBackend(int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        _workers = workers;
+    }
+
+    public string Name => BackendName;
+
+    public bool IsAvailable(out string? reason)
+    {
+        try
+        {
+            // Loading the native library is what fails on an unsupported platform.
+            using var probe = new CpSolver();
+            reason = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            reason = $"OR-Tools native library could not be loaded: {ex.Message}";
+            return false;
+        }
+    }
+
+    public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Data → model → variables → constraints → objective.
+        var model = PlanningCpModel.Build(problem);
+        if (model.TriviallyInfeasibleReason is not null)
+        {
+            return new BackendResult([], ProvedOptimal: false, Bound: null, Status: "infeasible");
+        }
+
+        if (options.InitialAssignments is { Count: > 0 } hints)
+        {
+            model.AddHints(hints);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new BackendResult([], ProvedOptimal: false, Bound: null, Status: "unknown");
+        }
+
+        // Solve.
+        using var solver = new CpSolver
+        {
+            StringParameters = Parameters(options),
+        };
+        var callback = new ProgressCallback(model.Scale, options.OnProgress, solver, cancellationToken);
+        CpSolverStatus status;
+        using (cancellationToken.Register(static s => ((CpSolver)s!).StopSearch(), solver))
+        using (new Timer(static s => ((ProgressCallback)s!).StopIfCancelled(), callback, 50, 50))
+        {
+            // The timer covers a cancel that lands before the solver's stop flag exists.
+            status = solver.Solve(model.Model, callback);
+        }
+
+        // Check status → report.
+        return status switch
+        {
+            CpSolverStatus.Optimal or CpSolverStatus.Feasible => new BackendResult(
+                model.Extract(v => solver.Value(v), l => solver.BooleanValue(l)),
+                ProvedOptimal: status == CpSolverStatus.Optimal,
+                Bound: Bound(model.Scale, solver.BestObjectiveBound),
+                Status: status == CpSolverStatus.Optimal ? "optimal" : "feasible"),
+            CpSolverStatus.Infeasible => new BackendResult([], ProvedOptimal: false, Bound: null, Status: "infeasible"),
+            CpSolverStatus.ModelInvalid => throw new InvalidOperationException(
+                $"CP-SAT rejected the model of problem '{problem.Name}': {solver.SolutionInfo()}. " +
+                "Maybe validate the problem first (qplan validate)."),
+            _ => new BackendResult([], ProvedOptimal: false, Bound: null, Status: "unknown"),
+        };
+    }
+
+    private static double Bound(ObjectiveScale scale, double scaledBound) =>
+        scale.ToPlanUnits(scaledBound) - scale.RoundingSlack;
+
+    private string Parameters(PlanningOptions options)
+    {
+        double seconds = Math.Max(0.001, options.TimeLimit.TotalSeconds);
+        int seed = (int)(options.Seed % int.MaxValue);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"max_time_in_seconds:{seconds:R} num_workers:{_workers} random_seed:{seed} log_search_progress:false");
+    }
+
+    private sealed class ProgressCallback(
+        ObjectiveScale scale,
+        Action<double>? onProgress,
+        CpSolver solver,
+        CancellationToken cancellationToken) : CpSolverSolutionCallback
+    {
+        public override void OnSolutionCallback()
+        {
+            onProgress?.Invoke(scale.ToPlanUnits(ObjectiveValue()));
+            if (cancellationToken.IsCancellationRequested)
+            {
+                StopSearch();
+            }
+        }
+
+        public void StopIfCancelled()
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                solver.StopSearch();
+            }
+        }
+    }
+}
