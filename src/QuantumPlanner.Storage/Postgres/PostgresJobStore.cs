@@ -129,12 +129,16 @@ internal sealed class PostgresJobStore : IJobStore
         var now = Now();
         await using var connection = await _database.RelaxedDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-        // Jobs whose lease ran out too often are failed first, so they are never handed out again.
+        // Jobs whose lease ran out too often are failed first, so they are never handed out again. SKIP LOCKED:
+        // concurrent claimers each take the rows nobody holds, instead of waiting on (or deadlocking over) each other.
         await using (var exhaust = new NpgsqlCommand(
             """
             UPDATE optimization_jobs
             SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = @now, lease_expires_at = NULL
-            WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
+            WHERE id IN (
+                SELECT id FROM optimization_jobs
+                WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
+                FOR UPDATE SKIP LOCKED)
             """, connection))
         {
             exhaust.Parameters.AddWithValue("now", now);
