@@ -7,8 +7,8 @@ namespace QuantumPlanner.Solvers.Annealing;
 /// <summary>
 /// Parallel tempering ("pt"): replicas at a ladder of inverse temperatures between the same hot and cold ends as
 /// "sa", each sweeping with Metropolis moves, neighbours exchanging states with the replica-exchange probability.
-/// During the first quarter of the sweeps the ladder is re-spaced from measured swap rates until neighbouring pairs
-/// swap about equally often. Each read is an independent run and returns the best state it saw.
+/// During the first quarter of the sweeps a feedback loop re-spaces the ladder (16 windows) from the measured swap
+/// probabilities, widening gaps that swap more than average and narrowing the others, towards uniform swap rates. Each read is an independent run and returns the best state it saw.
 /// </summary>
 public sealed class ParallelTemperingSampler : ISampler
 {
