@@ -99,7 +99,7 @@ internal sealed class TemperingAnnealer : IAnnealer
         metTarget = false;
         for (var t = 0; t < slots; t++)
         {
-            // Replica 0 starts from the read's initial state; the others from further draws of its stream.
+            // Every replica starts from the read's given state, or else from successive random draws of its stream.
             run.InitialState(firstRead, ref rng, spins[t]);
             if (ising.IsIntegral)
             {
