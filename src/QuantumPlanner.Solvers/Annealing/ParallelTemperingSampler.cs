@@ -16,15 +16,19 @@ public sealed class ParallelTemperingSampler : ISampler
     public const int DefaultSweeps = 1000;
     public const int DefaultReplicas = 32;
 
+    private readonly AnnealingKernel kernel;
+
     public ParallelTemperingSampler()
         : this(DefaultReplicas)
     {
     }
 
-    internal ParallelTemperingSampler(int replicas)
+    /// <summary>Replicas per run; the SIMD kernel (the default where it applies) needs a multiple of 8.</summary>
+    internal ParallelTemperingSampler(int replicas, AnnealingKernel kernel = AnnealingKernel.Auto)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 2);
         Replicas = replicas;
+        this.kernel = kernel;
     }
 
     public string Name => "pt";
@@ -47,13 +51,14 @@ public sealed class ParallelTemperingSampler : ISampler
         var maxReads = options.Reads ?? (options.TimeLimit is null ? DefaultReads : long.MaxValue);
         var run = new AnnealingRun(ising, seed, ladder, options, model.Vartype, deadline, cancellationToken);
         var report = new TemperingReport();
+        var simd = kernel != AnnealingKernel.Table && SimdTemperingAnnealer.Supports(ising, Replicas);
         var collector = ReadScheduler.Run(
             run,
             model,
             options.Threads,
             maxReads,
             sweeps,
-            () => new TemperingAnnealer(run, sweeps, report),
+            simd ? () => new SimdTemperingAnnealer(run, sweeps, report) : () => new TemperingAnnealer(run, sweeps, report),
             clock,
             options.OnImprovement);
 
@@ -68,7 +73,7 @@ public sealed class ParallelTemperingSampler : ISampler
             ["threads"] = options.Threads,
             ["replicas"] = Replicas,
             ["betaRange"] = new[] { hot, cold },
-            ["kernel"] = ising.IsIntegral ? "table" : "scalar",
+            ["kernel"] = simd ? "simd-avx2" : ising.IsIntegral ? "table" : "scalar",
             ["ladder"] = report.Ladder,
             ["swapRates"] = report.SwapRates,
             ["targetReached"] = run.TargetReached,

@@ -8,10 +8,6 @@ namespace QuantumPlanner.Solvers.Annealing;
 /// </summary>
 internal sealed class TemperingAnnealer : IAnnealer
 {
-    // Gain of the ladder feedback: a pair swapping 0.5 more often than the mean widens its gap by e^1 per window.
-    private const double Gain = 2.0;
-    private const int Windows = 16;
-
     private readonly AnnealingRun run;
     private readonly TemperingReport report;
     private readonly int sweeps;
@@ -74,14 +70,8 @@ internal sealed class TemperingAnnealer : IAnnealer
         if (firstRead == 0)
         {
             // Read 0's ladder and swap rates after tuning describe the run in Info, whatever thread ran it.
-            var rates = new double[slots - 1];
-            for (var a = 0; a < rates.Length; a++)
-            {
-                rates[a] = attempts[a] == 0 ? 0 : Math.Round(accepted[a] / attempts[a], 3);
-            }
-
             report.Ladder = [.. ladder];
-            report.SwapRates = rates;
+            report.SwapRates = TemperingLadder.Rates(attempts, accepted);
         }
 
         return done;
@@ -115,7 +105,7 @@ internal sealed class TemperingAnnealer : IAnnealer
         }
 
         var adaptSweeps = sweeps / 4;
-        var window = Math.Max(10, adaptSweeps / Windows);
+        var window = Math.Max(10, adaptSweeps / TemperingLadder.Windows);
         for (var sweep = 0; sweep < sweeps; sweep++)
         {
             for (var t = 0; t < slots; t++)
@@ -193,12 +183,51 @@ internal sealed class TemperingAnnealer : IAnnealer
         }
     }
 
-    /// <summary>
-    /// Feedback step towards equal swap rates with the ends fixed: each gap in log β grows by e^{Gain·(rate − mean)}
-    /// (pairs that swap too easily are too close), then all gaps are rescaled to the same total span.
-    /// </summary>
     private void Respace()
     {
+        TemperingLadder.Respace(ladder, attempts, accepted);
+        BuildTables();
+    }
+
+    private void BuildTables()
+    {
+        if (!run.Ising.IsIntegral)
+        {
+            return;
+        }
+
+        for (var t = 0; t < slots; t++)
+        {
+            tableLength[t] = AcceptanceTable.Length(ladder[t], run.Ising.Scale, run.Ising.MaxScaledField);
+            AcceptanceTable.Fill(tables[t].AsSpan(0, tableLength[t]), ladder[t], run.Ising.Scale);
+        }
+    }
+}
+
+/// <summary>The tuned ladder and the swap acceptance per neighbouring pair measured after tuning, from read 0.</summary>
+internal sealed class TemperingReport
+{
+    public double[] Ladder { get; set; } = [];
+
+    public double[] SwapRates { get; set; } = [];
+}
+
+/// <summary>The ladder feedback shared by both tempering engines.</summary>
+internal static class TemperingLadder
+{
+    /// <summary>Re-spacing rounds during the first quarter of the sweeps.</summary>
+    internal const int Windows = 16;
+
+    // A pair swapping 0.5 more often than the mean widens its gap by e^1 per window.
+    private const double Gain = 2.0;
+
+    /// <summary>
+    /// Feedback step towards equal swap rates with the ends fixed: each gap in log β grows by e^{Gain·(rate − mean)}
+    /// (pairs that swap too easily are too close), then all gaps are rescaled to the same total span. Clears the counts.
+    /// </summary>
+    public static void Respace(double[] ladder, long[] attempts, double[] accepted)
+    {
+        var slots = ladder.Length;
         Span<double> width = stackalloc double[slots - 1];
         var mean = 0.0;
         for (var a = 0; a < slots - 1; a++)
@@ -229,29 +258,17 @@ internal sealed class TemperingAnnealer : IAnnealer
             logBeta += width[a] * span / total;
             ladder[a + 1] = Math.Exp(logBeta);
         }
-
-        BuildTables();
     }
 
-    private void BuildTables()
+    /// <summary>Swap rates per neighbouring pair, rounded for reporting.</summary>
+    public static double[] Rates(long[] attempts, double[] accepted)
     {
-        if (!run.Ising.IsIntegral)
+        var rates = new double[attempts.Length];
+        for (var a = 0; a < rates.Length; a++)
         {
-            return;
+            rates[a] = attempts[a] == 0 ? 0 : Math.Round(accepted[a] / attempts[a], 3);
         }
 
-        for (var t = 0; t < slots; t++)
-        {
-            tableLength[t] = AcceptanceTable.Length(ladder[t], run.Ising.Scale, run.Ising.MaxScaledField);
-            AcceptanceTable.Fill(tables[t].AsSpan(0, tableLength[t]), ladder[t], run.Ising.Scale);
-        }
+        return rates;
     }
-}
-
-/// <summary>The tuned ladder and the swap acceptance per neighbouring pair measured after tuning, from read 0.</summary>
-internal sealed class TemperingReport
-{
-    public double[] Ladder { get; set; } = [];
-
-    public double[] SwapRates { get; set; } = [];
 }

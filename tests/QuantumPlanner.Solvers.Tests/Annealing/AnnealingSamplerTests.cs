@@ -11,6 +11,7 @@ public class AnnealingSamplerTests
         "sa-table",
         "sa-simd",
         "pt",
+        "pt-table",
     };
 
     [Theory]
@@ -285,6 +286,7 @@ public class AnnealingSamplerTests
         "sa-table" => new SimulatedAnnealingSampler(AnnealingKernel.Table),
         "sa-simd" => new SimulatedAnnealingSampler(AnnealingKernel.Simd),
         "pt" => new ParallelTemperingSampler(8),
+        "pt-table" => new ParallelTemperingSampler(6, AnnealingKernel.Table),
         _ => throw new ArgumentException(name),
     };
 
