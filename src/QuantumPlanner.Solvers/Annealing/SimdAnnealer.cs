@@ -192,12 +192,18 @@ internal sealed class SimdAnnealer : IAnnealer
             var flip = Vector256.LessThan(x, one);
             if (flip != Vector256<int>.AllBitsSet)
             {
-                var index = Vector256.Min(Vector256.Max(x, Vector256<int>.Zero), laneLast) + laneOffset;
-                var threshold = Avx2.GatherVector256(tables, index, 4);
-                var draw = Vector256.GreaterThan(threshold, Vector256<int>.Zero) & ~flip;
-                if (draw != Vector256<int>.Zero)
+                // Lanes at or past their table's closing 0 always reject: near the cold end that is nearly every lane,
+                // and skipping the gather and the draw then is most of the kernel's speed there.
+                var live = Vector256.LessThan(x, laneLast) & ~flip;
+                if (live != Vector256<int>.Zero)
                 {
-                    flip |= Vector256.LessThan(rng.Next31(), threshold) & draw;
+                    var index = Vector256.Min(Vector256.Max(x, Vector256<int>.Zero), laneLast) + laneOffset;
+                    var threshold = Avx2.GatherVector256(tables, index, 4);
+                    var draw = Vector256.GreaterThan(threshold, Vector256<int>.Zero) & live;
+                    if (draw != Vector256<int>.Zero)
+                    {
+                        flip |= Vector256.LessThan(rng.Next31(), threshold) & draw;
+                    }
                 }
 
                 if (flip == Vector256<int>.Zero)
