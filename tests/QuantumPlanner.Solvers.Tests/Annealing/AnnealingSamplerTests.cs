@@ -147,6 +147,18 @@ public class AnnealingSamplerTests
         AssertSameRecords(drawn, replay);
     }
 
+    [Theory]
+    [MemberData(nameof(Samplers))]
+    public void Sample_ModelWithoutVariables_ReturnsTheOffset(string name)
+    {
+        var model = new BinaryQuadraticModel(Vartype.Binary) { Offset = 2.5 };
+
+        var set = Create(name).Sample(model, new SamplerOptions { Seed = 1, Reads = 3, Sweeps = 10 });
+
+        Assert.Equal(2.5, set.Best.Energy);
+        Assert.Empty(set.Best.Sample);
+    }
+
     [Fact]
     public void Sample_TimeLimit_RunsMoreReadsThanTheDefault()
     {
