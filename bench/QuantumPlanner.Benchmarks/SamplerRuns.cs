@@ -26,7 +26,7 @@ internal static class SamplerRuns
         {
             var seconds = double.Parse(Text(args, "--time", "5"), CultureInfo.InvariantCulture);
             var solver = Text(args, "--solver", "sa");
-            ISampler sampler = solver == "pt" ? new ParallelTemperingSampler() : new SimulatedAnnealingSampler(kernel);
+            ISampler sampler = solver == "pt" ? new ParallelTemperingSampler(ParallelTemperingSampler.DefaultReplicas, kernel) : new SimulatedAnnealingSampler(kernel);
             var options = new SamplerOptions
             {
                 Seed = seed,

@@ -18,11 +18,17 @@ internal enum AnnealingKernel
 
 internal static class AnnealingKernels
 {
+    /// <summary>
+    /// Eight SIMD lanes cost about twice one table-kernel read (G1, measured), so with one or two reads the table
+    /// kernel finishes first. The choice depends on the read count only, never on threads, to keep results stable.
+    /// </summary>
+    internal const long SimdMinReads = 3;
+
     /// <summary>The kernel actually used for a request on this model and CPU.</summary>
-    public static AnnealingKernel Resolve(AnnealingKernel requested, IsingModel ising) => requested switch
+    public static AnnealingKernel Resolve(AnnealingKernel requested, IsingModel ising, long reads) => requested switch
     {
         _ when !ising.IsIntegral => AnnealingKernel.Scalar,
-        AnnealingKernel.Auto => SimdAnnealer.IsSupported ? AnnealingKernel.Simd : AnnealingKernel.Table,
+        AnnealingKernel.Auto => SimdAnnealer.IsSupported && reads >= SimdMinReads ? AnnealingKernel.Simd : AnnealingKernel.Table,
         AnnealingKernel.Simd when !SimdAnnealer.IsSupported => AnnealingKernel.Table,
         _ => requested,
     };

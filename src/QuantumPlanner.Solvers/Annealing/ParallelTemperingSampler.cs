@@ -7,8 +7,8 @@ namespace QuantumPlanner.Solvers.Annealing;
 /// <summary>
 /// Parallel tempering ("pt"): replicas at a ladder of inverse temperatures between the same hot and cold ends as
 /// "sa", each sweeping with Metropolis moves, neighbours exchanging states with the replica-exchange probability.
-/// During the first quarter of the sweeps the ladder is re-spaced from measured swap rates until neighbouring pairs
-/// swap about equally often. Each read is an independent run and returns the best state it saw.
+/// During the first quarter of the sweeps a feedback loop re-spaces the ladder (16 windows) from the measured swap
+/// probabilities, widening gaps that swap more than average and narrowing the others, towards uniform swap rates. Each read is an independent run and returns the best state it saw.
 /// </summary>
 public sealed class ParallelTemperingSampler : ISampler
 {
@@ -16,15 +16,19 @@ public sealed class ParallelTemperingSampler : ISampler
     public const int DefaultSweeps = 1000;
     public const int DefaultReplicas = 32;
 
+    private readonly AnnealingKernel kernel;
+
     public ParallelTemperingSampler()
         : this(DefaultReplicas)
     {
     }
 
-    internal ParallelTemperingSampler(int replicas)
+    /// <summary>Replicas per run; the SIMD kernel (the default where it applies) needs a multiple of 8.</summary>
+    internal ParallelTemperingSampler(int replicas, AnnealingKernel kernel = AnnealingKernel.Auto)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 2);
         Replicas = replicas;
+        this.kernel = kernel;
     }
 
     public string Name => "pt";
@@ -47,13 +51,14 @@ public sealed class ParallelTemperingSampler : ISampler
         var maxReads = options.Reads ?? (options.TimeLimit is null ? DefaultReads : long.MaxValue);
         var run = new AnnealingRun(ising, seed, ladder, options, model.Vartype, deadline, cancellationToken);
         var report = new TemperingReport();
+        var simd = kernel != AnnealingKernel.Table && SimdTemperingAnnealer.Supports(ising, Replicas);
         var collector = ReadScheduler.Run(
             run,
             model,
             options.Threads,
             maxReads,
             sweeps,
-            () => new TemperingAnnealer(run, sweeps, report),
+            simd ? () => new SimdTemperingAnnealer(run, sweeps, report) : () => new TemperingAnnealer(run, sweeps, report),
             clock,
             options.OnImprovement);
 
@@ -68,7 +73,7 @@ public sealed class ParallelTemperingSampler : ISampler
             ["threads"] = options.Threads,
             ["replicas"] = Replicas,
             ["betaRange"] = new[] { hot, cold },
-            ["kernel"] = ising.IsIntegral ? "table" : "scalar",
+            ["kernel"] = simd ? "simd-avx2" : ising.IsIntegral ? "table" : "scalar",
             ["ladder"] = report.Ladder,
             ["swapRates"] = report.SwapRates,
             ["targetReached"] = run.TargetReached,

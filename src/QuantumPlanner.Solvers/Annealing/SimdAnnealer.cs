@@ -62,7 +62,7 @@ internal sealed class SimdAnnealer : IAnnealer
         InitFields(ising, spinMasks, field);
         for (var lane = 0; lane < Width; lane++)
         {
-            energy2k[lane] = LaneEnergyTimes2Scale(ising, lane);
+            energy2k[lane] = LaneEnergyTimes2Scale(ising, spinMasks, field, lane);
         }
 
         var group = firstRead / Width;
@@ -102,7 +102,9 @@ internal sealed class SimdAnnealer : IAnnealer
         return tables.Count;
     }
 
-    public void CopySpins(int lane, Span<sbyte> target)
+    public void CopySpins(int lane, Span<sbyte> target) => LaneSpins(spinMasks, lane, target);
+
+    internal static void LaneSpins(int[] spinMasks, int lane, Span<sbyte> target)
     {
         for (var i = 0; i < target.Length; i++)
         {
@@ -112,7 +114,7 @@ internal sealed class SimdAnnealer : IAnnealer
 
     public bool MetTarget(int lane) => metTarget[lane];
 
-    private static void InitFields(IsingModel ising, int[] masks, int[] field)
+    internal static void InitFields(IsingModel ising, int[] masks, int[] field)
     {
         for (var i = 0; i < ising.VariableCount; i++)
         {
@@ -130,7 +132,8 @@ internal sealed class SimdAnnealer : IAnnealer
         }
     }
 
-    private long LaneEnergyTimes2Scale(IsingModel ising, int lane)
+    /// <summary>2·Scale·(E − offset) of one lane, exact in integers.</summary>
+    internal static long LaneEnergyTimes2Scale(IsingModel ising, int[] spinMasks, int[] field, int lane)
     {
         long sum = 0;
         for (var i = 0; i < ising.VariableCount; i++)
@@ -146,8 +149,27 @@ internal sealed class SimdAnnealer : IAnnealer
     /// One sequential sweep over all eight replicas; returns Σx over each lane's flips. Spins are stored as masks
     /// (−1 for spin −1, 0 for +1) so that x = −s·f is (f ^ ~m) − ~m without a multiply.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe Vector256<int> Sweep(IsingModel ising, int[] field, int[] masks, ReadOnlySpan<int> table, ref VectorXoshiro random)
+    {
+        fixed (int* tab = table)
+        {
+            return Sweep(ising, field, masks, tab, Vector256<int>.Zero, Vector256.Create(table.Length - 1), ref random);
+        }
+    }
+
+    /// <summary>
+    /// The same sweep with a table per lane: lane l reads tables[offset_l .. offset_l + last_l], so the eight lanes
+    /// may anneal at eight temperatures (parallel tempering). The caller keeps the tables pinned.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe Vector256<int> Sweep(
+        IsingModel ising,
+        int[] field,
+        int[] masks,
+        int* tables,
+        Vector256<int> laneOffset,
+        Vector256<int> laneLast,
+        ref VectorXoshiro random)
     {
         var rng = random;
         var n = ising.VariableCount;
@@ -156,52 +178,54 @@ internal sealed class SimdAnnealer : IAnnealer
         ref var rowStart = ref MemoryMarshal.GetArrayDataReference(ising.RowStart);
         ref var neighbors = ref MemoryMarshal.GetArrayDataReference(ising.Neighbors);
         ref var weights = ref MemoryMarshal.GetArrayDataReference(ising.Weights2Scaled);
-        var last = Vector256.Create(table.Length - 1);
         var one = Vector256<int>.One;
         var change = Vector256<int>.Zero;
         var start = rowStart;
-        fixed (int* tab = table)
+        for (var i = 0; i < n; i++)
         {
-            for (var i = 0; i < n; i++)
+            var end = Unsafe.Add(ref rowStart, i + 1);
+            var offset = (nuint)(uint)(i * Width);
+            var f = Vector256.LoadUnsafe(ref f0, offset);
+            var m = Vector256.LoadUnsafe(ref m0, offset);
+            var notM = ~m;
+            var x = (f ^ notM) - notM;
+            var flip = Vector256.LessThan(x, one);
+            if (flip != Vector256<int>.AllBitsSet)
             {
-                var end = Unsafe.Add(ref rowStart, i + 1);
-                var offset = (nuint)(uint)(i * Width);
-                var f = Vector256.LoadUnsafe(ref f0, offset);
-                var m = Vector256.LoadUnsafe(ref m0, offset);
-                var notM = ~m;
-                var x = (f ^ notM) - notM;
-                var flip = Vector256.LessThan(x, one);
-                if (flip != Vector256<int>.AllBitsSet)
+                // Lanes at or past their table's closing 0 always reject: near the cold end that is nearly every lane,
+                // and skipping the gather and the draw then is most of the kernel's speed there.
+                var live = Vector256.LessThan(x, laneLast) & ~flip;
+                if (live != Vector256<int>.Zero)
                 {
-                    var index = Vector256.Min(Vector256.Max(x, Vector256<int>.Zero), last);
-                    var threshold = Avx2.GatherVector256(tab, index, 4);
-                    var draw = Vector256.GreaterThan(threshold, Vector256<int>.Zero) & ~flip;
+                    var index = Vector256.Min(Vector256.Max(x, Vector256<int>.Zero), laneLast) + laneOffset;
+                    var threshold = Avx2.GatherVector256(tables, index, 4);
+                    var draw = Vector256.GreaterThan(threshold, Vector256<int>.Zero) & live;
                     if (draw != Vector256<int>.Zero)
                     {
                         flip |= Vector256.LessThan(rng.Next31(), threshold) & draw;
                     }
-
-                    if (flip == Vector256<int>.Zero)
-                    {
-                        start = end;
-                        continue;
-                    }
                 }
 
-                (m ^ flip).StoreUnsafe(ref m0, offset);
-                change += x & flip;
-
-                // −s_old on flipped lanes, 0 elsewhere: f_j += 2J·(−s_old) for each neighbour j.
-                var c = ((one ^ notM) - notM) & flip;
-                for (var k = start; k < end; k++)
+                if (flip == Vector256<int>.Zero)
                 {
-                    var j = (nuint)(uint)(Unsafe.Add(ref neighbors, k) * Width);
-                    var fj = Vector256.LoadUnsafe(ref f0, j);
-                    (fj + (Vector256.Create(Unsafe.Add(ref weights, k)) * c)).StoreUnsafe(ref f0, j);
+                    start = end;
+                    continue;
                 }
-
-                start = end;
             }
+
+            (m ^ flip).StoreUnsafe(ref m0, offset);
+            change += x & flip;
+
+            // −s_old on flipped lanes, 0 elsewhere: f_j += 2J·(−s_old) for each neighbour j.
+            var c = ((one ^ notM) - notM) & flip;
+            for (var k = start; k < end; k++)
+            {
+                var j = (nuint)(uint)(Unsafe.Add(ref neighbors, k) * Width);
+                var fj = Vector256.LoadUnsafe(ref f0, j);
+                (fj + (Vector256.Create(Unsafe.Add(ref weights, k)) * c)).StoreUnsafe(ref f0, j);
+            }
+
+            start = end;
         }
 
         random = rng;

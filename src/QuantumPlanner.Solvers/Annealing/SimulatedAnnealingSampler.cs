@@ -40,7 +40,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
 
         // With a time limit reads repeat until it is spent; an explicit read count still caps them.
         var maxReads = options.Reads ?? (options.TimeLimit is null ? DefaultReads : long.MaxValue);
-        var used = AnnealingKernels.Resolve(kernel, ising);
+        var used = AnnealingKernels.Resolve(kernel, ising, maxReads);
         var run = new AnnealingRun(ising, seed, betas, options, model.Vartype, deadline, cancellationToken);
         var collector = ReadScheduler.Run(
             run,

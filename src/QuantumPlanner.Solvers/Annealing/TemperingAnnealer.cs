@@ -8,9 +8,6 @@ namespace QuantumPlanner.Solvers.Annealing;
 /// </summary>
 internal sealed class TemperingAnnealer : IAnnealer
 {
-    private const double MinRate = 0.01;
-    private const double MaxRate = 0.99;
-
     private readonly AnnealingRun run;
     private readonly TemperingReport report;
     private readonly int sweeps;
@@ -23,7 +20,7 @@ internal sealed class TemperingAnnealer : IAnnealer
     private readonly int[] tableLength;
     private readonly double[] energy;
     private readonly long[] attempts;
-    private readonly long[] accepted;
+    private readonly double[] accepted;
     private readonly sbyte[] best;
     private double bestEnergy;
     private bool metTarget;
@@ -43,7 +40,7 @@ internal sealed class TemperingAnnealer : IAnnealer
         tableLength = new int[slots];
         energy = new double[slots];
         attempts = new long[slots - 1];
-        accepted = new long[slots - 1];
+        accepted = new double[slots - 1];
         best = new sbyte[n];
         for (var t = 0; t < slots; t++)
         {
@@ -73,14 +70,8 @@ internal sealed class TemperingAnnealer : IAnnealer
         if (firstRead == 0)
         {
             // Read 0's ladder and swap rates after tuning describe the run in Info, whatever thread ran it.
-            var rates = new double[slots - 1];
-            for (var a = 0; a < rates.Length; a++)
-            {
-                rates[a] = attempts[a] == 0 ? 0 : Math.Round((double)accepted[a] / attempts[a], 3);
-            }
-
             report.Ladder = [.. ladder];
-            report.SwapRates = rates;
+            report.SwapRates = TemperingLadder.Rates(attempts, accepted);
         }
 
         return done;
@@ -98,7 +89,7 @@ internal sealed class TemperingAnnealer : IAnnealer
         metTarget = false;
         for (var t = 0; t < slots; t++)
         {
-            // Replica 0 starts from the read's initial state; the others from further draws of its stream.
+            // Every replica starts from the read's given state, or else from successive random draws of its stream.
             run.InitialState(firstRead, ref rng, spins[t]);
             if (ising.IsIntegral)
             {
@@ -114,7 +105,7 @@ internal sealed class TemperingAnnealer : IAnnealer
         }
 
         var adaptSweeps = sweeps / 4;
-        var window = Math.Max(10, adaptSweeps / 8);
+        var window = Math.Max(10, adaptSweeps / TemperingLadder.Windows);
         for (var sweep = 0; sweep < sweeps; sweep++)
         {
             for (var t = 0; t < slots; t++)
@@ -167,7 +158,10 @@ internal sealed class TemperingAnnealer : IAnnealer
         spins[slot].CopyTo(best, 0);
     }
 
-    /// <summary>Even pairs on even sweeps, odd pairs on odd ones, each accepted with min(1, e^{(β_a−β_b)(E_a−E_b)}).</summary>
+    /// <summary>
+    /// Even pairs on even sweeps, odd pairs on odd ones, each accepted with min(1, e^{(β_a−β_b)(E_a−E_b)}). The rates
+    /// average that probability rather than counting outcomes, which halves the noise the ladder feedback sees.
+    /// </summary>
     private void Exchange(int sweep, ref Xoshiro256 rng)
     {
         for (var a = sweep & 1; a + 1 < slots; a += 2)
@@ -175,12 +169,13 @@ internal sealed class TemperingAnnealer : IAnnealer
             var b = a + 1;
             attempts[a]++;
             var exponent = (ladder[a] - ladder[b]) * (energy[a] - energy[b]);
-            if (exponent < 0 && rng.NextDouble() >= Math.Exp(exponent))
+            var probability = exponent >= 0 ? 1.0 : Math.Exp(exponent);
+            accepted[a] += probability;
+            if (probability < 1.0 && rng.NextDouble() >= probability)
             {
                 continue;
             }
 
-            accepted[a]++;
             (spins[a], spins[b]) = (spins[b], spins[a]);
             (intFields[a], intFields[b]) = (intFields[b], intFields[a]);
             (doubleFields[a], doubleFields[b]) = (doubleFields[b], doubleFields[a]);
@@ -188,38 +183,9 @@ internal sealed class TemperingAnnealer : IAnnealer
         }
     }
 
-    /// <summary>
-    /// Re-spaces the ladder in log β with the ends fixed. For roughly Gaussian energy histograms a pair's swap rate is
-    /// about exp(−κ·w²) for a log-spacing w, so w·/√(−ln rate) equalises the rates; half a step damps the noise.
-    /// </summary>
     private void Respace()
     {
-        Span<double> width = stackalloc double[slots - 1];
-        var total = 0.0;
-        for (var a = 0; a < slots - 1; a++)
-        {
-            var w = Math.Log(ladder[a + 1] / ladder[a]);
-            var rate = attempts[a] == 0 ? 0.5 : Math.Clamp((double)accepted[a] / attempts[a], MinRate, MaxRate);
-            width[a] = w / Math.Sqrt(-Math.Log(rate));
-            total += width[a];
-            attempts[a] = 0;
-            accepted[a] = 0;
-        }
-
-        var span = Math.Log(ladder[^1] / ladder[0]);
-        if (total <= 0 || span <= 0)
-        {
-            return;
-        }
-
-        var logBeta = Math.Log(ladder[0]);
-        for (var a = 0; a < slots - 2; a++)
-        {
-            var old = Math.Log(ladder[a + 1] / ladder[a]);
-            logBeta += (0.5 * old) + (0.5 * width[a] * span / total);
-            ladder[a + 1] = Math.Exp(logBeta);
-        }
-
+        TemperingLadder.Respace(ladder, attempts, accepted);
         BuildTables();
     }
 
@@ -244,4 +210,65 @@ internal sealed class TemperingReport
     public double[] Ladder { get; set; } = [];
 
     public double[] SwapRates { get; set; } = [];
+}
+
+/// <summary>The ladder feedback shared by both tempering engines.</summary>
+internal static class TemperingLadder
+{
+    /// <summary>Re-spacing rounds during the first quarter of the sweeps.</summary>
+    internal const int Windows = 16;
+
+    // A pair swapping 0.5 more often than the mean widens its gap by e^1 per window.
+    private const double Gain = 2.0;
+
+    /// <summary>
+    /// Feedback step towards equal swap rates with the ends fixed: each gap in log β grows by e^{Gain·(rate − mean)}
+    /// (pairs that swap too easily are too close), then all gaps are rescaled to the same total span. Clears the counts.
+    /// </summary>
+    public static void Respace(double[] ladder, long[] attempts, double[] accepted)
+    {
+        var slots = ladder.Length;
+        Span<double> width = stackalloc double[slots - 1];
+        var mean = 0.0;
+        for (var a = 0; a < slots - 1; a++)
+        {
+            width[a] = attempts[a] == 0 ? 0.5 : accepted[a] / attempts[a];
+            mean += width[a];
+        }
+
+        mean /= slots - 1;
+        var total = 0.0;
+        for (var a = 0; a < slots - 1; a++)
+        {
+            width[a] = Math.Log(ladder[a + 1] / ladder[a]) * Math.Exp(Gain * (width[a] - mean));
+            total += width[a];
+            attempts[a] = 0;
+            accepted[a] = 0;
+        }
+
+        var span = Math.Log(ladder[^1] / ladder[0]);
+        if (total <= 0 || span <= 0)
+        {
+            return;
+        }
+
+        var logBeta = Math.Log(ladder[0]);
+        for (var a = 0; a < slots - 2; a++)
+        {
+            logBeta += width[a] * span / total;
+            ladder[a + 1] = Math.Exp(logBeta);
+        }
+    }
+
+    /// <summary>Swap rates per neighbouring pair, rounded for reporting.</summary>
+    public static double[] Rates(long[] attempts, double[] accepted)
+    {
+        var rates = new double[attempts.Length];
+        for (var a = 0; a < rates.Length; a++)
+        {
+            rates[a] = attempts[a] == 0 ? 0 : Math.Round(accepted[a] / attempts[a], 3);
+        }
+
+        return rates;
+    }
 }

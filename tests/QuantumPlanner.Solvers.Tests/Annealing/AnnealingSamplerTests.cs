@@ -11,6 +11,7 @@ public class AnnealingSamplerTests
         "sa-table",
         "sa-simd",
         "pt",
+        "pt-table",
     };
 
     [Theory]
@@ -100,7 +101,7 @@ public class AnnealingSamplerTests
         using var source = new CancellationTokenSource();
         source.Cancel();
 
-        var set = Create(name).Sample(model, new SamplerOptions { Seed = 1, Reads = 4, Sweeps = 10_000_000 }, source.Token);
+        var set = Create(name).Sample(model, new SamplerOptions { Seed = 1, Reads = 4, Sweeps = 100_000 }, source.Token);
 
         Assert.Empty(set.Records);
         Assert.True(set.Timing.FlipAttempts <= 8L * 50 * ParallelTemperingSampler.DefaultReplicas * 2);
@@ -144,6 +145,18 @@ public class AnnealingSamplerTests
         var replay = Create(name).Sample(model, new SamplerOptions { Seed = (ulong)drawn.Info["seed"], Reads = 5, Sweeps = 40 });
 
         AssertSameRecords(drawn, replay);
+    }
+
+    [Theory]
+    [MemberData(nameof(Samplers))]
+    public void Sample_ModelWithoutVariables_ReturnsTheOffset(string name)
+    {
+        var model = new BinaryQuadraticModel(Vartype.Binary) { Offset = 2.5 };
+
+        var set = Create(name).Sample(model, new SamplerOptions { Seed = 1, Reads = 3, Sweeps = 10 });
+
+        Assert.Equal(2.5, set.Best.Energy);
+        Assert.Empty(set.Best.Sample);
     }
 
     [Fact]
@@ -285,6 +298,7 @@ public class AnnealingSamplerTests
         "sa-table" => new SimulatedAnnealingSampler(AnnealingKernel.Table),
         "sa-simd" => new SimulatedAnnealingSampler(AnnealingKernel.Simd),
         "pt" => new ParallelTemperingSampler(8),
+        "pt-table" => new ParallelTemperingSampler(6, AnnealingKernel.Table),
         _ => throw new ArgumentException(name),
     };
 
