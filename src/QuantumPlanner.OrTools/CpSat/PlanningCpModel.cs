@@ -207,7 +207,7 @@ internal sealed class PlanningCpModel
             {
                 throw new ArgumentException(
                     $"Task id '{_problem.Tasks[t].Id}' appears twice in problem '{_problem.Name}'. Maybe rename one of them.",
-                    nameof(_problem));
+                    "problem");
             }
         }
     }
@@ -539,7 +539,7 @@ internal sealed class PlanningCpModel
                 {
                     throw new ArgumentException(
                         $"Task '{_problem.Tasks[t].Id}' depends on unknown task '{predecessorId}'. Maybe check the id's spelling.",
-                        nameof(_problem));
+                        "problem");
                 }
 
                 // As the scorer judges it: a performed task needs every dependency performed and finished first.
