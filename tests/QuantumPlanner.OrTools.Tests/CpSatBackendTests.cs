@@ -89,6 +89,35 @@ public sealed class CpSatBackendTests
     }
 
     [Fact]
+    public void Solve_PureAssignmentWithDeadlinesAndWorkloadCaps_MatchesBruteForce()
+    {
+        // Makespan weight 0 and no sequencing: the model drops start times (GAP); deadlines must still bind.
+        var problem = new PlanningProblem
+        {
+            Horizon = 6,
+            Agents =
+            [
+                new Agent { Id = "a", Capacity = 3, MaxWorkload = 4 },
+                new Agent { Id = "b", Capacity = 3, MaxWorkload = 5 },
+            ],
+            Tasks =
+            [
+                new PlanningTask { Id = "x", Duration = 2, DurationByAgent = new Dictionary<string, int> { ["b"] = 4 }, CostByAgent = new Dictionary<string, double> { ["a"] = 5, ["b"] = 1 }, Deadline = 3 },
+                new PlanningTask { Id = "y", Duration = 3, CostByAgent = new Dictionary<string, double> { ["a"] = 1, ["b"] = 4 }, EarliestStart = 1 },
+                new PlanningTask { Id = "z", Duration = 2, CostByAgent = new Dictionary<string, double> { ["a"] = 2, ["b"] = 2 } },
+            ],
+            Objective = new ObjectiveWeights { Makespan = 0, Cost = 1 },
+        };
+
+        var result = new CpSatBackend(1).Solve(problem, Quick, CancellationToken.None);
+
+        Assert.Equal("optimal", result.Status);
+        Assert.Empty(IndependentCheck.Violations(problem, result.Assignments));
+        Assert.Equal(TinyProblems.BruteForceOptimum(problem)!.Value, IndependentCheck.Objective(problem, result.Assignments), 6);
+        Assert.Equal("a", result.Assignments.Single(a => a.Task == "x").Agent);
+    }
+
+    [Fact]
     public void Solve_TaskOnlyFitsSecondWindow_PlacedInsideIt()
     {
         var problem = new PlanningProblem

@@ -14,8 +14,11 @@ internal sealed class PlanningCpModel
     private readonly PlanningProblem _problem;
     private readonly Dictionary<string, int> _taskIndex = new(StringComparer.Ordinal);
     private readonly List<Candidate>[] _candidates;
-    private readonly IntVar[] _start;
-    private readonly IntVar[] _end;
+    private readonly IntVar?[] _start;
+    private readonly IntVar?[] _end;
+
+    // Tasks whose timing nothing depends on: they get no start, end or interval and run at their earliest start.
+    private readonly bool[] _untimed;
 
     // Null for required tasks: they are always performed.
     private readonly BoolVar?[] _performed;
@@ -33,8 +36,9 @@ internal sealed class PlanningCpModel
         _problem = problem;
         int n = problem.Tasks.Count;
         _candidates = new List<Candidate>[n];
-        _start = new IntVar[n];
-        _end = new IntVar[n];
+        _start = new IntVar?[n];
+        _end = new IntVar?[n];
+        _untimed = new bool[n];
         _performed = new BoolVar?[n];
     }
 
@@ -52,6 +56,7 @@ internal sealed class PlanningCpModel
         var model = new PlanningCpModel(problem);
         model.IndexTasks();
         model.Horizon = problem.Horizon ?? DeriveHorizon(problem);
+        model.MarkUntimedTasks();
         model.CreateVariables();
         model.AddAgentConstraints();
         model.AddResourceConstraints();
@@ -91,8 +96,12 @@ internal sealed class PlanningCpModel
                 continue;
             }
 
-            Model.AddHint(_start[t], a.Start);
-            Model.AddHint(_end[t], a.End);
+            if (_start[t] is { } start && _end[t] is { } end)
+            {
+                Model.AddHint(start, a.Start);
+                Model.AddHint(end, a.End);
+            }
+
             makespan = Math.Max(makespan, a.End);
             if (_performed[t] is { } performed)
             {
@@ -165,17 +174,26 @@ internal sealed class PlanningCpModel
                 continue;
             }
 
-            string? agent = null;
+            Candidate? chosen = null;
             foreach (var c in _candidates[t])
             {
                 if (isTrue(c.Presence))
                 {
-                    agent = c.Agent >= 0 ? _problem.Agents[c.Agent].Id : null;
+                    chosen = c;
                     break;
                 }
             }
 
-            result.Add(new Assignment(_problem.Tasks[t].Id, agent, checked((int)value(_start[t])), checked((int)value(_end[t]))));
+            string? agent = chosen is { Agent: >= 0 } ? _problem.Agents[chosen.Agent].Id : null;
+            if (_start[t] is { } start && _end[t] is { } end)
+            {
+                result.Add(new Assignment(_problem.Tasks[t].Id, agent, checked((int)value(start)), checked((int)value(end))));
+            }
+            else
+            {
+                int begin = Math.Max(0, _problem.Tasks[t].EarliestStart);
+                result.Add(new Assignment(_problem.Tasks[t].Id, agent, begin, begin + (int)(chosen?.Duration ?? 0)));
+            }
         }
 
         return result;
@@ -189,9 +207,79 @@ internal sealed class PlanningCpModel
             {
                 throw new ArgumentException(
                     $"Task id '{_problem.Tasks[t].Id}' appears twice in problem '{_problem.Name}'. Maybe rename one of them.",
-                    nameof(_problem));
+                    "problem");
             }
         }
+    }
+
+    /// <summary>
+    /// A task's timing matters only through the makespan, dependencies, resources, priority, soft deadlines, windows
+    /// or an agent that must sequence its tasks (capacity below the number of tasks it could take). Without any of
+    /// these (GAP: pure assignment) the task runs at its earliest start on whichever agent it gets, and the model
+    /// keeps only its assignment literals, which CP-SAT's presolve and LP handle far better than idle intervals.
+    /// </summary>
+    private void MarkUntimedTasks()
+    {
+        var tasks = _problem.Tasks;
+        var weights = _problem.Objective;
+        if (_problem.Agents.Count == 0 || weights.Makespan != 0)
+        {
+            return;
+        }
+
+        var dependedOn = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            dependedOn.UnionWith(task.DependsOn);
+        }
+
+        var takers = new int[_problem.Agents.Count];
+        var skilled = new List<int>[tasks.Count];
+        for (int t = 0; t < tasks.Count; t++)
+        {
+            skilled[t] = [];
+            for (int a = 0; a < _problem.Agents.Count; a++)
+            {
+                if (HasSkills(_problem.Agents[a], tasks[t]))
+                {
+                    skilled[t].Add(a);
+                    takers[a]++;
+                }
+            }
+        }
+
+        for (int t = 0; t < tasks.Count; t++)
+        {
+            var task = tasks[t];
+            bool timed = task.DependsOn.Count > 0 || dependedOn.Contains(task.Id)
+                || (weights.Priority != 0 && task.Priority != 0)
+                || (!_problem.HardDeadlines && task.Deadline is not null && weights.Tardiness != 0);
+            foreach (var demand in task.Resources.Values)
+            {
+                timed |= demand > 0;
+            }
+
+            foreach (int a in skilled[t])
+            {
+                var agent = _problem.Agents[a];
+                timed |= agent.Availability.Count > 0 || Math.Max(1, agent.Capacity) < takers[a];
+            }
+
+            _untimed[t] = !timed;
+        }
+    }
+
+    private static bool HasSkills(Agent agent, PlanningTask task)
+    {
+        foreach (var skill in task.RequiredSkills)
+        {
+            if (!agent.Skills.Contains(skill, StringComparer.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -240,12 +328,15 @@ internal sealed class PlanningCpModel
             }
 
             int earliest = Math.Max(0, task.EarliestStart);
-            _start[t] = Model.NewIntVar(earliest, Math.Max(earliest, latestEnd), $"start_{t}");
-            _end[t] = Model.NewIntVar(earliest, Math.Max(earliest, latestEnd), $"end_{t}");
-            if (earliest > latestEnd)
+            if (!_untimed[t])
             {
-                // Keeps the domains valid; the performed literal below then cannot be true.
-                Model.Add(_start[t] <= latestEnd);
+                _start[t] = Model.NewIntVar(earliest, Math.Max(earliest, latestEnd), $"start_{t}");
+                _end[t] = Model.NewIntVar(earliest, Math.Max(earliest, latestEnd), $"end_{t}");
+                if (earliest > latestEnd)
+                {
+                    // Keeps the domains valid; the performed literal below then cannot be true.
+                    Model.Add(_start[t] <= latestEnd);
+                }
             }
 
             _candidates[t] = [];
@@ -257,7 +348,7 @@ internal sealed class PlanningCpModel
             if (agents.Count == 0)
             {
                 var presence = _performed[t] ?? Model.NewBoolVar($"run_{t}");
-                var interval = Model.NewOptionalIntervalVar(_start[t], Math.Max(0, task.Duration), _end[t], presence, $"task_{t}");
+                var interval = Model.NewOptionalIntervalVar(_start[t]!, Math.Max(0, task.Duration), _end[t]!, presence, $"task_{t}");
                 if (_performed[t] is null)
                 {
                     Model.AddBoolOr([presence]);
@@ -304,12 +395,9 @@ internal sealed class PlanningCpModel
     {
         var task = _problem.Tasks[t];
         var agent = _problem.Agents[a];
-        foreach (var skill in task.RequiredSkills)
+        if (!HasSkills(agent, task))
         {
-            if (!agent.Skills.Contains(skill, StringComparer.Ordinal))
-            {
-                return null;
-            }
+            return null;
         }
 
         int duration = task.DurationByAgent.TryGetValue(agent.Id, out int d) ? d : task.Duration;
@@ -333,13 +421,26 @@ internal sealed class PlanningCpModel
             return null;
         }
 
+        if (_untimed[t])
+        {
+            int latestEnd = Horizon;
+            if (_problem.HardDeadlines && task.Deadline is int deadline)
+            {
+                latestEnd = Math.Min(latestEnd, deadline);
+            }
+
+            return Math.Max(0, task.EarliestStart) + duration > latestEnd
+                ? null
+                : new Candidate(a, duration, Model.NewBoolVar($"on_{t}_{a}"), null, null);
+        }
+
         var presence = Model.NewBoolVar($"on_{t}_{a}");
-        var interval = Model.NewOptionalIntervalVar(_start[t], duration, _end[t], presence, $"run_{t}_{a}");
+        var interval = Model.NewOptionalIntervalVar(_start[t]!, duration, _end[t]!, presence, $"run_{t}_{a}");
         WindowChoice[]? windows = null;
         if (fitting.Count == 1)
         {
-            Model.Add(_start[t] >= fitting[0].Start).OnlyEnforceIf(presence);
-            Model.Add(_end[t] <= fitting[0].End).OnlyEnforceIf(presence);
+            Model.Add(_start[t]! >= fitting[0].Start).OnlyEnforceIf(presence);
+            Model.Add(_end[t]! <= fitting[0].End).OnlyEnforceIf(presence);
         }
         else if (fitting.Count > 1)
         {
@@ -348,8 +449,8 @@ internal sealed class PlanningCpModel
             for (int w = 0; w < fitting.Count; w++)
             {
                 var literal = Model.NewBoolVar($"window_{t}_{a}_{w}");
-                Model.Add(_start[t] >= fitting[w].Start).OnlyEnforceIf(literal);
-                Model.Add(_end[t] <= fitting[w].End).OnlyEnforceIf(literal);
+                Model.Add(_start[t]! >= fitting[w].Start).OnlyEnforceIf(literal);
+                Model.Add(_end[t]! <= fitting[w].End).OnlyEnforceIf(literal);
                 windows[w] = new WindowChoice(fitting[w], literal);
                 inWindow.Add(literal);
             }
@@ -374,7 +475,11 @@ internal sealed class PlanningCpModel
                 {
                     if (c.Agent == a)
                     {
-                        intervals.Add(c.Interval);
+                        if (c.Interval is not null)
+                        {
+                            intervals.Add(c.Interval);
+                        }
+
                         presences.Add(c.Presence);
                         durations.Add(c.Duration);
                     }
@@ -418,7 +523,7 @@ internal sealed class PlanningCpModel
                 // Exactly one alternative is present, so each adds the task's demand once.
                 foreach (var c in _candidates[t])
                 {
-                    cumulative.AddDemand(c.Interval, demand);
+                    cumulative.AddDemand(c.Interval!, demand);
                 }
             }
         }
@@ -434,11 +539,11 @@ internal sealed class PlanningCpModel
                 {
                     throw new ArgumentException(
                         $"Task '{_problem.Tasks[t].Id}' depends on unknown task '{predecessorId}'. Maybe check the id's spelling.",
-                        nameof(_problem));
+                        "problem");
                 }
 
                 // As the scorer judges it: a performed task needs every dependency performed and finished first.
-                var constraint = Model.Add(_start[t] >= _end[p]);
+                var constraint = Model.Add(_start[t]! >= _end[p]!);
                 if (_performed[t] is { } performed)
                 {
                     constraint.OnlyEnforceIf(performed);
@@ -467,7 +572,7 @@ internal sealed class PlanningCpModel
             _makespan = Model.NewIntVar(0, Horizon, "makespan");
             for (int t = 0; t < tasks.Count; t++)
             {
-                var c = Model.Add(_makespan >= _end[t]);
+                var c = Model.Add(_makespan >= _end[t]!);
                 if (_performed[t] is { } p)
                 {
                     c.OnlyEnforceIf(p);
@@ -506,7 +611,7 @@ internal sealed class PlanningCpModel
             if (!_problem.HardDeadlines && task.Deadline is int deadline && weights.Tardiness != 0)
             {
                 var late = Model.NewIntVar(0, Horizon, $"tardiness_{t}");
-                var c = Model.Add(late >= _end[t] - deadline);
+                var c = Model.Add(late >= _end[t]! - deadline);
                 if (_performed[t] is { } p)
                 {
                     c.OnlyEnforceIf(p);
@@ -521,14 +626,14 @@ internal sealed class PlanningCpModel
                 if (_performed[t] is { } p)
                 {
                     var completion = Model.NewIntVar(0, Horizon, $"completion_{t}");
-                    Model.Add(completion == _end[t]).OnlyEnforceIf(p);
+                    Model.Add(completion == _end[t]!).OnlyEnforceIf(p);
                     Model.Add(completion == 0).OnlyEnforceIf(p.Not());
                     _completion[t] = completion;
                     _objectiveTerms.Add((completion, weights.Priority * task.Priority));
                 }
                 else
                 {
-                    _objectiveTerms.Add((_end[t], weights.Priority * task.Priority));
+                    _objectiveTerms.Add((_end[t]!, weights.Priority * task.Priority));
                 }
             }
         }
@@ -610,5 +715,5 @@ internal sealed class PlanningCpModel
 
     private readonly record struct WindowChoice(TimeWindow Window, BoolVar Literal);
 
-    private sealed record Candidate(int Agent, long Duration, BoolVar Presence, IntervalVar Interval, WindowChoice[]? Windows);
+    private sealed record Candidate(int Agent, long Duration, BoolVar Presence, IntervalVar? Interval, WindowChoice[]? Windows);
 }
