@@ -8,6 +8,9 @@ internal sealed record TabuParameters
 
     public int TenureSpan { get; init; }
 
+    /// <summary>Each phase adds U[0, TenureBaseSpread] to TenureBase, so no single tenure has to suit every instance.</summary>
+    public int TenureBaseSpread { get; init; }
+
     /// <summary>Moves without improving the phase's best before the phase ends.</summary>
     public int Stall { get; init; }
 
@@ -33,11 +36,12 @@ internal sealed record TabuParameters
         static double E(string k, double d) => Environment.GetEnvironmentVariable("TABU_" + k) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : d;
         return new TabuParameters
         {
-            TenureBase = Math.Max(1, (int)(n * E("TB", 1.0 / 20))),
+            TenureBase = Math.Max(1, (int)(n * E("TB", 0.02))),
             TenureSpan = (int)E("TS", span),
-            Stall = Math.Clamp((int)(E("ST", 10) * n), (int)E("STMIN", 100), (int)E("STMAX", 20000)),
-            PerturbMin = Math.Max(3, (int)(n * E("PMIN", 1.0 / 50))),
-            PerturbMax = Math.Max(4, (int)(n * E("PMAX", 1.0 / 10))),
+            TenureBaseSpread = (int)(n * E("TBS", 0.06)),
+            Stall = Math.Clamp((int)(E("ST", 20) * n), (int)E("STMIN", 100), (int)E("STMAX", 20000)),
+            PerturbMin = Math.Max(3, (int)(n * E("PMIN", 0.05))),
+            PerturbMax = Math.Max(4, (int)(n * E("PMAX", 0.2))),
             RelinkShare = E("RL", 0.5),
         };
     }

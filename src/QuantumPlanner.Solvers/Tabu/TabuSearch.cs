@@ -162,7 +162,7 @@ internal sealed class TabuSearch<T>
         var pending = false;
         var iter = 0;
         var lastImprovement = 0;
-        var tenureBase = parameters.TenureBase;
+        var tenureBase = parameters.TenureBase + rng.NextInt(parameters.TenureBaseSpread + 1);
         var tenureSpan = parameters.TenureSpan + 1;
         var tabuSpan = tabuUntil.AsSpan(0, n);
         while (iter - lastImprovement < parameters.Stall && Moves < budget)
