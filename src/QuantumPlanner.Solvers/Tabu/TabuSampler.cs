@@ -120,9 +120,9 @@ public sealed class TabuSampler : ISampler
         return SampleSet.FromReads(model.Vartype, samples, timing, info);
     }
 
-    internal static string StopReason(SearchControl control, CancellationToken cancellationToken) =>
+    private static string StopReason(SearchControl control, CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested ? "cancelled"
         : control.TargetReached ? "target"
-        : control.Deadline != long.MaxValue && control.Elapsed.Ticks >= 0 && System.Diagnostics.Stopwatch.GetTimestamp() >= control.Deadline ? "time"
+        : control.Deadline != long.MaxValue && System.Diagnostics.Stopwatch.GetTimestamp() >= control.Deadline ? "time"
         : "budget";
 }
