@@ -18,6 +18,7 @@ internal sealed class TabuSearch<T>
     where T : unmanaged, INumber<T>, IMinMaxValue<T>
 {
     private const int PollMask = 255;
+    private const int MaxRelinkDistance = 4096;
 
     private readonly BinaryForm<T> form;
     private readonly TabuParameters parameters;
@@ -409,7 +410,8 @@ internal sealed class TabuSearch<T>
             }
         }
 
-        if (count < 6)
+        // The walk costs O(count²) gain reads; past a few thousand differing variables a perturbation is the cheaper restart.
+        if (count < 6 || count > MaxRelinkDistance)
         {
             Perturb(ref rng, parameters.PerturbMin);
             return;
