@@ -23,14 +23,14 @@ public sealed class TabuSearchTests
         sbyte[] best;
         if (BinaryForms.FitsInt(binary))
         {
-            var search = new TabuSearch<int>(new BinaryForm<int>(binary), TabuParameters.For(model.VariableCount));
+            var search = new TabuSearch<int>(new BinaryForm<int>(binary), TabuParameters.For(model.VariableCount, 15));
             search.Run(start, ref rng, 200 * 150, long.MaxValue, control);
             (tracked, best) = (search.BestEnergy, BinaryForms.FromBinary(vartype, search.Best));
             Assert.True(search.Phases > 3, $"only {search.Phases} phases ran; the test needs restarts.");
         }
         else
         {
-            var search = new TabuSearch<double>(new BinaryForm<double>(binary), TabuParameters.For(model.VariableCount));
+            var search = new TabuSearch<double>(new BinaryForm<double>(binary), TabuParameters.For(model.VariableCount, 15));
             search.Run(start, ref rng, 200 * 150, long.MaxValue, control);
             (tracked, best) = (search.BestEnergy, BinaryForms.FromBinary(vartype, search.Best));
             Assert.True(search.Phases > 3, $"only {search.Phases} phases ran; the test needs restarts.");

@@ -44,7 +44,7 @@ public sealed class TabuSampler : ISampler
         var sweeps = options.Sweeps ?? (options.TimeLimit is null ? DefaultSweeps : (int?)null);
         var budget = sweeps is { } s ? (long)s * Math.Max(n, 1) : long.MaxValue;
         var reads = options.Reads ?? (sweeps is null ? options.Threads : 1);
-        var parameters = TabuParameters.For(n);
+        var parameters = TabuParameters.For(n, n == 0 ? 0 : (double)form.Neighbors.Length / n);
         var control = new SearchControl(options.TimeLimit, options.TargetEnergy, options.OnImprovement, cancellationToken);
 
         // Time-limited reads beyond one wave per thread share the limit: each gets limit × threads / reads.
