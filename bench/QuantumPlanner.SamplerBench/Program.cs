@@ -4,10 +4,11 @@ using QuantumPlanner.Solvers;
 
 // Stop-gap harness until `qplan bench` exists: runs one sampler on instances of a benchmark folder laid out like
 // ../shared/benchmarks/<family> (best_known.csv beside the instance files) and prints found value, gap and time to best.
-// Usage: SamplerBench DIR SECONDS [INSTANCE,INSTANCE,...] [--solver tabu] [--threads 1] [--seed 1]
+// Usage: SamplerBench DIR SECONDS [INSTANCE,INSTANCE,...] [--solver tabu] [--threads 1] [--seed 1] [--sweeps N]
+// With --sweeps the run is deterministic (the time limit only caps it), which is how settings were compared on a busy machine.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: SamplerBench DIR SECONDS [INSTANCES] [--solver NAME] [--threads N] [--seed N]");
+    Console.Error.WriteLine("usage: SamplerBench DIR SECONDS [INSTANCES] [--solver NAME] [--threads N] [--seed N] [--sweeps N]");
     return 2;
 }
 
@@ -23,6 +24,7 @@ string Option(string name, string fallback)
 var solver = Option("--solver", "tabu");
 var threads = int.Parse(Option("--threads", "1"), CultureInfo.InvariantCulture);
 var seed = ulong.Parse(Option("--seed", "1"), CultureInfo.InvariantCulture);
+var sweeps = Option("--sweeps", "") is { Length: > 0 } s ? int.Parse(s, CultureInfo.InvariantCulture) : (int?)null;
 var known = File.ReadAllLines(Path.Combine(dir, "best_known.csv")).Skip(1)
     .Select(l => l.Split(','))
     .ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
@@ -40,6 +42,7 @@ foreach (var name in names)
         Seed = seed,
         Threads = threads,
         TimeLimit = TimeSpan.FromSeconds(seconds),
+        Sweeps = sweeps,
         TargetEnergy = target,
     };
     var result = SamplerCatalog.Create(solver).Sample(problem.Model, options);

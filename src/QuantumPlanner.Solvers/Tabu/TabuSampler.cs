@@ -44,7 +44,7 @@ public sealed class TabuSampler : ISampler
         var sweeps = options.Sweeps ?? (options.TimeLimit is null ? DefaultSweeps : (int?)null);
         var budget = sweeps is { } s ? (long)s * Math.Max(n, 1) : long.MaxValue;
         var reads = options.Reads ?? (sweeps is null ? options.Threads : 1);
-        var parameters = TabuParameters.For(n);
+        var parameters = TabuParameters.For(n, n == 0 ? 0 : (double)form.Neighbors.Length / n);
         var control = new SearchControl(options.TimeLimit, options.TargetEnergy, options.OnImprovement, cancellationToken);
 
         // Time-limited reads beyond one wave per thread share the limit: each gets limit × threads / reads.
@@ -120,9 +120,9 @@ public sealed class TabuSampler : ISampler
         return SampleSet.FromReads(model.Vartype, samples, timing, info);
     }
 
-    internal static string StopReason(SearchControl control, CancellationToken cancellationToken) =>
+    private static string StopReason(SearchControl control, CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested ? "cancelled"
         : control.TargetReached ? "target"
-        : control.Deadline != long.MaxValue && control.Elapsed.Ticks >= 0 && System.Diagnostics.Stopwatch.GetTimestamp() >= control.Deadline ? "time"
+        : control.Deadline != long.MaxValue && System.Diagnostics.Stopwatch.GetTimestamp() >= control.Deadline ? "time"
         : "budget";
 }
