@@ -39,6 +39,7 @@ public sealed class ParallelTemperingSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(model);
+        cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         var seed = options.Seed ?? Xoshiro256.RandomSeed();
         var ising = IsingModel.From(model);
@@ -62,7 +63,13 @@ public sealed class ParallelTemperingSampler : ISampler
             clock,
             options.OnImprovement);
 
-        var reads = collector.Reads(includeInterrupted: !cancellationToken.IsCancellationRequested);
+        // After a cancel the best interrupted read is still a valid sample; with nothing at all there is nothing to return.
+        var reads = collector.Reads(includeInterrupted: true);
+        if (reads.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         var timing = new SampleTiming { Total = clock.Elapsed, TimeToBest = collector.TimeToBest, FlipAttempts = run.FlipAttempts };
         var info = new Dictionary<string, object>
         {

@@ -12,6 +12,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
 {
     public const int DefaultReads = 10;
     public const int DefaultSweeps = 1000;
+    public const int MaxSweeps = 10_000_000;
 
     private readonly AnnealingKernel kernel;
 
@@ -28,11 +29,19 @@ public sealed class SimulatedAnnealingSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(model);
+        cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         var seed = options.Seed ?? Xoshiro256.RandomSeed();
         var ising = IsingModel.From(model);
         var (hot, cold) = BetaRange.Default(ising);
         var sweeps = options.Sweeps ?? DefaultSweeps;
+        if (sweeps > MaxSweeps)
+        {
+            // The schedule and its acceptance tables are built up front, a few bytes per sweep.
+            throw new ArgumentException(
+                $"sa takes at most {MaxSweeps} sweeps per read, but {sweeps} were asked. Maybe use more reads or a time limit (reads repeat until it is spent).");
+        }
+
         var betas = BetaRange.Geometric(hot, cold, sweeps);
         var deadline = options.TimeLimit is { } limit
             ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency)
@@ -52,7 +61,13 @@ public sealed class SimulatedAnnealingSampler : ISampler
             clock,
             options.OnImprovement);
 
-        var reads = collector.Reads(includeInterrupted: !cancellationToken.IsCancellationRequested);
+        // After a cancel the best interrupted read is still a valid sample; with nothing at all there is nothing to return.
+        var reads = collector.Reads(includeInterrupted: true);
+        if (reads.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         var timing = new SampleTiming { Total = clock.Elapsed, TimeToBest = collector.TimeToBest, FlipAttempts = run.FlipAttempts };
         var info = new Dictionary<string, object>
         {
