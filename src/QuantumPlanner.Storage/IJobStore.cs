@@ -1,0 +1,74 @@
+namespace QuantumPlanner.Storage;
+
+/// <summary>
+/// The durable job queue. All methods are safe to call concurrently from many workers and replicas.
+/// Worker-side calls (heartbeat, progress, complete, fail, release) only act while the job is running and
+/// owned by that worker id; they return false otherwise (cancelled, reclaimed by another worker, finished),
+/// and the worker should then stop working on the job.
+/// </summary>
+public interface IJobStore : IAsyncDisposable
+{
+    /// <summary>Applies missing schema migrations (idempotent; safe when several replicas start together).</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when every migration this build knows is applied.</summary>
+    Task<bool> MigrationsAppliedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when the database answers a trivial query.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new queued job, or returns the job with the same tenant and idempotency key (Created = false).</summary>
+    Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default);
+
+    /// <summary>The job, or null when it does not exist or belongs to another tenant.</summary>
+    Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>The job regardless of tenant (workers, admin tools).</summary>
+    Task<JobRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first, keyset-paginated on (created_at, id). Throws <see cref="FormatException"/> for a malformed cursor.</summary>
+    Task<JobPage> ListAsync(string tenantId, JobStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the oldest claimable job: a queued one, or a running one whose lease expired (attempts + 1).
+    /// A running job whose lease expired after <paramref name="maxAttempts"/> attempts is failed with
+    /// "lease expired N times" instead. Returns null when nothing is claimable.
+    /// </summary>
+    Task<JobRecord?> ClaimAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends the lease; false when the job is no longer running under this worker (e.g. cancelled).</summary>
+    Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the best objective so far; false when the job is no longer ours.</summary>
+    Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes the job exactly once: true only for the one call that moved it from running (owned by this worker) to completed.</summary>
+    Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Fails the job for good (no retry); false when the job is no longer ours.</summary>
+    Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>Graceful shutdown: puts a running job back in the queue, lease cleared, this attempt not counted.</summary>
+    Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels a queued or running job of this tenant and returns it; a finished job is returned unchanged
+    /// (check its status); null when it does not exist or belongs to another tenant.
+    /// </summary>
+    Task<JobRecord?> CancelAsync(string tenantId, Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of jobs per status over all tenants (every status present, zero when none).</summary>
+    Task<IReadOnlyDictionary<JobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Number of queued jobs.</summary>
+    Task<long> QueueSizeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Jobs that finished (completed_at) within the last <paramref name="window"/>.</summary>
+    Task<JobOutcomeStats> OutcomeStatsAsync(TimeSpan window, CancellationToken cancellationToken = default);
+
+    /// <summary>A setting shared by all replicas (e.g. maintenance mode), as JSON; null when never set.</summary>
+    Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a setting; <paramref name="json"/> must be valid JSON.</summary>
+    Task SetSettingAsync(string key, string json, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,28 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+
+namespace QuantumPlanner.Storage.Internal;
+
+/// <summary>An opaque keyset cursor: base64url of (created_at in microseconds, id) of the last row of a page.</summary>
+internal static class JobCursor
+{
+    public static string Encode(DateTimeOffset createdAt, Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[24];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, Microseconds.SinceEpoch(createdAt));
+        id.TryWriteBytes(bytes[8..], bigEndian: true, out _);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static (DateTimeOffset CreatedAt, Guid Id) Decode(string cursor)
+    {
+        Span<byte> bytes = stackalloc byte[24];
+        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 24)
+        {
+            throw new FormatException($"Cursor '{cursor}' is not one this service issued. Maybe pass the nextCursor of the previous page unchanged.");
+        }
+
+        var createdAt = Microseconds.ToTime(BinaryPrimitives.ReadInt64BigEndian(bytes));
+        return (createdAt, new Guid(bytes[8..], bigEndian: true));
+    }
+}

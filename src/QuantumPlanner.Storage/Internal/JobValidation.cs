@@ -1,0 +1,71 @@
+namespace QuantumPlanner.Storage.Internal;
+
+/// <summary>Argument checks and small helpers shared by both job stores, so they behave identically.</summary>
+internal static class JobValidation
+{
+    public const int MaxPageSize = 1000;
+
+    public static void Validate(NewJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Require(job.TenantId, nameof(job.TenantId));
+        Require(job.BackendRequested, nameof(job.BackendRequested));
+        Require(job.ProblemJson, nameof(job.ProblemJson));
+        Require(job.ProblemHash, nameof(job.ProblemHash));
+        if (job.TimeLimitSeconds <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(job), job.TimeLimitSeconds, $"TimeLimitSeconds {job.TimeLimitSeconds} must be positive. Maybe 10.");
+        }
+
+        if (job.IdempotencyKey is { Length: 0 })
+        {
+            throw new ArgumentException("IdempotencyKey is empty. Maybe pass null for no key.", nameof(job));
+        }
+    }
+
+    public static void ValidateClaim(string workerId, TimeSpan leaseDuration, int maxAttempts)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
+        if (leaseDuration <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(leaseDuration), leaseDuration, "The lease must be positive. Maybe 30 seconds.");
+        }
+
+        if (maxAttempts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxAttempts), maxAttempts, "A job needs at least one attempt. Maybe 3.");
+        }
+    }
+
+    public static int ClampLimit(int limit) => Math.Clamp(limit, 1, MaxPageSize);
+
+    /// <summary>Rows were fetched with limit + 1 to learn whether another page exists without counting.</summary>
+    public static JobPage Page(List<JobRecord> rows, int limit)
+    {
+        if (rows.Count <= limit)
+        {
+            return new JobPage(rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        var last = rows[^1];
+        return new JobPage(rows, JobCursor.Encode(last.CreatedAt, last.Id));
+    }
+
+    public static Dictionary<JobStatus, long> EmptyCounts() => new()
+    {
+        [JobStatus.Queued] = 0,
+        [JobStatus.Running] = 0,
+        [JobStatus.Completed] = 0,
+        [JobStatus.Failed] = 0,
+        [JobStatus.Cancelled] = 0,
+    };
+
+    private static void Require(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"{name} is empty. Maybe the request lacks it.", name);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Npgsql;
+
+namespace QuantumPlanner.Storage.Postgres;
+
+/// <summary>One pooled data source per store, plus creating the database itself when it does not exist yet.</summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    public const string DefaultDatabase = "quantum_planner";
+
+    public PostgresDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.Database))
+        {
+            builder.Database = DefaultDatabase;
+        }
+
+        DatabaseName = builder.Database;
+        ConnectionString = builder.ConnectionString;
+        DataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public string DatabaseName { get; }
+
+    public string ConnectionString { get; }
+
+    public async Task MigrateAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PostgresMigrations.ApplyAsync(DataSource, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            await CreateDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresMigrations.ApplyAsync(DataSource, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = DataSource.CreateCommand("SELECT 1");
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Drops the database (tests only); connections of this data source are closed first.</summary>
+    public async Task DropDatabaseAsync(CancellationToken cancellationToken)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(MaintenanceConnectionString());
+        await using var command = admin.CreateCommand($"DROP DATABASE IF EXISTS {Quote(DatabaseName)} WITH (FORCE)");
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using var admin = NpgsqlDataSource.Create(MaintenanceConnectionString());
+        await using var command = admin.CreateCommand($"CREATE DATABASE {Quote(DatabaseName)}");
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another replica created it first.
+        }
+
+        // Failed opens are not pooled, but clear anyway so the next open sees the new database.
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private string MaintenanceConnectionString() =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,356 @@
+using Npgsql;
+using NpgsqlTypes;
+using QuantumPlanner.Storage.Internal;
+
+namespace QuantumPlanner.Storage.Postgres;
+
+/// <summary>
+/// The job queue on PostgreSQL. Claims lock one candidate row with <c>FOR UPDATE SKIP LOCKED</c>, so
+/// concurrent workers (threads, processes, replicas) never wait on each other nor take the same job.
+/// All timestamps come from the application's <see cref="TimeProvider"/> so leases are testable.
+/// </summary>
+internal sealed class PostgresJobStore : IJobStore
+{
+    private static readonly string Columns = ColumnsOf(string.Empty);
+    private static readonly string ClaimedColumns = ColumnsOf("j.");
+
+    // Expired leases before queued jobs: they have waited longest.
+    private static readonly string[] ClaimCandidates =
+    [
+        "status = 'running' AND lease_expires_at < @now AND attempts < @max ORDER BY lease_expires_at, id",
+        "status = 'queued' ORDER BY created_at, id",
+    ];
+
+    private readonly PostgresDatabase _database;
+    private readonly TimeProvider _time;
+
+    public PostgresJobStore(PostgresDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    private NpgsqlDataSource DataSource => _database.DataSource;
+
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _database.MigrateAsync(_time, cancellationToken);
+
+    public Task<bool> MigrationsAppliedAsync(CancellationToken cancellationToken = default) =>
+        PostgresMigrations.AppliedAsync(DataSource, cancellationToken);
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _database.PingAsync(cancellationToken);
+
+    public async Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default)
+    {
+        JobValidation.Validate(job);
+        var now = Now();
+        var cached = job.CachedResultJson is not null;
+        await using var insert = DataSource.CreateCommand(
+            $"""
+            INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash,
+                idempotency_key, attempts, created_at, started_at, completed_at, time_limit_seconds, seed)
+            VALUES (@id, @tenant, @status, @backend, @used, @problem, @result, @hash, @key, 0, @now, @started, @completed, @limit, @seed)
+            ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+            RETURNING {Columns}
+            """);
+        var p = insert.Parameters;
+        p.AddWithValue("id", Guid.CreateVersion7(now));
+        p.AddWithValue("tenant", job.TenantId);
+        p.AddWithValue("status", (cached ? JobStatus.Completed : JobStatus.Queued).ToStorage());
+        p.AddWithValue("backend", job.BackendRequested);
+        p.AddWithValue("used", cached ? (object?)job.CachedBackendUsed ?? job.BackendRequested : DBNull.Value);
+        p.AddWithValue("problem", NpgsqlDbType.Jsonb, job.ProblemJson);
+        p.AddWithValue("result", NpgsqlDbType.Jsonb, cached ? job.CachedResultJson! : (object)DBNull.Value);
+        p.AddWithValue("hash", job.ProblemHash);
+        p.AddWithValue("key", (object?)job.IdempotencyKey ?? DBNull.Value);
+        p.AddWithValue("now", now);
+        p.AddWithValue("started", cached ? now : (object)DBNull.Value);
+        p.AddWithValue("completed", cached ? now : (object)DBNull.Value);
+        p.AddWithValue("limit", job.TimeLimitSeconds);
+        p.AddWithValue("seed", job.Seed);
+        var created = await SingleAsync(insert, cancellationToken).ConfigureAwait(false);
+        if (created is not null)
+        {
+            return new EnqueueResult(created, true);
+        }
+
+        // The insert lost to an existing row with this key; ON CONFLICT waited for that row's transaction, so it is visible.
+        await using var select = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = @tenant AND idempotency_key = @key");
+        select.Parameters.AddWithValue("tenant", job.TenantId);
+        select.Parameters.AddWithValue("key", job.IdempotencyKey!);
+        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
+        return new EnqueueResult(existing, false);
+    }
+
+    public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id AND tenant_id = @tenant");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<JobRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<JobPage> ListAsync(string tenantId, JobStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default)
+    {
+        limit = JobValidation.ClampLimit(limit);
+        await using var command = DataSource.CreateCommand();
+        var sql = $"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = @tenant";
+        command.Parameters.AddWithValue("tenant", tenantId);
+        if (status is { } s)
+        {
+            sql += " AND status = @status";
+            command.Parameters.AddWithValue("status", s.ToStorage());
+        }
+
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            var (createdAt, id) = JobCursor.Decode(cursor);
+            sql += " AND (created_at, id) < (@cursorTime, @cursorId)";
+            command.Parameters.AddWithValue("cursorTime", createdAt);
+            command.Parameters.AddWithValue("cursorId", id);
+        }
+
+        command.CommandText = sql + " ORDER BY created_at DESC, id DESC LIMIT @limit";
+        command.Parameters.AddWithValue("limit", limit + 1);
+        var rows = await ManyAsync(command, cancellationToken).ConfigureAwait(false);
+        return JobValidation.Page(rows, limit);
+    }
+
+    public async Task<JobRecord?> ClaimAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, CancellationToken cancellationToken = default)
+    {
+        JobValidation.ValidateClaim(workerId, leaseDuration, maxAttempts);
+        var now = Now();
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Jobs whose lease ran out too often are failed first, so they are never handed out again.
+        await using (var exhaust = new NpgsqlCommand(
+            """
+            UPDATE optimization_jobs
+            SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = @now, lease_expires_at = NULL
+            WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
+            """, connection))
+        {
+            exhaust.Parameters.AddWithValue("now", now);
+            exhaust.Parameters.AddWithValue("max", maxAttempts);
+            await exhaust.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Expired leases before queued jobs: they have waited longest. One statement each, so the row lock
+        // of FOR UPDATE SKIP LOCKED and the update are atomic; a re-checked status guards against a
+        // concurrent cancel between the lock and the update.
+        foreach (var candidates in ClaimCandidates)
+        {
+            await using var claim = new NpgsqlCommand(
+                $"""
+                UPDATE optimization_jobs j
+                SET status = 'running', worker_id = @worker, lease_expires_at = @lease, attempts = j.attempts + 1,
+                    started_at = @now, progress_objective = NULL, error = NULL
+                FROM (SELECT id FROM optimization_jobs WHERE {candidates} LIMIT 1 FOR UPDATE SKIP LOCKED) c
+                WHERE j.id = c.id
+                RETURNING {ClaimedColumns}
+                """, connection);
+            claim.Parameters.AddWithValue("now", now);
+            claim.Parameters.AddWithValue("max", maxAttempts);
+            claim.Parameters.AddWithValue("worker", workerId);
+            claim.Parameters.AddWithValue("lease", Microseconds.Truncate(now + leaseDuration));
+            var job = await SingleAsync(claim, cancellationToken).ConfigureAwait(false);
+            if (job is not null)
+            {
+                return job;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand(
+            "UPDATE optimization_jobs SET lease_expires_at = @lease WHERE id = @id AND status = 'running' AND worker_id = @worker");
+        command.Parameters.AddWithValue("lease", Microseconds.Truncate(Now() + leaseDuration));
+        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand(
+            "UPDATE optimization_jobs SET progress_objective = @objective WHERE id = @id AND status = 'running' AND worker_id = @worker");
+        command.Parameters.AddWithValue("objective", objective);
+        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backendUsed);
+        ArgumentNullException.ThrowIfNull(resultJson);
+        await using var command = DataSource.CreateCommand(
+            """
+            UPDATE optimization_jobs
+            SET status = 'completed', backend_used = @used, result = @result, completed_at = @now, lease_expires_at = NULL
+            WHERE id = @id AND status = 'running' AND worker_id = @worker
+            """);
+        command.Parameters.AddWithValue("used", backendUsed);
+        command.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, resultJson);
+        command.Parameters.AddWithValue("now", Now());
+        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        await using var command = DataSource.CreateCommand(
+            """
+            UPDATE optimization_jobs
+            SET status = 'failed', error = @error, completed_at = @now, lease_expires_at = NULL
+            WHERE id = @id AND status = 'running' AND worker_id = @worker
+            """);
+        command.Parameters.AddWithValue("error", error);
+        command.Parameters.AddWithValue("now", Now());
+        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand(
+            """
+            UPDATE optimization_jobs
+            SET status = 'queued', worker_id = NULL, lease_expires_at = NULL, started_at = NULL, progress_objective = NULL,
+                attempts = GREATEST(attempts - 1, 0)
+            WHERE id = @id AND status = 'running' AND worker_id = @worker
+            """);
+        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<JobRecord?> CancelAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand(
+            $"""
+            UPDATE optimization_jobs
+            SET status = 'cancelled', completed_at = @now, lease_expires_at = NULL
+            WHERE id = @id AND tenant_id = @tenant AND status IN ('queued', 'running')
+            RETURNING {Columns}
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("now", Now());
+        return await SingleAsync(command, cancellationToken).ConfigureAwait(false)
+            ?? await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyDictionary<JobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = JobValidation.EmptyCounts();
+        await using var command = DataSource.CreateCommand("SELECT status, count(*) FROM optimization_jobs GROUP BY status");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[JobStatusNames.Parse(reader.GetString(0))] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    public async Task<long> QueueSizeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand("SELECT count(*) FROM optimization_jobs WHERE status = 'queued'");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<JobOutcomeStats> OutcomeStatsAsync(TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand(
+            """
+            SELECT count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled')
+            FROM optimization_jobs WHERE completed_at >= @since
+            """);
+        command.Parameters.AddWithValue("since", Now() - window);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new JobOutcomeStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand("SELECT value::text FROM settings WHERE key = @key");
+        command.Parameters.AddWithValue("key", key);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async Task SetSettingAsync(string key, string json, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentNullException.ThrowIfNull(json);
+        await using var command = DataSource.CreateCommand(
+            """
+            INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """);
+        command.Parameters.AddWithValue("key", key);
+        command.Parameters.AddWithValue("value", NpgsqlDbType.Jsonb, json);
+        command.Parameters.AddWithValue("now", Now());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    // Column order is the one Read expects.
+    private static string ColumnsOf(string alias) =>
+        $"{alias}id, {alias}tenant_id, {alias}status, {alias}backend_requested, {alias}backend_used, {alias}problem::text, " +
+        $"{alias}result::text, {alias}problem_hash, {alias}idempotency_key, {alias}attempts, {alias}worker_id, {alias}lease_expires_at, " +
+        $"{alias}created_at, {alias}started_at, {alias}completed_at, {alias}error, {alias}time_limit_seconds, {alias}seed, {alias}progress_objective";
+
+    private static async Task<bool> OwnedAsync(NpgsqlCommand command, Guid id, string workerId, CancellationToken cancellationToken)
+    {
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("worker", workerId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static async Task<JobRecord?> SingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    private static async Task<List<JobRecord>> ManyAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<JobRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
+    private static JobRecord Read(NpgsqlDataReader r) => new(
+        Id: r.GetGuid(0),
+        TenantId: r.GetString(1),
+        Status: JobStatusNames.Parse(r.GetString(2)),
+        BackendRequested: r.GetString(3),
+        BackendUsed: r.IsDBNull(4) ? null : r.GetString(4),
+        ProblemJson: r.GetString(5),
+        ResultJson: r.IsDBNull(6) ? null : r.GetString(6),
+        ProblemHash: r.GetString(7),
+        IdempotencyKey: r.IsDBNull(8) ? null : r.GetString(8),
+        Attempts: r.GetInt32(9),
+        WorkerId: r.IsDBNull(10) ? null : r.GetString(10),
+        LeaseExpiresAt: r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+        CreatedAt: r.GetFieldValue<DateTimeOffset>(12),
+        StartedAt: r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+        CompletedAt: r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
+        Error: r.IsDBNull(15) ? null : r.GetString(15),
+        TimeLimitSeconds: r.GetInt32(16),
+        Seed: r.GetInt64(17),
+        ProgressObjective: r.IsDBNull(18) ? null : r.GetDouble(18));
+
+    private DateTimeOffset Now() => Microseconds.Truncate(_time.GetUtcNow());
+}

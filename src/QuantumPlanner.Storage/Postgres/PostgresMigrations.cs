@@ -1,0 +1,130 @@
+using Npgsql;
+
+namespace QuantumPlanner.Storage.Postgres;
+
+/// <summary>
+/// Versioned schema of the PostgreSQL store. Each migration runs in its own transaction under a
+/// transaction-scoped advisory lock, so replicas starting together apply each version exactly once.
+/// Append new versions; never edit an applied one.
+/// </summary>
+internal static class PostgresMigrations
+{
+    // "QPLANMIG" in ASCII: an arbitrary constant that other applications on the same database won't use.
+    private const long AdvisoryLockKey = 0x51504C414E4D4947;
+
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "jobs, api keys, settings", """
+            CREATE TABLE optimization_jobs (
+                id                 uuid PRIMARY KEY,
+                tenant_id          text NOT NULL,
+                status             text NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+                backend_requested  text NOT NULL,
+                backend_used       text,
+                problem            jsonb NOT NULL,
+                result             jsonb,
+                problem_hash       text NOT NULL,
+                idempotency_key    text,
+                attempts           integer NOT NULL DEFAULT 0,
+                worker_id          text,
+                lease_expires_at   timestamptz,
+                created_at         timestamptz NOT NULL,
+                started_at         timestamptz,
+                completed_at       timestamptz,
+                error              text,
+                time_limit_seconds integer NOT NULL,
+                seed               bigint NOT NULL,
+                progress_objective double precision
+            );
+            -- The claim query: oldest queued job first; partial, so it only holds the queue.
+            CREATE INDEX ix_optimization_jobs_queue ON optimization_jobs (created_at, id) WHERE status = 'queued';
+            -- Reclaiming expired leases: only running jobs.
+            CREATE INDEX ix_optimization_jobs_lease ON optimization_jobs (lease_expires_at) WHERE status = 'running';
+            -- Listing a tenant's jobs newest first with keyset pagination.
+            CREATE INDEX ix_optimization_jobs_tenant_created ON optimization_jobs (tenant_id, created_at DESC, id DESC);
+            -- Error rate over the last minutes.
+            CREATE INDEX ix_optimization_jobs_completed ON optimization_jobs (completed_at) WHERE completed_at IS NOT NULL;
+            -- Same idempotency key from the same tenant is the same job (NULL keys never collide).
+            CREATE UNIQUE INDEX ux_optimization_jobs_idempotency ON optimization_jobs (tenant_id, idempotency_key);
+
+            CREATE TABLE api_keys (
+                id         text PRIMARY KEY,
+                tenant_id  text NOT NULL,
+                admin      boolean NOT NULL,
+                salt       bytea NOT NULL,
+                hash       bytea NOT NULL,
+                created_at timestamptz NOT NULL,
+                revoked_at timestamptz
+            );
+
+            CREATE TABLE settings (
+                key        text PRIMARY KEY,
+                value      jsonb NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+            """),
+    ];
+
+    public static int LatestVersion => All[^1].Version;
+
+    public static async Task ApplyAsync(NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (version, name, sql) in All)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var command = new NpgsqlCommand(
+                $"""
+                SELECT pg_advisory_xact_lock({AdvisoryLockKey});
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    integer PRIMARY KEY,
+                    name       text NOT NULL,
+                    applied_at timestamptz NOT NULL
+                );
+                """, connection, transaction))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var check = new NpgsqlCommand("SELECT 1 FROM schema_migrations WHERE version = @v", connection, transaction))
+            {
+                check.Parameters.AddWithValue("v", version);
+                if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            await using (var apply = new NpgsqlCommand(sql, connection, transaction))
+            {
+                await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", connection, transaction))
+            {
+                record.Parameters.AddWithValue("v", version);
+                record.Parameters.AddWithValue("n", name);
+                record.Parameters.AddWithValue("t", time.GetUtcNow());
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<bool> AppliedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT max(version) FROM schema_migrations");
+            var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return result is int version && version >= LatestVersion;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            // Missing table, missing database or no server: not applied, which is what readiness needs to know.
+            return false;
+        }
+    }
+}

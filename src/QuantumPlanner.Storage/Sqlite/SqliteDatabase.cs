@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+
+namespace QuantumPlanner.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store file. Every operation opens a pooled connection; write transactions use
+/// BEGIN IMMEDIATE so SQLite's single writer is taken up front (no deadlock on lock upgrade), and
+/// busy_timeout makes concurrent writers wait instead of failing.
+/// </summary>
+internal sealed class SqliteDatabase : IAsyncDisposable
+{
+    public const string FileName = "jobs.db";
+    private const int BusyTimeoutMilliseconds = 10_000;
+
+    public SqliteDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public string ConnectionString { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // WAL lets readers run beside the one writer; synchronous=NORMAL is durable against process crashes
+            // (the failure the queue must survive) and only risks the last commits on power loss.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
+        }
+        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        // Pooled handles keep the file open (and its WAL un-checkpointed) until the pool is cleared.
+        SqliteConnection.ClearPool(new SqliteConnection(ConnectionString));
+        return ValueTask.CompletedTask;
+    }
+}

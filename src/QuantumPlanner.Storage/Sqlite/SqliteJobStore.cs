@@ -1,0 +1,392 @@
+using Microsoft.Data.Sqlite;
+using QuantumPlanner.Storage.Internal;
+
+namespace QuantumPlanner.Storage.Sqlite;
+
+/// <summary>
+/// The job queue in an SQLite file. SQLite has one writer at a time, so a claim is a BEGIN IMMEDIATE
+/// transaction: whoever holds the write lock picks and marks the job, nobody else can see it as claimable.
+/// That serialises workers across threads and processes sharing the file, which is what SKIP LOCKED buys
+/// on PostgreSQL.
+/// </summary>
+internal sealed class SqliteJobStore : IJobStore
+{
+    private const string Columns =
+        "id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key, attempts, worker_id, " +
+        "lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective";
+
+    // Expired leases before queued jobs: they have waited longest.
+    private static readonly string[] ClaimCandidates =
+    [
+        "status = 'running' AND lease_expires_at < $now AND attempts < $max ORDER BY lease_expires_at, id",
+        "status = 'queued' ORDER BY created_at, id",
+    ];
+
+    private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
+
+    public SqliteJobStore(SqliteDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => SqliteMigrations.ApplyAsync(_database, _time, cancellationToken);
+
+    public Task<bool> MigrationsAppliedAsync(CancellationToken cancellationToken = default) => SqliteMigrations.AppliedAsync(_database, cancellationToken);
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _database.PingAsync(cancellationToken);
+
+    public async Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default)
+    {
+        JobValidation.Validate(job);
+        var now = NowMicros();
+        var cached = job.CachedResultJson is not null;
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText =
+            $"""
+            INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash,
+                idempotency_key, attempts, created_at, started_at, completed_at, time_limit_seconds, seed)
+            VALUES ($id, $tenant, $status, $backend, $used, $problem, $result, $hash, $key, 0, $now, $started, $completed, $limit, $seed)
+            ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+            RETURNING {Columns}
+            """;
+        var p = insert.Parameters;
+        p.AddWithValue("$id", Text(Guid.CreateVersion7(Microseconds.ToTime(now))));
+        p.AddWithValue("$tenant", job.TenantId);
+        p.AddWithValue("$status", (cached ? JobStatus.Completed : JobStatus.Queued).ToStorage());
+        p.AddWithValue("$backend", job.BackendRequested);
+        p.AddWithValue("$used", cached ? job.CachedBackendUsed ?? job.BackendRequested : DBNull.Value);
+        p.AddWithValue("$problem", job.ProblemJson);
+        p.AddWithValue("$result", cached ? job.CachedResultJson! : DBNull.Value);
+        p.AddWithValue("$hash", job.ProblemHash);
+        p.AddWithValue("$key", (object?)job.IdempotencyKey ?? DBNull.Value);
+        p.AddWithValue("$now", now);
+        p.AddWithValue("$started", cached ? now : DBNull.Value);
+        p.AddWithValue("$completed", cached ? now : DBNull.Value);
+        p.AddWithValue("$limit", job.TimeLimitSeconds);
+        p.AddWithValue("$seed", job.Seed);
+        var created = await SingleAsync(insert, cancellationToken).ConfigureAwait(false);
+        if (created is not null)
+        {
+            return new EnqueueResult(created, true);
+        }
+
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = $tenant AND idempotency_key = $key";
+        select.Parameters.AddWithValue("$tenant", job.TenantId);
+        select.Parameters.AddWithValue("$key", job.IdempotencyKey!);
+        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
+        return new EnqueueResult(existing, false);
+    }
+
+    public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM optimization_jobs WHERE id = $id AND tenant_id = $tenant";
+        command.Parameters.AddWithValue("$id", Text(id));
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<JobRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM optimization_jobs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", Text(id));
+        return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<JobPage> ListAsync(string tenantId, JobStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default)
+    {
+        limit = JobValidation.ClampLimit(limit);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var sql = $"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = $tenant";
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        if (status is { } s)
+        {
+            sql += " AND status = $status";
+            command.Parameters.AddWithValue("$status", s.ToStorage());
+        }
+
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            var (createdAt, id) = JobCursor.Decode(cursor);
+            sql += " AND (created_at, id) < ($cursorTime, $cursorId)";
+            command.Parameters.AddWithValue("$cursorTime", Microseconds.SinceEpoch(createdAt));
+            command.Parameters.AddWithValue("$cursorId", Text(id));
+        }
+
+        command.CommandText = sql + " ORDER BY created_at DESC, id DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        var rows = new List<JobRecord>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(Read(reader));
+            }
+        }
+
+        return JobValidation.Page(rows, limit);
+    }
+
+    public async Task<JobRecord?> ClaimAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, CancellationToken cancellationToken = default)
+    {
+        JobValidation.ValidateClaim(workerId, leaseDuration, maxAttempts);
+        var now = NowMicros();
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var exhaust = connection.CreateCommand())
+        {
+            exhaust.Transaction = transaction;
+            exhaust.CommandText =
+                """
+                UPDATE optimization_jobs
+                SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = $now, lease_expires_at = NULL
+                WHERE status = 'running' AND lease_expires_at < $now AND attempts >= $max
+                """;
+            exhaust.Parameters.AddWithValue("$now", now);
+            exhaust.Parameters.AddWithValue("$max", maxAttempts);
+            await exhaust.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        JobRecord? job = null;
+        foreach (var candidates in ClaimCandidates)
+        {
+            await using var claim = connection.CreateCommand();
+            claim.Transaction = transaction;
+            claim.CommandText =
+                $"""
+                UPDATE optimization_jobs
+                SET status = 'running', worker_id = $worker, lease_expires_at = $lease, attempts = attempts + 1,
+                    started_at = $now, progress_objective = NULL, error = NULL
+                WHERE id = (SELECT id FROM optimization_jobs WHERE {candidates} LIMIT 1)
+                RETURNING {Columns}
+                """;
+            claim.Parameters.AddWithValue("$now", now);
+            claim.Parameters.AddWithValue("$max", maxAttempts);
+            claim.Parameters.AddWithValue("$worker", workerId);
+            claim.Parameters.AddWithValue("$lease", now + Microseconds.Of(leaseDuration));
+            job = await SingleAsync(claim, cancellationToken).ConfigureAwait(false);
+            if (job is not null)
+            {
+                break;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return job;
+    }
+
+    public Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
+        OwnedAsync(
+            "UPDATE optimization_jobs SET lease_expires_at = $lease WHERE id = $id AND status = 'running' AND worker_id = $worker",
+            id,
+            workerId,
+            p => p.AddWithValue("$lease", NowMicros() + Microseconds.Of(leaseDuration)),
+            cancellationToken);
+
+    public Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default) =>
+        OwnedAsync(
+            "UPDATE optimization_jobs SET progress_objective = $objective WHERE id = $id AND status = 'running' AND worker_id = $worker",
+            id,
+            workerId,
+            p => p.AddWithValue("$objective", objective),
+            cancellationToken);
+
+    public Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backendUsed);
+        ArgumentNullException.ThrowIfNull(resultJson);
+        return OwnedAsync(
+            """
+            UPDATE optimization_jobs
+            SET status = 'completed', backend_used = $used, result = $result, completed_at = $now, lease_expires_at = NULL
+            WHERE id = $id AND status = 'running' AND worker_id = $worker
+            """,
+            id,
+            workerId,
+            p =>
+            {
+                p.AddWithValue("$used", backendUsed);
+                p.AddWithValue("$result", resultJson);
+                p.AddWithValue("$now", NowMicros());
+            },
+            cancellationToken);
+    }
+
+    public Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return OwnedAsync(
+            """
+            UPDATE optimization_jobs
+            SET status = 'failed', error = $error, completed_at = $now, lease_expires_at = NULL
+            WHERE id = $id AND status = 'running' AND worker_id = $worker
+            """,
+            id,
+            workerId,
+            p =>
+            {
+                p.AddWithValue("$error", error);
+                p.AddWithValue("$now", NowMicros());
+            },
+            cancellationToken);
+    }
+
+    public Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default) =>
+        OwnedAsync(
+            """
+            UPDATE optimization_jobs
+            SET status = 'queued', worker_id = NULL, lease_expires_at = NULL, started_at = NULL, progress_objective = NULL,
+                attempts = max(attempts - 1, 0)
+            WHERE id = $id AND status = 'running' AND worker_id = $worker
+            """,
+            id,
+            workerId,
+            static _ => { },
+            cancellationToken);
+
+    public async Task<JobRecord?> CancelAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
+    {
+        JobRecord? cancelled;
+        await using (var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                $"""
+                UPDATE optimization_jobs
+                SET status = 'cancelled', completed_at = $now, lease_expires_at = NULL
+                WHERE id = $id AND tenant_id = $tenant AND status IN ('queued', 'running')
+                RETURNING {Columns}
+                """;
+            command.Parameters.AddWithValue("$id", Text(id));
+            command.Parameters.AddWithValue("$tenant", tenantId);
+            command.Parameters.AddWithValue("$now", NowMicros());
+            cancelled = await SingleAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        return cancelled ?? await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyDictionary<JobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = JobValidation.EmptyCounts();
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, count(*) FROM optimization_jobs GROUP BY status";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[JobStatusNames.Parse(reader.GetString(0))] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    public async Task<long> QueueSizeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM optimization_jobs WHERE status = 'queued'";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<JobOutcomeStats> OutcomeStatsAsync(TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled')
+            FROM optimization_jobs WHERE completed_at >= $since
+            """;
+        command.Parameters.AddWithValue("$since", Microseconds.SinceEpoch(_time.GetUtcNow() - window));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new JobOutcomeStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM settings WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async Task SetSettingAsync(string key, string json, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentNullException.ThrowIfNull(json);
+        // PostgreSQL's jsonb rejects malformed JSON; check here so both stores refuse the same input.
+        using (System.Text.Json.JsonDocument.Parse(json))
+        {
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            INSERT INTO settings (key, value, updated_at) VALUES ($key, $value, $now)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """;
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$value", json);
+        command.Parameters.AddWithValue("$now", NowMicros());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    private static string Text(Guid id) => id.ToString("D");
+
+    private async Task<bool> OwnedAsync(string sql, Guid id, string workerId, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", Text(id));
+        command.Parameters.AddWithValue("$worker", workerId);
+        bind(command.Parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static async Task<JobRecord?> SingleAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    private static DateTimeOffset? Time(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : Microseconds.ToTime(r.GetInt64(ordinal));
+
+    private static JobRecord Read(SqliteDataReader r) => new(
+        Id: Guid.Parse(r.GetString(0)),
+        TenantId: r.GetString(1),
+        Status: JobStatusNames.Parse(r.GetString(2)),
+        BackendRequested: r.GetString(3),
+        BackendUsed: r.IsDBNull(4) ? null : r.GetString(4),
+        ProblemJson: r.GetString(5),
+        ResultJson: r.IsDBNull(6) ? null : r.GetString(6),
+        ProblemHash: r.GetString(7),
+        IdempotencyKey: r.IsDBNull(8) ? null : r.GetString(8),
+        Attempts: r.GetInt32(9),
+        WorkerId: r.IsDBNull(10) ? null : r.GetString(10),
+        LeaseExpiresAt: Time(r, 11),
+        CreatedAt: Microseconds.ToTime(r.GetInt64(12)),
+        StartedAt: Time(r, 13),
+        CompletedAt: Time(r, 14),
+        Error: r.IsDBNull(15) ? null : r.GetString(15),
+        TimeLimitSeconds: r.GetInt32(16),
+        Seed: r.GetInt64(17),
+        ProgressObjective: r.IsDBNull(18) ? null : r.GetDouble(18));
+
+    private long NowMicros() => Microseconds.SinceEpoch(_time.GetUtcNow());
+}
