@@ -7,6 +7,9 @@ public sealed record PlanningOptions
 
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Stops iterative backends after this many moves (null: only the time limit); makes runs reproducible.</summary>
+    public long? MaxIterations { get; init; }
+
     /// <summary>A known plan to start from (warm start); backends may ignore it.</summary>
     public IReadOnlyList<Assignment>? InitialAssignments { get; init; }
 

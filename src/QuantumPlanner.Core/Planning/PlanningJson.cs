@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QuantumPlanner.Core.Planning;
+
+/// <summary>
+/// Reads and writes planning problems and plans as JSON (DESIGN.md §3–§4, camelCase).
+/// Parsing reports every syntax and shape issue with its JSON path, line and column; unknown property names are
+/// errors (a misspelt "dependson" would otherwise silently drop a constraint), with the nearest known name suggested.
+/// </summary>
+public static partial class PlanningJson
+{
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    private static readonly JsonSerializerOptions ReadOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Parses a problem; <paramref name="source"/> (a file name or "request") prefixes messages.</summary>
+    public static ProblemParseResult ParseProblem(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        source ??= "input";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            var line = (int)(ex.LineNumber ?? 0) + 1;
+            var column = (int)(ex.BytePositionInLine ?? 0) + 1;
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+
+            var issue = new ValidationIssue(
+                "json-syntax",
+                $"{source}:{line}:{column}",
+                $"JSON syntax error at line {line}, column {column}: {message}",
+                "Maybe a comma, quote or bracket is missing or extra just before this point.")
+            { Line = line, Column = column };
+            return new ProblemParseResult(null, [issue]);
+        }
+
+        using (document)
+        {
+            var reader = new ProblemReader(source, JsonPositionIndex.Build(bytes));
+            var problem = reader.Read(document.RootElement);
+            return new ProblemParseResult(problem, reader.Issues);
+        }
+    }
+
+    public static string Serialize(Plan plan) => JsonSerializer.Serialize(plan, WriteOptions);
+
+    public static string Serialize(PlanningProblem problem) => JsonSerializer.Serialize(problem, WriteOptions);
+
+    /// <summary>Reads a plan written by <see cref="Serialize(Plan)"/> (for stored results).</summary>
+    public static Plan DeserializePlan(string json) =>
+        JsonSerializer.Deserialize<Plan>(json, ReadOptions) ?? throw new JsonException("The plan JSON is null. Maybe the stored result is empty.");
+}

@@ -1,0 +1,467 @@
+using System.Text.Json;
+
+namespace QuantumPlanner.Core.Planning;
+
+/// <summary>Walks a parsed JSON document into a <see cref="PlanningProblem"/>, collecting every shape issue.</summary>
+internal sealed class ProblemReader(string source, JsonPositionIndex positions)
+{
+    private static readonly string[] ProblemKeys = ["name", "horizon", "agents", "resources", "tasks", "objective", "hardDeadlines"];
+    private static readonly string[] AgentKeys = ["id", "skills", "capacity", "costPerUnit", "availability", "maxWorkload"];
+    private static readonly string[] ResourceKeys = ["id", "capacity"];
+    private static readonly string[] WindowKeys = ["start", "end"];
+
+    private static readonly string[] TaskKeys =
+    [
+        "id", "requiredSkills", "duration", "durationByAgent", "costByAgent", "priority", "earliestStart", "deadline",
+        "dependsOn", "resources", "optional", "preferredAgents",
+    ];
+
+    private static readonly string[] ObjectiveKeys = ["makespan", "cost", "tardiness", "loadBalance", "priority", "preferences", "unassigned"];
+
+    private readonly List<ValidationIssue> issues = [];
+
+    public IReadOnlyList<ValidationIssue> Issues => issues;
+
+    public PlanningProblem? Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            Add("json-shape", "$", $"the document is a {Kind(root)}, not an object.", "Maybe wrap it as { \"agents\": [...], \"tasks\": [...] }.");
+            return null;
+        }
+
+        CheckKeys(root, "$", ProblemKeys);
+        var problem = new PlanningProblem
+        {
+            Name = String(root, "$", "name") ?? "problem",
+            Horizon = Int(root, "$", "horizon"),
+            HardDeadlines = Bool(root, "$", "hardDeadlines") ?? true,
+            Agents = List(root, "$", "agents", ReadAgent),
+            Resources = List(root, "$", "resources", ReadResource),
+            Tasks = List(root, "$", "tasks", ReadTask),
+            Objective = root.TryGetProperty("objective", out var obj) && obj.ValueKind != JsonValueKind.Null ? ReadObjective(obj, "$.objective") : new ObjectiveWeights(),
+        };
+        if (!root.TryGetProperty("tasks", out _))
+        {
+            Add("json-shape", "$.tasks", "the problem has no \"tasks\" array.", "Maybe add \"tasks\": [{ \"id\": \"t1\", \"duration\": 1 }].");
+        }
+
+        return problem;
+    }
+
+    private Agent? ReadAgent(JsonElement e, string path)
+    {
+        if (!ExpectObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, AgentKeys);
+        var defaults = new Agent { Id = string.Empty };
+        return new Agent
+        {
+            Id = RequiredId(e, path),
+            Skills = Strings(e, path, "skills"),
+            Capacity = Int(e, path, "capacity") ?? defaults.Capacity,
+            CostPerUnit = Double(e, path, "costPerUnit") ?? defaults.CostPerUnit,
+            Availability = List(e, path, "availability", ReadWindow),
+            MaxWorkload = Int(e, path, "maxWorkload"),
+        };
+    }
+
+    private TimeWindow? ReadWindow(JsonElement e, string path)
+    {
+        if (!ExpectObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, WindowKeys);
+        var start = Int(e, path, "start");
+        var end = Int(e, path, "end");
+        if (start is null || end is null)
+        {
+            Add("json-shape", path, "a window needs both \"start\" and \"end\".", "Maybe write { \"start\": 0, \"end\": 40 }.");
+            return null;
+        }
+
+        return new TimeWindow(start.Value, end.Value);
+    }
+
+    private Resource? ReadResource(JsonElement e, string path)
+    {
+        if (!ExpectObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, ResourceKeys);
+        return new Resource { Id = RequiredId(e, path), Capacity = Int(e, path, "capacity") ?? 1 };
+    }
+
+    private PlanningTask? ReadTask(JsonElement e, string path)
+    {
+        if (!ExpectObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, TaskKeys);
+        var defaults = new PlanningTask { Id = string.Empty };
+        return new PlanningTask
+        {
+            Id = RequiredId(e, path),
+            RequiredSkills = Strings(e, path, "requiredSkills"),
+            Duration = Int(e, path, "duration") ?? defaults.Duration,
+            DurationByAgent = IntMap(e, path, "durationByAgent"),
+            CostByAgent = DoubleMap(e, path, "costByAgent"),
+            Priority = Double(e, path, "priority") ?? defaults.Priority,
+            EarliestStart = Int(e, path, "earliestStart") ?? 0,
+            Deadline = Int(e, path, "deadline"),
+            DependsOn = Strings(e, path, "dependsOn"),
+            Resources = IntMap(e, path, "resources"),
+            Optional = Bool(e, path, "optional") ?? false,
+            PreferredAgents = DoubleMap(e, path, "preferredAgents"),
+        };
+    }
+
+    private ObjectiveWeights ReadObjective(JsonElement e, string path)
+    {
+        var d = new ObjectiveWeights();
+        if (!ExpectObject(e, path))
+        {
+            return d;
+        }
+
+        CheckKeys(e, path, ObjectiveKeys);
+        return new ObjectiveWeights
+        {
+            Makespan = Double(e, path, "makespan") ?? d.Makespan,
+            Cost = Double(e, path, "cost") ?? d.Cost,
+            Tardiness = Double(e, path, "tardiness") ?? d.Tardiness,
+            LoadBalance = Double(e, path, "loadBalance") ?? d.LoadBalance,
+            Priority = Double(e, path, "priority") ?? d.Priority,
+            Preferences = Double(e, path, "preferences") ?? d.Preferences,
+            Unassigned = Double(e, path, "unassigned") ?? d.Unassigned,
+        };
+    }
+
+    private List<T> List<T>(JsonElement parent, string parentPath, string key, Func<JsonElement, string, T?> read)
+        where T : class
+    {
+        var result = new List<T>();
+        if (!parent.TryGetProperty(key, out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return result;
+        }
+
+        var path = $"{parentPath}.{key}";
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            Add("json-shape", path, $"\"{key}\" is a {Kind(array)}, not an array.", $"Maybe write \"{key}\": [ ... ].");
+            return result;
+        }
+
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var value = read(item, $"{path}[{i}]");
+            if (value is not null)
+            {
+                result.Add(value);
+            }
+
+            i++;
+        }
+
+        return result;
+    }
+
+    private string RequiredId(JsonElement e, string path)
+    {
+        var id = String(e, path, "id");
+        if (id is null)
+        {
+            if (!e.TryGetProperty("id", out _))
+            {
+                Add("json-shape", path, "the item has no \"id\".", "Maybe add \"id\": \"a-unique-name\".");
+            }
+
+            return string.Empty;
+        }
+
+        return id;
+    }
+
+    private string? String(JsonElement e, string path, string key)
+    {
+        if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            Add("json-type", $"{path}.{key}", $"expected a string, found {Kind(v)} {Short(v)}.", $"Maybe write \"{key}\": \"{Short(v).Trim('"')}\".");
+            return null;
+        }
+
+        return v.GetString();
+    }
+
+    private bool? Bool(JsonElement e, string path, string key)
+    {
+        if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return v.GetBoolean();
+        }
+
+        Add("json-type", $"{path}.{key}", $"expected true or false, found {Kind(v)} {Short(v)}.", $"Maybe write \"{key}\": true.");
+        return null;
+    }
+
+    private int? Int(JsonElement e, string path, string key) =>
+        e.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null ? IntValue(v, $"{path}.{key}") : null;
+
+    private double? Double(JsonElement e, string path, string key) =>
+        e.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null ? DoubleValue(v, $"{path}.{key}") : null;
+
+    private int? IntValue(JsonElement v, string path)
+    {
+        if (v.ValueKind != JsonValueKind.Number)
+        {
+            Add("json-type", path, $"expected a whole number, found {Kind(v)} {Short(v)}.", "Maybe remove the quotes around the number.");
+            return null;
+        }
+
+        if (v.TryGetInt32(out var i))
+        {
+            return i;
+        }
+
+        if (v.TryGetDouble(out var d) && double.IsFinite(d) && Math.Abs(d) < int.MaxValue)
+        {
+            if (d == Math.Floor(d))
+            {
+                return (int)d;
+            }
+
+            Add("json-type", path, $"expected a whole number, found {Short(v)}.", $"Maybe round it to {Math.Round(d)}; times and durations are whole units.");
+            return null;
+        }
+
+        Add("number-range", path, $"the number {Short(v)} is too large.", $"Maybe use a value below {PlanningLimits.MaxTime}.");
+        return null;
+    }
+
+    private double? DoubleValue(JsonElement v, string path)
+    {
+        if (v.ValueKind != JsonValueKind.Number)
+        {
+            Add("json-type", path, $"expected a number, found {Kind(v)} {Short(v)}.", "Maybe remove the quotes around the number.");
+            return null;
+        }
+
+        if (v.TryGetDouble(out var d) && double.IsFinite(d))
+        {
+            return d;
+        }
+
+        Add("number-range", path, $"the number {Short(v)} is not finite.", "Maybe use a smaller value.");
+        return null;
+    }
+
+    private List<string> Strings(JsonElement e, string path, string key)
+    {
+        var result = new List<string>();
+        if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return result;
+        }
+
+        var p = $"{path}.{key}";
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            Add("json-type", p, $"expected an array of strings, found the string {Short(v)}.", $"Maybe write \"{key}\": [{Short(v)}].");
+            return result;
+        }
+
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            Add("json-type", p, $"expected an array of strings, found {Kind(v)}.", $"Maybe write \"{key}\": [\"a\", \"b\"].");
+            return result;
+        }
+
+        var i = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                result.Add(item.GetString()!);
+            }
+            else
+            {
+                Add("json-type", $"{p}[{i}]", $"expected a string, found {Kind(item)} {Short(item)}.", "Maybe put the value in quotes.");
+            }
+
+            i++;
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, int> IntMap(JsonElement e, string path, string key)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (name, value, p) in MapEntries(e, path, key))
+        {
+            if (IntValue(value, p) is { } i)
+            {
+                result[name] = i;
+            }
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, double> DoubleMap(JsonElement e, string path, string key)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value, p) in MapEntries(e, path, key))
+        {
+            if (DoubleValue(value, p) is { } d)
+            {
+                result[name] = d;
+            }
+        }
+
+        return result;
+    }
+
+    private List<(string Name, JsonElement Value, string Path)> MapEntries(JsonElement e, string path, string key)
+    {
+        var entries = new List<(string, JsonElement, string)>();
+        if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return entries;
+        }
+
+        var p = $"{path}.{key}";
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            Add("json-type", p, $"expected an object mapping ids to numbers, found {Kind(v)}.", $"Maybe write \"{key}\": {{ \"id\": 2 }}.");
+            return entries;
+        }
+
+        foreach (var prop in v.EnumerateObject())
+        {
+            entries.Add((prop.Name, prop.Value, $"{p}.{prop.Name}"));
+        }
+
+        return entries;
+    }
+
+    private bool ExpectObject(JsonElement e, string path)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        Add("json-shape", path, $"expected an object, found {Kind(e)} {Short(e)}.", "Maybe write { \"id\": \"...\", ... }.");
+        return false;
+    }
+
+    private void CheckKeys(JsonElement e, string path, string[] known)
+    {
+        foreach (var prop in e.EnumerateObject())
+        {
+            if (Array.IndexOf(known, prop.Name) >= 0)
+            {
+                continue;
+            }
+
+            var nearest = Nearest(prop.Name, known);
+            var suggestion = nearest is null
+                ? $"Maybe remove it; known properties are: {string.Join(", ", known)}."
+                : $"Maybe you meant \"{nearest}\".";
+            var p = $"{path}.{prop.Name}";
+            var at = positions.NameAt(p);
+            issues.Add(new ValidationIssue("unknown-property", p, $"{source}: unknown property \"{prop.Name}\".", suggestion)
+            {
+                Line = at?.Line,
+                Column = at?.Column,
+            });
+        }
+    }
+
+    private void Add(string code, string path, string message, string suggestion)
+    {
+        var at = positions.ValueAt(path) ?? positions.NameAt(path);
+        var where = at is { } a ? $" (line {a.Line}, column {a.Column})" : string.Empty;
+        issues.Add(new ValidationIssue(code, path, $"{source}{where}: {message}", suggestion) { Line = at?.Line, Column = at?.Column });
+    }
+
+    private static string? Nearest(string name, string[] known)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var k in known)
+        {
+            var d = Distance(name.ToLowerInvariant(), k.ToLowerInvariant());
+            if (d < bestDistance)
+            {
+                bestDistance = d;
+                best = k;
+            }
+        }
+
+        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "the string",
+        JsonValueKind.Number => "the number",
+        JsonValueKind.True or JsonValueKind.False => "the boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string Short(JsonElement e)
+    {
+        var text = e.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? string.Empty : e.GetRawText();
+        return text.Length > 40 ? text[..40] + "..." : text;
+    }
+}

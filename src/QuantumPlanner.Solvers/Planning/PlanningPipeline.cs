@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Solvers.Planning.Exact;
+using QuantumPlanner.Solvers.Planning.Greedy;
+using QuantumPlanner.Solvers.Planning.LocalSearch;
+
+namespace QuantumPlanner.Solvers.Planning;
+
+/// <summary>
+/// The portfolio the CLI and the service share: validates the problem, runs one backend or ("auto") greedy, then
+/// exact when the problem is tiny, then local search warm-started from the best plan, then "cpsat" when registered
+/// (warm-started too) within the time limit, scores every result with <see cref="PlanScorer"/> and returns the best.
+/// Throws <see cref="InvalidProblemException"/> (with every issue) for an invalid problem and
+/// <see cref="ArgumentException"/> for an unknown backend name.
+/// </summary>
+public sealed class PlanningPipeline
+{
+    public const string Auto = "auto";
+
+    private readonly List<IPlanningBackend> backends;
+
+    public PlanningPipeline(IEnumerable<IPlanningBackend>? extraBackends = null)
+    {
+        backends = [new GreedyBackend(), new LocalSearchBackend(), new ExactBackend()];
+        foreach (var extra in extraBackends ?? [])
+        {
+            // A registered backend with a built-in name replaces the built-in one.
+            backends.RemoveAll(b => string.Equals(b.Name, extra.Name, StringComparison.OrdinalIgnoreCase));
+            backends.Add(extra);
+        }
+    }
+
+    /// <summary>Every backend by name, whether it can run here and why not.</summary>
+    public IReadOnlyList<(string Name, bool Available, string? Reason)> Backends()
+    {
+        var list = new List<(string, bool, string?)> { (Auto, true, null) };
+        foreach (var b in backends)
+        {
+            var available = b.IsAvailable(out var reason);
+            list.Add((b.Name, available, reason));
+        }
+
+        return list;
+    }
+
+    public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        backend = string.IsNullOrWhiteSpace(backend) ? Auto : backend.Trim();
+        var total = Stopwatch.StartNew();
+        var issues = ProblemValidator.Validate(problem);
+        if (issues.Count > 0)
+        {
+            throw new InvalidProblemException(issues);
+        }
+
+        var compileMs = total.ElapsedMilliseconds;
+        var deadline = DateTime.UtcNow + options.TimeLimit;
+        var run = new Run(problem, options, deadline, ct);
+        if (string.Equals(backend, Auto, StringComparison.OrdinalIgnoreCase))
+        {
+            RunAuto(run);
+        }
+        else
+        {
+            var chosen = Find(backend) ?? throw new ArgumentException(
+                $"Unknown backend '{backend}'. Maybe one of: {string.Join(", ", Backends().Select(b => b.Name))}.", nameof(backend));
+            run.Attempt(chosen, options.InitialAssignments);
+        }
+
+        return run.ToPlan(compileMs, total.ElapsedMilliseconds);
+    }
+
+    private IPlanningBackend? Find(string name) =>
+        backends.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private void RunAuto(Run run)
+    {
+        run.Attempt(Find("greedy")!, run.Options.InitialAssignments);
+        if (ExactBackend.EstimateLeaves(run.Problem) <= ExactBackend.AutoLeafLimit && !run.Expired)
+        {
+            run.Attempt(Find("exact")!, null);
+        }
+
+        var cpsat = Find("cpsat");
+        var cpsatReady = cpsat is not null && cpsat.IsAvailable(out _);
+        if (!run.ProvedOptimal && !run.Expired && Find("localsearch") is { } local)
+        {
+            // With CP-SAT to follow, local search gets a third of what is left: CP-SAT improves on it and proves bounds.
+            var share = cpsatReady ? run.Remaining / 3 : run.Remaining;
+            run.Attempt(local, run.BestAssignments, share);
+        }
+
+        if (cpsatReady && !run.ProvedOptimal && !run.Expired)
+        {
+            run.Attempt(cpsat!, run.BestAssignments);
+        }
+    }
+
+    /// <summary>The state of one Solve call: attempts so far and the best scored plan.</summary>
+    private sealed class Run(PlanningProblem problem, PlanningOptions options, DateTime deadline, CancellationToken ct)
+    {
+        private readonly List<BackendAttempt> attempts = [];
+        private ScoredPlan? best;
+        private string bestBackend = string.Empty;
+        private double? bound;
+        private long solveMs;
+
+        public PlanningProblem Problem => problem;
+
+        public PlanningOptions Options => options;
+
+        public bool ProvedOptimal { get; private set; }
+
+        public bool ProvedInfeasible { get; private set; }
+
+        public bool Expired => ct.IsCancellationRequested || DateTime.UtcNow >= deadline;
+
+        public TimeSpan Remaining
+        {
+            get
+            {
+                var left = deadline - DateTime.UtcNow;
+                return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            }
+        }
+
+        public IReadOnlyList<Assignment>? BestAssignments => best is null ? null : Assignments;
+
+        private IReadOnlyList<Assignment> Assignments { get; set; } = [];
+
+        public void Attempt(IPlanningBackend backend, IReadOnlyList<Assignment>? warmStart, TimeSpan? limit = null)
+        {
+            var watch = Stopwatch.StartNew();
+            if (!backend.IsAvailable(out var reason))
+            {
+                attempts.Add(new BackendAttempt(backend.Name, null, 0, $"unavailable: {reason}"));
+                return;
+            }
+
+            var backendOptions = options with
+            {
+                TimeLimit = limit ?? Remaining,
+                InitialAssignments = warmStart,
+            };
+            BackendResult result;
+            try
+            {
+                result = backend.Solve(problem, backendOptions, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                solveMs += watch.ElapsedMilliseconds;
+                attempts.Add(new BackendAttempt(backend.Name, null, watch.ElapsedMilliseconds, $"error: {ex.Message}"));
+                return;
+            }
+
+            solveMs += watch.ElapsedMilliseconds;
+            if (result.Assignments.Count == 0 && problem.Tasks.Count > 0 && !result.ProvedOptimal)
+            {
+                attempts.Add(new BackendAttempt(backend.Name, null, watch.ElapsedMilliseconds, result.Status));
+                if (result.Status == "infeasible")
+                {
+                    ProvedInfeasible = true;
+                }
+
+                return;
+            }
+
+            var scored = PlanScorer.Evaluate(problem, result.Assignments);
+            attempts.Add(new BackendAttempt(backend.Name, scored.Score.Objective, watch.ElapsedMilliseconds, scored.Score.HardViolations == 0 ? result.Status : "infeasible"));
+            if (result.Bound is { } b && double.IsFinite(b))
+            {
+                bound = bound is { } old ? Math.Max(old, b) : b;
+            }
+
+            if (best is null || Better(scored, best))
+            {
+                best = scored;
+                bestBackend = backend.Name;
+                Assignments = result.Assignments;
+                options.OnProgress?.Invoke(scored.Score.Objective);
+            }
+
+            if (result.ProvedOptimal && scored.Score.HardViolations == 0 && best == scored)
+            {
+                ProvedOptimal = true;
+                bound = bound is { } old ? Math.Max(old, scored.Score.Objective) : scored.Score.Objective;
+            }
+        }
+
+        public Plan ToPlan(long compileMs, long totalMs)
+        {
+            var timing = new PlanTiming(compileMs, solveMs, totalMs);
+            if (best is null)
+            {
+                return new Plan
+                {
+                    Status = ProvedInfeasible ? "infeasible" : "no-solution",
+                    Backend = attempts.Count > 0 ? attempts[^1].Backend : string.Empty,
+                    BackendsTried = attempts,
+                    Unassigned = problem.Tasks.Select(t => t.Id).ToList(),
+                    Timing = timing,
+                };
+            }
+
+            var feasible = best.Score.HardViolations == 0;
+            double? gap = null;
+            if (feasible && bound is { } lb)
+            {
+                var objective = best.Score.Objective;
+                gap = objective == 0 ? 0 : Math.Max(0, (objective - lb) / Math.Abs(objective));
+            }
+
+            var optimal = feasible && (ProvedOptimal || gap is <= 1e-9);
+            return new Plan
+            {
+                Status = !feasible ? "infeasible" : optimal ? "optimal" : "feasible",
+                Backend = bestBackend,
+                BackendsTried = attempts,
+                Assignments = Assignments.OrderBy(a => a.Start).ThenBy(a => a.Agent, StringComparer.Ordinal).ThenBy(a => a.Task, StringComparer.Ordinal).ToList(),
+                Unassigned = best.Unassigned,
+                Score = best.Score,
+                Metrics = best.Metrics,
+                Bound = feasible ? bound : null,
+                Gap = gap,
+                Timing = timing,
+            };
+        }
+
+        private static bool Better(ScoredPlan candidate, ScoredPlan incumbent)
+        {
+            var cv = candidate.Score.HardViolations;
+            var iv = incumbent.Score.HardViolations;
+            if (cv != iv)
+            {
+                return cv < iv;
+            }
+
+            if (cv > 0)
+            {
+                var ca = candidate.Score.Violations.Sum(v => v.Amount);
+                var ia = incumbent.Score.Violations.Sum(v => v.Amount);
+                if (Math.Abs(ca - ia) > 1e-9)
+                {
+                    return ca < ia;
+                }
+            }
+
+            return candidate.Score.Objective < incumbent.Score.Objective - 1e-9;
+        }
+    }
+}

@@ -1,0 +1,294 @@
+using QuantumPlanner.Core.Planning;
+
+namespace QuantumPlanner.Solvers.Planning.ScheduleGeneration;
+
+/// <summary>
+/// A validated problem turned into arrays indexed by task, agent and resource, so the schedule generator and the
+/// search loops work on ints instead of dictionaries. With no agents (RCPSP) every task has the single pseudo-agent −1.
+/// </summary>
+internal sealed class CompiledProblem
+{
+    public const int NoAgent = -1;
+
+    public CompiledProblem(PlanningProblem problem)
+    {
+        Problem = problem;
+        TaskCount = problem.Tasks.Count;
+        AgentCount = problem.Agents.Count;
+        ResourceCount = problem.Resources.Count;
+        var taskIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var t = 0; t < TaskCount; t++)
+        {
+            taskIndex[problem.Tasks[t].Id] = t;
+        }
+
+        var resourceIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        ResourceCapacity = new int[ResourceCount];
+        for (var r = 0; r < ResourceCount; r++)
+        {
+            resourceIndex[problem.Resources[r].Id] = r;
+            ResourceCapacity[r] = problem.Resources[r].Capacity;
+        }
+
+        AgentCapacity = new int[AgentCount];
+        MaxWorkload = new int[AgentCount];
+        WindowStart = new int[AgentCount][];
+        WindowEnd = new int[AgentCount][];
+        for (var a = 0; a < AgentCount; a++)
+        {
+            var agent = problem.Agents[a];
+            AgentCapacity[a] = agent.Capacity;
+            MaxWorkload[a] = agent.MaxWorkload ?? int.MaxValue;
+            WindowStart[a] = agent.Availability.Select(w => w.Start).ToArray();
+            WindowEnd[a] = agent.Availability.Select(w => w.End).ToArray();
+        }
+
+        Horizon = problem.Horizon ?? int.MaxValue;
+        EarliestStart = new int[TaskCount];
+        Deadline = new int[TaskCount];
+        Optional = new bool[TaskCount];
+        Priority = new double[TaskCount];
+        Predecessors = new int[TaskCount][];
+        Successors = new int[TaskCount][];
+        DemandResource = new int[TaskCount][];
+        DemandAmount = new int[TaskCount][];
+        Options = new int[TaskCount][];
+        Duration = new int[TaskCount][];
+        Cost = new double[TaskCount][];
+        Preference = new double[TaskCount][];
+        var successors = new List<int>[TaskCount];
+        for (var t = 0; t < TaskCount; t++)
+        {
+            successors[t] = [];
+        }
+
+        for (var t = 0; t < TaskCount; t++)
+        {
+            var task = problem.Tasks[t];
+            EarliestStart[t] = task.EarliestStart;
+            Deadline[t] = task.Deadline ?? int.MaxValue;
+            Optional[t] = task.Optional;
+            Priority[t] = task.Priority;
+            Predecessors[t] = task.DependsOn.Where(taskIndex.ContainsKey).Select(d => taskIndex[d]).Distinct().ToArray();
+            foreach (var p in Predecessors[t])
+            {
+                successors[p].Add(t);
+            }
+
+            var demands = task.Resources.Where(kv => resourceIndex.ContainsKey(kv.Key) && kv.Value > 0).ToArray();
+            DemandResource[t] = demands.Select(kv => resourceIndex[kv.Key]).ToArray();
+            DemandAmount[t] = demands.Select(kv => kv.Value).ToArray();
+
+            // Duration, cost and preference are indexed by agent, or hold one entry when the problem has no agents.
+            var slots = Math.Max(1, AgentCount);
+            Duration[t] = new int[slots];
+            Cost[t] = new double[slots];
+            Preference[t] = new double[slots];
+            var options = new List<int>();
+            if (AgentCount == 0)
+            {
+                Duration[t][0] = task.Duration;
+                options.Add(NoAgent);
+            }
+            else
+            {
+                for (var a = 0; a < AgentCount; a++)
+                {
+                    var agent = problem.Agents[a];
+                    Duration[t][a] = task.DurationOn(agent.Id);
+                    Cost[t][a] = task.CostOn(agent);
+                    Preference[t][a] = task.PreferenceFor(agent.Id);
+                    if (agent.HasSkillsFor(task))
+                    {
+                        options.Add(a);
+                    }
+                }
+            }
+
+            Options[t] = options.ToArray();
+        }
+
+        for (var t = 0; t < TaskCount; t++)
+        {
+            Successors[t] = successors[t].ToArray();
+        }
+
+        TopologicalOrder = Topological();
+        MustRun = ComputeMustRun();
+        Tail = ComputeTail();
+        LatestFinish = ComputeLatestFinish();
+        Weights = problem.Objective;
+        HardDeadlines = problem.HardDeadlines;
+    }
+
+    public PlanningProblem Problem { get; }
+
+    public int TaskCount { get; }
+
+    public int AgentCount { get; }
+
+    public int ResourceCount { get; }
+
+    public int Horizon { get; }
+
+    public bool HardDeadlines { get; }
+
+    public ObjectiveWeights Weights { get; }
+
+    public int[] AgentCapacity { get; }
+
+    public int[] MaxWorkload { get; }
+
+    public int[][] WindowStart { get; }
+
+    public int[][] WindowEnd { get; }
+
+    public int[] ResourceCapacity { get; }
+
+    public int[] EarliestStart { get; }
+
+    /// <summary>int.MaxValue when the task has none.</summary>
+    public int[] Deadline { get; }
+
+    public bool[] Optional { get; }
+
+    /// <summary>Required, or optional with a required task depending on it (so it may not be dropped).</summary>
+    public bool[] MustRun { get; }
+
+    public double[] Priority { get; }
+
+    public int[][] Predecessors { get; }
+
+    public int[][] Successors { get; }
+
+    public int[][] DemandResource { get; }
+
+    public int[][] DemandAmount { get; }
+
+    /// <summary>Agents able to perform each task (skills held); {−1} when the problem has no agents.</summary>
+    public int[][] Options { get; }
+
+    public int[][] Duration { get; }
+
+    public double[][] Cost { get; }
+
+    public double[][] Preference { get; }
+
+    public int[] TopologicalOrder { get; }
+
+    /// <summary>Longest chain of minimum durations from the task's start to the end of its last successor.</summary>
+    public int[] Tail { get; }
+
+    /// <summary>Latest finish that keeps the task's and its successors' deadlines (int.MaxValue when none apply).</summary>
+    public long[] LatestFinish { get; }
+
+    public int DurationOf(int task, int agent) => Duration[task][agent < 0 ? 0 : agent];
+
+    public int MinDuration(int task)
+    {
+        var min = int.MaxValue;
+        foreach (var a in Options[task])
+        {
+            min = Math.Min(min, DurationOf(task, a));
+        }
+
+        return min == int.MaxValue ? Duration[task][0] : min;
+    }
+
+    public Assignment ToAssignment(int task, int agent, int start) =>
+        new(Problem.Tasks[task].Id, agent < 0 ? null : Problem.Agents[agent].Id, start, start + DurationOf(task, agent));
+
+    private int[] Topological()
+    {
+        var indegree = new int[TaskCount];
+        for (var t = 0; t < TaskCount; t++)
+        {
+            indegree[t] = Predecessors[t].Length;
+        }
+
+        var order = new List<int>(TaskCount);
+        var queue = new Queue<int>();
+        for (var t = 0; t < TaskCount; t++)
+        {
+            if (indegree[t] == 0)
+            {
+                queue.Enqueue(t);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            var t = queue.Dequeue();
+            order.Add(t);
+            foreach (var s in Successors[t])
+            {
+                if (--indegree[s] == 0)
+                {
+                    queue.Enqueue(s);
+                }
+            }
+        }
+
+        if (order.Count != TaskCount)
+        {
+            throw new InvalidOperationException("The dependency graph has a cycle. Maybe run ProblemValidator.Validate first; it lists the cycle.");
+        }
+
+        return order.ToArray();
+    }
+
+    private bool[] ComputeMustRun()
+    {
+        var must = new bool[TaskCount];
+        for (var i = TaskCount - 1; i >= 0; i--)
+        {
+            var t = TopologicalOrder[i];
+            must[t] = !Optional[t];
+            foreach (var s in Successors[t])
+            {
+                must[t] |= must[s];
+            }
+        }
+
+        return must;
+    }
+
+    private int[] ComputeTail()
+    {
+        var tail = new int[TaskCount];
+        for (var i = TaskCount - 1; i >= 0; i--)
+        {
+            var t = TopologicalOrder[i];
+            var after = 0;
+            foreach (var s in Successors[t])
+            {
+                after = Math.Max(after, tail[s]);
+            }
+
+            tail[t] = MinDuration(t) + after;
+        }
+
+        return tail;
+    }
+
+    private long[] ComputeLatestFinish()
+    {
+        var lf = new long[TaskCount];
+        for (var i = TaskCount - 1; i >= 0; i--)
+        {
+            var t = TopologicalOrder[i];
+            long latest = Math.Min(Deadline[t], Horizon);
+            foreach (var s in Successors[t])
+            {
+                if (lf[s] < int.MaxValue)
+                {
+                    latest = Math.Min(latest, lf[s] - MinDuration(s));
+                }
+            }
+
+            lf[t] = latest;
+        }
+
+        return lf;
+    }
+}
