@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -22,14 +23,17 @@ public static class ServiceApp
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
+    public const string DefaultWorkerUrl = "http://127.0.0.1:8081";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        var options = builder.Configuration.GetSection(QuantumPlannerOptions.Section).Get<QuantumPlannerOptions>() ?? new QuantumPlannerOptions();
-        options.Db = FirstNonEmpty(options.Db, Environment.GetEnvironmentVariable("QP_DB"));
-        options.Redis = FirstNonEmpty(options.Redis, Environment.GetEnvironmentVariable("QP_REDIS"));
-        ConfigureUrls(builder, options);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            var api = builder.Configuration.GetValue($"{QuantumPlannerOptions.Section}:{nameof(QuantumPlannerOptions.Api)}", true);
+            builder.WebHost.UseUrls(api ? DefaultUrl : DefaultWorkerUrl);
+        }
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json =>
@@ -39,37 +43,30 @@ public static class ServiceApp
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
-        });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGraceSeconds + 10));
 
-        AddServices(builder.Services, options);
+        AddServices(builder.Services);
         var app = builder.Build();
+        var options = app.Services.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;
+        CheckNoAuth(app.Configuration["urls"], options);
         MapRoutes(app, options);
         return app;
     }
 
-    private static void ConfigureUrls(WebApplicationBuilder builder, QuantumPlannerOptions options)
+    /// <summary>Without keys anyone who reaches the port is admin: allowed only on loopback addresses.</summary>
+    private static void CheckNoAuth(string? urls, QuantumPlannerOptions options)
     {
-        var urls = builder.Configuration["urls"];
-        if (string.IsNullOrWhiteSpace(urls))
+        if (!options.NoAuth)
         {
-            urls = options.Api ? DefaultUrl : "http://127.0.0.1:8081";
-            builder.WebHost.UseUrls(urls);
+            return;
         }
 
-        if (options.NoAuth)
+        foreach (var url in (urls ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!IsLoopback(url))
             {
-                if (!IsLoopback(url))
-                {
-                    throw new InvalidOperationException($"--no-auth is refused on '{url}': without API keys the service may listen only on a loopback address. Maybe --urls {DefaultUrl}, or create a key with 'qplan keys create'.");
-                }
+                throw new InvalidOperationException($"--no-auth is refused on '{url}': without API keys the service may listen only on a loopback address. Maybe --urls {DefaultUrl}, or create a key with 'qplan keys create'.");
             }
         }
     }
@@ -85,18 +82,26 @@ public static class ServiceApp
         return uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
     }
 
-    private static void AddServices(IServiceCollection services, QuantumPlannerOptions options)
+    private static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton(Options.Create(options));
-        var dataDir = options.ResolveDataDir();
-        if (string.IsNullOrWhiteSpace(options.Db))
+        services.AddOptions<QuantumPlannerOptions>()
+            .BindConfiguration(QuantumPlannerOptions.Section)
+            .PostConfigure(options =>
+            {
+                options.Db = FirstNonEmpty(options.Db, Environment.GetEnvironmentVariable("QP_DB"));
+                options.Redis = FirstNonEmpty(options.Redis, Environment.GetEnvironmentVariable("QP_REDIS"));
+            });
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<QuantumPlannerOptions>>((kestrel, options) =>
         {
-            Directory.CreateDirectory(dataDir);
-        }
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.Value.MaxBodyBytes;
+        });
+        services.AddOptions<HostOptions>().Configure<IOptions<QuantumPlannerOptions>>((host, options) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds + 10));
 
-        services.AddSingleton(_ => StorageFactory.CreateJobStore(options.Db, dataDir));
-        services.AddSingleton(_ => StorageFactory.CreateApiKeyStore(options.Db, dataDir));
-        services.AddSingleton(provider => StorageFactory.CreateResultCache(options.Redis, provider.GetRequiredService<ILoggerFactory>().CreateLogger("QuantumPlanner.Storage.Cache")));
+        services.AddSingleton(provider => StorageFactory.CreateJobStore(Settings(provider).Db, DataDir(provider)));
+        services.AddSingleton(provider => StorageFactory.CreateApiKeyStore(Settings(provider).Db, DataDir(provider)));
+        services.AddSingleton(provider => StorageFactory.CreateResultCache(Settings(provider).Redis, provider.GetRequiredService<ILoggerFactory>().CreateLogger("QuantumPlanner.Storage.Cache")));
         services.AddSingleton<PlanningEngine>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<MaintenanceState>();
@@ -110,7 +115,7 @@ public static class ServiceApp
         services.AddAuthentication(ApiClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ApiClaims.Admin, "true"));
-        services.AddPerKeyRateLimiting(options);
+        services.AddPerKeyRateLimiting();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"])
@@ -121,10 +126,21 @@ public static class ServiceApp
         services.AddSingleton<QuantumHealthCheck>();
 
         services.AddHostedService<StartupTasks>();
-        if (options.Workers > 0)
+        services.AddHostedService<JobWorker>();
+    }
+
+    private static QuantumPlannerOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;
+
+    private static string DataDir(IServiceProvider provider)
+    {
+        var settings = Settings(provider);
+        var dir = settings.ResolveDataDir();
+        if (string.IsNullOrWhiteSpace(settings.Db))
         {
-            services.AddHostedService<JobWorker>();
+            Directory.CreateDirectory(dir);
         }
+
+        return dir;
     }
 
     private static void MapRoutes(WebApplication app, QuantumPlannerOptions options)

@@ -68,7 +68,16 @@ internal class HostSettings : CommandSettings
 
         await using (app.ConfigureAwait(false))
         {
-            await app.RunAsync().ConfigureAwait(false);
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // Typically the port is taken; the message names the address.
+                await Console.Error.WriteLineAsync($"error: {ex.Message} Maybe choose another port with --urls.").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
         }
 
         return ExitCodes.Ok;

@@ -42,7 +42,7 @@ internal static class JobsApi
             return ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The service is in maintenance: {state.Message} Reads keep working; maybe retry after the time in Retry-After.");
         }
 
-        var (request, error) = await ProblemRequestReader.ReadAsync(context.Request, settings, engine, settings.MaxTimeLimitSeconds, cancellationToken).ConfigureAwait(false);
+        var (request, error) = await ProblemRequestReader.ReadAsync(context.Request, settings, engine, synchronous: false, cancellationToken).ConfigureAwait(false);
         if (request is null)
         {
             return error!;

@@ -62,7 +62,7 @@ internal static class ProblemRequestReader
     }
 
     public static async Task<(ProblemRequest? Request, IResult? Error)> ReadAsync(
-        HttpRequest request, QuantumPlannerOptions options, PlanningEngine engine, int maxTimeLimitSeconds, CancellationToken cancellationToken)
+        HttpRequest request, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous, CancellationToken cancellationToken)
     {
         var (document, error) = await ReadJsonAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (document is null)
@@ -72,12 +72,14 @@ internal static class ProblemRequestReader
 
         using (document)
         {
-            return Parse(document.RootElement, options, engine, maxTimeLimitSeconds);
+            return Parse(document.RootElement, options, engine, synchronous);
         }
     }
 
-    internal static (ProblemRequest? Request, IResult? Error) Parse(JsonElement root, QuantumPlannerOptions options, PlanningEngine engine, int maxTimeLimitSeconds)
+    internal static (ProblemRequest? Request, IResult? Error) Parse(JsonElement root, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous)
     {
+        var maxTimeLimitSeconds = synchronous ? options.SyncMaxTimeLimitSeconds : options.MaxTimeLimitSeconds;
+        var limitName = synchronous ? nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds) : nameof(QuantumPlannerOptions.MaxTimeLimitSeconds);
         if (root.ValueKind != JsonValueKind.Object)
         {
             return (null, ApiProblems.BadRequest($"The body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe wrap it: {{\"problem\": ...}}."));
@@ -87,7 +89,7 @@ internal static class ProblemRequestReader
         JsonElement problemElement = default;
         var hasProblem = false;
         var backend = "auto";
-        var timeLimit = options.DefaultTimeLimitSeconds;
+        var timeLimit = Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
         long seed = 1;
         string? idempotencyKey = null;
         foreach (var property in root.EnumerateObject())
@@ -171,7 +173,7 @@ internal static class ProblemRequestReader
 
         if (timeLimit > maxTimeLimitSeconds)
         {
-            issues.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {timeLimit} exceeds the limit MaxTimeLimitSeconds = {maxTimeLimitSeconds}.", $"Maybe {maxTimeLimitSeconds} or less."));
+            issues.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {timeLimit} exceeds the limit {limitName} = {maxTimeLimitSeconds}.", $"Maybe {maxTimeLimitSeconds} or less."));
         }
 
         var problemJson = problemElement.GetRawText();

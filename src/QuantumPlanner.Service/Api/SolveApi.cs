@@ -43,7 +43,7 @@ internal static class SolveApi
             return ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The service is in maintenance: {state.Message}");
         }
 
-        var (request, error) = await ProblemRequestReader.ReadAsync(context.Request, settings, engine, settings.SyncMaxTimeLimitSeconds, cancellationToken).ConfigureAwait(false);
+        var (request, error) = await ProblemRequestReader.ReadAsync(context.Request, settings, engine, synchronous: true, cancellationToken).ConfigureAwait(false);
         if (request is null)
         {
             return error!;

@@ -64,6 +64,25 @@ internal static partial class Log
     public static partial void JobProgress(ILogger logger, double objective);
 
     /// <summary>Scope carried by every line about one job (JSON logs show it as JobId and Tenant).</summary>
-    public static IDisposable? JobScope(ILogger logger, Guid jobId, string tenant) =>
-        logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId, ["Tenant"] = tenant });
+    public static IDisposable? JobScope(ILogger logger, Guid jobId, string tenant) => logger.BeginScope(new JobScopeState(jobId, tenant));
+
+    /// <summary>Scope state the JSON console writes as {"Message": "JobId:..., Tenant:...", "JobId": ..., "Tenant": ...}.</summary>
+    private sealed class JobScopeState(Guid jobId, string tenant) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        public int Count => 2;
+
+        public KeyValuePair<string, object> this[int index] => index == 0
+            ? new KeyValuePair<string, object>("JobId", jobId)
+            : new KeyValuePair<string, object>("Tenant", tenant);
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"JobId:{jobId}, Tenant:{tenant}";
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 using QuantumPlanner.Service.Configuration;
 
 namespace QuantumPlanner.Service.Security;
@@ -10,7 +11,7 @@ internal static class RateLimiting
 {
     public const string Policy = "per-key";
 
-    public static IServiceCollection AddPerKeyRateLimiting(this IServiceCollection services, QuantumPlannerOptions options) =>
+    public static IServiceCollection AddPerKeyRateLimiting(this IServiceCollection services) =>
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -19,6 +20,7 @@ internal static class RateLimiting
                 var partition = context.User.FindFirstValue(ApiClaims.KeyId) is { } keyId
                     ? "key:" + keyId
                     : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+                var options = context.RequestServices.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = Math.Max(1, options.RateLimitPermits),

@@ -17,7 +17,7 @@ public sealed class PlanningEngine
 
     private readonly PlanningPipeline pipeline = new();
 
-    public IReadOnlyList<string> BackendNames => field ??= [PlanningPipeline.Auto, .. pipeline.Backends().Select(b => b.Name)];
+    public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
 
     public bool IsKnownBackend(string name) => BackendNames.Contains(name, StringComparer.OrdinalIgnoreCase);
 
