@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
+using QuantumPlanner.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Spectre.Console.Cli;
 using QuantumPlanner.Service;
+using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands;
 
