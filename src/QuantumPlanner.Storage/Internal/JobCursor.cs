@@ -17,7 +17,18 @@ internal static class JobCursor
     public static (DateTimeOffset CreatedAt, Guid Id) Decode(string cursor)
     {
         Span<byte> bytes = stackalloc byte[24];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 24)
+        bool valid;
+        int written;
+        try
+        {
+            valid = cursor.Length <= 32 && Base64Url.TryDecodeFromChars(cursor, bytes, out written) && written == 24;
+        }
+        catch (FormatException)
+        {
+            valid = false;
+        }
+
+        if (!valid)
         {
             throw new FormatException($"Cursor '{cursor}' is not one this service issued. Maybe pass the nextCursor of the previous page unchanged.");
         }

@@ -52,15 +52,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Drops the database (tests only); connections of this data source are closed first.</summary>
-    public async Task DropDatabaseAsync(CancellationToken cancellationToken)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create(MaintenanceConnectionString());
-        await using var command = admin.CreateCommand($"DROP DATABASE IF EXISTS {Quote(DatabaseName)} WITH (FORCE)");
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 
     private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
@@ -77,7 +68,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
 
         // Failed opens are not pooled, but clear anyway so the next open sees the new database.
-        NpgsqlConnection.ClearAllPools();
+        DataSource.Clear();
     }
 
     private string MaintenanceConnectionString() =>

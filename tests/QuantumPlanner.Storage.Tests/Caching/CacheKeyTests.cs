@@ -1,0 +1,64 @@
+namespace QuantumPlanner.Storage.Tests.Caching;
+
+public sealed class CacheKeyTests
+{
+    private const string Problem = """{"tasks":[{"id":"a","duration":3},{"id":"b","duration":2}],"horizon":10,"name":"demo"}""";
+
+    [Fact]
+    public void For_SameProblemWithOtherKeyOrderAndWhitespace_GivesTheSameKey()
+    {
+        const string Reordered = """
+            {
+              "name" : "demo",
+              "horizon": 10,
+              "tasks": [ { "duration": 3, "id": "a" }, {"duration":2,"id":"b"} ]
+            }
+            """;
+
+        Assert.Equal(CacheKey.For(Problem, "auto", 10, 1), CacheKey.For(Reordered, "auto", 10, 1));
+        Assert.Equal(CacheKey.ProblemHash(Problem), CacheKey.ProblemHash(Reordered));
+    }
+
+    [Fact]
+    public void For_AnyOptionOrTheArrayOrderDiffers_GivesAnotherKey()
+    {
+        var reference = CacheKey.For(Problem, "auto", 10, 1);
+        const string SwappedTasks = """{"tasks":[{"id":"b","duration":2},{"id":"a","duration":3}],"horizon":10,"name":"demo"}""";
+
+        string[] others =
+        [
+            CacheKey.For(Problem, "cpsat", 10, 1),
+            CacheKey.For(Problem, "auto", 11, 1),
+            CacheKey.For(Problem, "auto", 10, 2),
+            CacheKey.For(SwappedTasks, "auto", 10, 1),
+        ];
+
+        Assert.All(others, other => Assert.NotEqual(reference, other));
+        Assert.Equal(others.Length, others.Distinct().Count());
+    }
+
+    [Fact]
+    public void For_Key_HasThePrefixAndALowerCaseSha256()
+    {
+        var key = CacheKey.For(Problem, "auto", 10, 1);
+
+        Assert.StartsWith(CacheKey.Prefix, key, StringComparison.Ordinal);
+        var hash = key[CacheKey.Prefix.Length..];
+        Assert.Equal(64, hash.Length);
+        Assert.All(hash, c => Assert.True(char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)));
+    }
+
+    [Fact]
+    public void Canonicalize_EscapedAndNestedValues_SortsKeysAndDropsWhitespace()
+    {
+        var canonical = CacheKey.Canonicalize("""{ "b": [ 1, {"z":null, "y":true} ], "a": "x\u0041" }""");
+
+        Assert.Equal("""{"a":"xA","b":[1,{"y":true,"z":null}]}""", canonical);
+    }
+
+    [Fact]
+    public void For_MalformedJson_ThrowsJsonException()
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => CacheKey.For("{\"tasks\":", "auto", 10, 1));
+    }
+}

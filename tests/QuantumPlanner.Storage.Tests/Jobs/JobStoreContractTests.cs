@@ -1,0 +1,540 @@
+using System.Collections.Concurrent;
+using QuantumPlanner.Storage.Tests.Infrastructure;
+
+namespace QuantumPlanner.Storage.Tests.Jobs;
+
+/// <summary>
+/// The one contract every <see cref="IJobStore"/> passes; subclasses only say how to make an empty database.
+/// Each test gets its own empty database (SQLite file or PostgreSQL schema) and a manual clock.
+/// </summary>
+public abstract class JobStoreContractTests : IAsyncLifetime
+{
+    private const string Problem = """{"tasks":[{"id":"a","duration":3},{"id":"b","duration":2}],"horizon":10}""";
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly List<IAsyncDisposable> _opened = [];
+    private string? _location;
+
+    protected ManualTimeProvider Clock { get; } = new();
+
+    /// <summary>Makes a new empty database and returns where it is (a directory or a connection string).</summary>
+    protected abstract Task<string> NewDatabaseAsync();
+
+    /// <summary>Opens a store on that database; called more than once to act as several processes.</summary>
+    protected abstract IJobStore Open(string location, TimeProvider time);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [ServiceFact]
+    public async Task Enqueue_NewJob_IsQueuedWithEveryField()
+    {
+        var store = await StoreAsync();
+
+        var (job, created) = await store.EnqueueAsync(NewJob("acme", key: "k-1") with { TimeLimitSeconds = 7, Seed = 42 });
+
+        Assert.True(created);
+        Assert.Equal(JobStatus.Queued, job.Status);
+        Assert.Equal("acme", job.TenantId);
+        Assert.Equal("auto", job.BackendRequested);
+        Assert.Equal(CacheKey.Canonicalize(Problem), CacheKey.Canonicalize(job.ProblemJson));
+        Assert.Equal(CacheKey.ProblemHash(Problem), job.ProblemHash);
+        Assert.Equal("k-1", job.IdempotencyKey);
+        Assert.Equal(7, job.TimeLimitSeconds);
+        Assert.Equal(42, job.Seed);
+        Assert.Equal(0, job.Attempts);
+        Assert.Equal(Clock.GetUtcNow(), job.CreatedAt);
+        Assert.Null(job.StartedAt);
+        Assert.Null(job.ResultJson);
+        Assert.Equal(job, await store.GetAsync("acme", job.Id));
+    }
+
+    [ServiceFact]
+    public async Task Enqueue_SameTenantAndIdempotencyKey_ReturnsTheExistingJob()
+    {
+        var store = await StoreAsync();
+        var first = await store.EnqueueAsync(NewJob("acme", key: "order-17"));
+
+        var second = await store.EnqueueAsync(NewJob("acme", key: "order-17") with { Seed = 99 });
+
+        Assert.True(first.Created);
+        Assert.False(second.Created);
+        Assert.Equal(first.Job.Id, second.Job.Id);
+        Assert.Equal(first.Job.Seed, second.Job.Seed);
+        Assert.Equal(1, await store.QueueSizeAsync());
+    }
+
+    [ServiceFact]
+    public async Task Enqueue_SameKeyFromAnotherTenantOrNoKey_CreatesSeparateJobs()
+    {
+        var store = await StoreAsync();
+
+        var a = await store.EnqueueAsync(NewJob("acme", key: "same"));
+        var b = await store.EnqueueAsync(NewJob("globex", key: "same"));
+        var c = await store.EnqueueAsync(NewJob("acme"));
+        var d = await store.EnqueueAsync(NewJob("acme"));
+
+        Assert.All([a, b, c, d], r => Assert.True(r.Created));
+        Assert.Equal(4, new HashSet<Guid>([a.Job.Id, b.Job.Id, c.Job.Id, d.Job.Id]).Count);
+    }
+
+    [ServiceFact]
+    public async Task Enqueue_ConcurrentRequestsWithOneKey_CreateExactlyOneJob()
+    {
+        var location = await NewLocationAsync();
+        var stores = Enumerable.Range(0, 4).Select(_ => OpenTracked(location)).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(() => stores[i % stores.Length].EnqueueAsync(NewJob("acme", key: "retry-storm")))));
+
+        Assert.Single(results, r => r.Created);
+        Assert.Single(results.Select(r => r.Job.Id).Distinct());
+    }
+
+    [ServiceFact]
+    public async Task Enqueue_CachedResult_IsStoredCompletedAndNeverClaimed()
+    {
+        var store = await StoreAsync();
+
+        var (job, _) = await store.EnqueueAsync(NewJob("acme") with { CachedResultJson = """{"makespan":5}""", CachedBackendUsed = "cpsat" });
+
+        Assert.Equal(JobStatus.Completed, job.Status);
+        Assert.Equal("cpsat", job.BackendUsed);
+        Assert.Equal(CacheKey.Canonicalize("""{"makespan":5}"""), CacheKey.Canonicalize(job.ResultJson!));
+        Assert.NotNull(job.CompletedAt);
+        Assert.Null(await store.ClaimAsync("w1", Lease, 3));
+    }
+
+    [ServiceFact]
+    public async Task Get_JobOfAnotherTenant_ReturnsNull()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+
+        Assert.Null(await store.GetAsync("globex", job.Id));
+        Assert.Null(await store.GetAsync("acme", Guid.NewGuid()));
+        Assert.Equal(job.Id, (await store.GetByIdAsync(job.Id))!.Id);
+    }
+
+    [ServiceFact]
+    public async Task List_ManyJobsWithEqualTimestamps_PagesNewestFirstWithoutGapsOrRepeats()
+    {
+        var store = await StoreAsync();
+        var expected = new List<JobRecord>();
+        for (var i = 0; i < 23; i++)
+        {
+            // Groups of equal created_at force the id tie-break of the keyset.
+            if (i % 4 == 0)
+            {
+                Clock.Advance(TimeSpan.FromMilliseconds(1));
+            }
+
+            expected.Add((await store.EnqueueAsync(NewJob("acme"))).Job);
+        }
+
+        await store.EnqueueAsync(NewJob("globex"));
+
+        var seen = new List<JobRecord>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.ListAsync("acme", null, 5, cursor);
+            Assert.True(page.Items.Count <= 5);
+            seen.AddRange(page.Items);
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null);
+
+        var newestFirst = expected
+            .OrderByDescending(j => j.CreatedAt)
+            .ThenByDescending(j => j.Id.ToString("D"), StringComparer.Ordinal)
+            .Select(j => j.Id)
+            .ToList();
+        Assert.Equal(newestFirst, seen.Select(j => j.Id).ToList());
+        Assert.Equal(5, pages);
+    }
+
+    [ServiceFact]
+    public async Task List_StatusFilter_ReturnsOnlyJobsInThatStatus()
+    {
+        var store = await StoreAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await store.EnqueueAsync(NewJob("acme"));
+        }
+
+        var claimed = await store.ClaimAsync("w1", Lease, 3);
+
+        var running = await store.ListAsync("acme", JobStatus.Running, 10, null);
+        var queued = await store.ListAsync("acme", JobStatus.Queued, 10, null);
+
+        Assert.Equal(claimed!.Id, Assert.Single(running.Items).Id);
+        Assert.Equal(2, queued.Items.Count);
+        Assert.All(queued.Items, j => Assert.Equal(JobStatus.Queued, j.Status));
+        Assert.Null(queued.NextCursor);
+    }
+
+    [ServiceFact]
+    public async Task List_MalformedCursor_ThrowsFormatExceptionNamingIt()
+    {
+        var store = await StoreAsync();
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => store.ListAsync("acme", null, 10, "not-a-cursor!"));
+
+        Assert.Contains("not-a-cursor!", error.Message, StringComparison.Ordinal);
+    }
+
+    [ServiceFact]
+    public async Task Claim_QueuedJobs_OldestFirstThenNull()
+    {
+        var store = await StoreAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            ids.Add((await store.EnqueueAsync(NewJob(i % 2 == 0 ? "acme" : "globex"))).Job.Id);
+        }
+
+        var claimed = new List<JobRecord>();
+        while (await store.ClaimAsync("w1", Lease, 3) is { } job)
+        {
+            claimed.Add(job);
+        }
+
+        Assert.Equal(ids, claimed.Select(j => j.Id).ToList());
+        Assert.All(claimed, j =>
+        {
+            Assert.Equal(JobStatus.Running, j.Status);
+            Assert.Equal("w1", j.WorkerId);
+            Assert.Equal(1, j.Attempts);
+            Assert.Equal(Clock.GetUtcNow() + Lease, j.LeaseExpiresAt);
+            Assert.Equal(Clock.GetUtcNow(), j.StartedAt);
+        });
+    }
+
+    [ServiceFact]
+    public async Task Claim_LeaseExpired_ReclaimsWithAttemptIncrementedAndOldWorkerLosesIt()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+
+        Assert.Null(await store.ClaimAsync("w2", Lease, 3));
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        var reclaimed = await store.ClaimAsync("w2", Lease, 3);
+
+        Assert.Equal(job.Id, reclaimed!.Id);
+        Assert.Equal("w2", reclaimed.WorkerId);
+        Assert.Equal(2, reclaimed.Attempts);
+        Assert.False(await store.HeartbeatAsync(job.Id, "w1", Lease));
+        Assert.False(await store.CompleteAsync(job.Id, "w1", "sa", "{}"));
+        Assert.True(await store.CompleteAsync(job.Id, "w2", "sa", """{"by":"w2"}"""));
+    }
+
+    [ServiceFact]
+    public async Task Claim_LeaseExpiredMaxAttemptsTimes_FailsTheJobWithTheReason()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var claimed = await store.ClaimAsync($"w{attempt}", Lease, 3);
+            Assert.Equal(attempt, claimed!.Attempts);
+            Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Null(await store.ClaimAsync("w4", Lease, 3));
+        var failed = await store.GetAsync("acme", job.Id);
+
+        Assert.Equal(JobStatus.Failed, failed!.Status);
+        Assert.Equal("lease expired 3 times", failed.Error);
+        Assert.Equal(Clock.GetUtcNow(), failed.CompletedAt);
+    }
+
+    [ServiceFact]
+    public async Task Heartbeat_BeforeExpiry_KeepsTheJobFromBeingReclaimed()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Clock.Advance(Lease - TimeSpan.FromSeconds(5));
+            Assert.True(await store.HeartbeatAsync(job.Id, "w1", Lease));
+        }
+
+        Assert.Null(await store.ClaimAsync("w2", Lease, 3));
+        Assert.Equal(Clock.GetUtcNow() + Lease, (await store.GetByIdAsync(job.Id))!.LeaseExpiresAt);
+    }
+
+    [ServiceFact]
+    public async Task Complete_StaleAndCurrentOwnersRaceRepeatedly_ExactlyOneCallWins()
+    {
+        var location = await NewLocationAsync();
+        var store = OpenTracked(location);
+        var other = OpenTracked(location);
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        await other.ClaimAsync("w2", Lease, 3);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? store : other).CompleteAsync(job.Id, i % 3 == 0 ? "w1" : "w2", "sa", $$"""{"call":{{i}}}"""))));
+
+        Assert.Equal(1, outcomes.Count(won => won));
+        var completed = await store.GetByIdAsync(job.Id);
+        Assert.Equal(JobStatus.Completed, completed!.Status);
+        Assert.Equal("w2", completed.WorkerId);
+        var winner = Array.IndexOf(outcomes, true);
+        Assert.Equal(CacheKey.Canonicalize($$"""{"call":{{winner}}}"""), CacheKey.Canonicalize(completed.ResultJson!));
+        Assert.False(await store.CompleteAsync(job.Id, "w2", "sa", "{}"));
+    }
+
+    [ServiceFact]
+    public async Task Claim_ConcurrentWorkersOnSeveralConnections_NeverHandOutAJobTwice()
+    {
+        var location = await NewLocationAsync();
+        var stores = Enumerable.Range(0, 3).Select(_ => OpenTracked(location)).ToArray();
+        const int Jobs = 60;
+        for (var i = 0; i < Jobs; i++)
+        {
+            await stores[0].EnqueueAsync(NewJob("acme"));
+        }
+
+        var claims = new ConcurrentBag<(Guid Id, string Worker)>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var worker = $"w{w}";
+            var store = stores[w % stores.Length];
+            while (await store.ClaimAsync(worker, Lease, 3) is { } job)
+            {
+                claims.Add((job.Id, worker));
+                Assert.True(await store.CompleteAsync(job.Id, worker, "sa", "{}"));
+            }
+        })));
+
+        Assert.Equal(Jobs, claims.Count);
+        Assert.Equal(Jobs, claims.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(Jobs, (await stores[0].CountByStatusAsync())[JobStatus.Completed]);
+    }
+
+    [ServiceFact]
+    public async Task Cancel_QueuedJob_IsCancelledAndNotClaimable()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+
+        var cancelled = await store.CancelAsync("acme", job.Id);
+
+        Assert.Equal(JobStatus.Cancelled, cancelled!.Status);
+        Assert.Equal(Clock.GetUtcNow(), cancelled.CompletedAt);
+        Assert.Null(await store.ClaimAsync("w1", Lease, 3));
+    }
+
+    [ServiceFact]
+    public async Task Cancel_RunningJob_WorkerHeartbeatAndCompleteReturnFalse()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+
+        var cancelled = await store.CancelAsync("acme", job.Id);
+
+        Assert.Equal(JobStatus.Cancelled, cancelled!.Status);
+        Assert.False(await store.HeartbeatAsync(job.Id, "w1", Lease));
+        Assert.False(await store.ReportProgressAsync(job.Id, "w1", 3.5));
+        Assert.False(await store.CompleteAsync(job.Id, "w1", "sa", "{}"));
+        Assert.False(await store.FailAsync(job.Id, "w1", "boom"));
+        Assert.Equal(JobStatus.Cancelled, (await store.GetByIdAsync(job.Id))!.Status);
+    }
+
+    [ServiceFact]
+    public async Task Cancel_AnotherTenantsJob_ReturnsNullAndLeavesItQueued()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+
+        Assert.Null(await store.CancelAsync("globex", job.Id));
+        Assert.Equal(JobStatus.Queued, (await store.GetByIdAsync(job.Id))!.Status);
+    }
+
+    [ServiceFact]
+    public async Task Cancel_CompletedJob_ReturnsItUnchanged()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+        await store.CompleteAsync(job.Id, "w1", "cpsat", """{"makespan":5}""");
+
+        var result = await store.CancelAsync("acme", job.Id);
+
+        Assert.Equal(JobStatus.Completed, result!.Status);
+        Assert.Equal("cpsat", result.BackendUsed);
+    }
+
+    [ServiceFact]
+    public async Task Release_RunningJob_GoesBackToTheQueueWithoutCountingTheAttempt()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+
+        Assert.True(await store.ReleaseAsync(job.Id, "w1"));
+        var released = await store.GetByIdAsync(job.Id);
+        var again = await store.ClaimAsync("w2", Lease, 3);
+
+        Assert.Equal(JobStatus.Queued, released!.Status);
+        Assert.Null(released.WorkerId);
+        Assert.Null(released.LeaseExpiresAt);
+        Assert.Equal(0, released.Attempts);
+        Assert.Equal(job.Id, again!.Id);
+        Assert.Equal(1, again.Attempts);
+        Assert.False(await store.ReleaseAsync(job.Id, "w1"));
+    }
+
+    [ServiceFact]
+    public async Task Fail_RunningJob_RecordsTheErrorOnce()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+
+        Assert.True(await store.FailAsync(job.Id, "w1", "solver crashed: index 7 out of range"));
+        Assert.False(await store.FailAsync(job.Id, "w1", "again"));
+        var failed = await store.GetByIdAsync(job.Id);
+
+        Assert.Equal(JobStatus.Failed, failed!.Status);
+        Assert.Equal("solver crashed: index 7 out of range", failed.Error);
+        Assert.Null(failed.LeaseExpiresAt);
+    }
+
+    [ServiceFact]
+    public async Task ReportProgress_OwnedJob_StoresTheBestObjective()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+
+        Assert.True(await store.ReportProgressAsync(job.Id, "w1", 17.25));
+        Assert.False(await store.ReportProgressAsync(job.Id, "w2", 1));
+
+        Assert.Equal(17.25, (await store.GetAsync("acme", job.Id))!.ProgressObjective);
+    }
+
+    [ServiceFact]
+    public async Task CountByStatusAndQueueSize_MixedJobs_CountEachStatus()
+    {
+        var store = await StoreAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            ids.Add((await store.EnqueueAsync(NewJob(i % 2 == 0 ? "acme" : "globex"))).Job.Id);
+        }
+
+        var a = await store.ClaimAsync("w1", Lease, 3);
+        var b = await store.ClaimAsync("w1", Lease, 3);
+        await store.ClaimAsync("w1", Lease, 3);
+        await store.CompleteAsync(a!.Id, "w1", "sa", "{}");
+        await store.FailAsync(b!.Id, "w1", "boom");
+        await store.CancelAsync("globex", ids[5]);
+
+        var counts = await store.CountByStatusAsync();
+
+        Assert.Equal(2, counts[JobStatus.Queued]);
+        Assert.Equal(1, counts[JobStatus.Running]);
+        Assert.Equal(1, counts[JobStatus.Completed]);
+        Assert.Equal(1, counts[JobStatus.Failed]);
+        Assert.Equal(1, counts[JobStatus.Cancelled]);
+        Assert.Equal(2, await store.QueueSizeAsync());
+    }
+
+    [ServiceFact]
+    public async Task OutcomeStats_Window_CountsOnlyJobsFinishedInside()
+    {
+        var store = await StoreAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await store.EnqueueAsync(NewJob("acme"));
+        }
+
+        var old = await store.ClaimAsync("w1", Lease, 3);
+        await store.FailAsync(old!.Id, "w1", "long ago");
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        var ok1 = await store.ClaimAsync("w1", Lease, 3);
+        var ok2 = await store.ClaimAsync("w1", Lease, 3);
+        var bad = await store.ClaimAsync("w1", Lease, 3);
+        await store.CompleteAsync(ok1!.Id, "w1", "sa", "{}");
+        await store.CompleteAsync(ok2!.Id, "w1", "sa", "{}");
+        await store.FailAsync(bad!.Id, "w1", "boom");
+
+        var stats = await store.OutcomeStatsAsync(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(new JobOutcomeStats(2, 1, 0), stats);
+        Assert.Equal(1.0 / 3.0, stats.ErrorRate, 12);
+    }
+
+    [ServiceFact]
+    public async Task Settings_SetTwice_LastValueWinsAndIsSharedBetweenStores()
+    {
+        var location = await NewLocationAsync();
+        var store = OpenTracked(location);
+        var replica = OpenTracked(location);
+
+        Assert.Null(await store.GetSettingAsync("maintenance"));
+        await store.SetSettingAsync("maintenance", """{"enabled":true,"message":"upgrade"}""");
+        await replica.SetSettingAsync("maintenance", """{"enabled":false,"message":""}""");
+
+        var value = await store.GetSettingAsync("maintenance");
+        Assert.Equal(CacheKey.Canonicalize("""{"enabled":false,"message":""}"""), CacheKey.Canonicalize(value!));
+    }
+
+    [ServiceFact]
+    public async Task Migrate_TwiceAndFromTwoStoresAtOnce_IsIdempotentAndReportsApplied()
+    {
+        var location = await NewDatabaseAsync();
+        var first = OpenTracked(location);
+        var second = OpenTracked(location);
+
+        Assert.False(await first.MigrationsAppliedAsync());
+        await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
+        await first.MigrateAsync();
+
+        Assert.True(await first.MigrationsAppliedAsync());
+        Assert.True(await second.PingAsync());
+        Assert.True((await second.EnqueueAsync(NewJob("acme"))).Created);
+    }
+
+    protected static NewJob NewJob(string tenant, string? key = null) =>
+        new(tenant, "auto", Problem, CacheKey.ProblemHash(Problem), 10, 1, key);
+
+    private async Task<string> NewLocationAsync()
+    {
+        var location = await NewDatabaseAsync();
+        var store = OpenTracked(location);
+        await store.MigrateAsync();
+        return location;
+    }
+
+    private async Task<IJobStore> StoreAsync()
+    {
+        _location = await NewLocationAsync();
+        return OpenTracked(_location);
+    }
+
+    private IJobStore OpenTracked(string location)
+    {
+        var store = Open(location, Clock);
+        _opened.Add(store);
+        return store;
+    }
+}
