@@ -19,6 +19,10 @@ public static class QplanApp
             }
 
             config.PropagateExceptions();
+            config.AddCommand<SolveCommand>("solve").WithDescription("Solve a planning problem.").WithExample("solve", "examples/software-sprint.json", "--explain");
+            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a planning problem and list every issue.");
+            config.AddCommand<GenerateCommand>("generate").WithDescription("Generate a random, feasible planning problem.").WithExample("generate", "--agents", "50", "--tasks", "75", "--seed", "1");
+            config.AddCommand<BackendsCommand>("backends").WithDescription("List the planning backends and whether they can run here.");
             RegisterServiceCommands(config);
         });
 
@@ -33,7 +37,15 @@ public static class QplanApp
         }
         catch (UserInputException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            if (console is not null)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            }
+
             return ExitCodes.BadInput;
         }
     }

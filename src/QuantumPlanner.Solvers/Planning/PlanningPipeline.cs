@@ -156,10 +156,11 @@ public sealed class PlanningPipeline
                 return;
             }
 
-            solveMs += watch.ElapsedMilliseconds;
-            if (result.Assignments.Count == 0 && problem.Tasks.Count > 0 && !result.ProvedOptimal)
+            var ms = watch.ElapsedMilliseconds;
+            solveMs += ms;
+            if (result.Assignments.Count == 0 && problem.Tasks.Count > 0)
             {
-                attempts.Add(new BackendAttempt(backend.Name, null, watch.ElapsedMilliseconds, result.Status));
+                attempts.Add(new BackendAttempt(backend.Name, null, ms, result.Status));
                 if (result.Status == "infeasible")
                 {
                     ProvedInfeasible = true;
@@ -169,7 +170,7 @@ public sealed class PlanningPipeline
             }
 
             var scored = PlanScorer.Evaluate(problem, result.Assignments);
-            attempts.Add(new BackendAttempt(backend.Name, scored.Score.Objective, watch.ElapsedMilliseconds, scored.Score.HardViolations == 0 ? result.Status : "infeasible"));
+            attempts.Add(new BackendAttempt(backend.Name, scored.Score.Objective, ms, scored.Score.HardViolations == 0 ? result.Status : "infeasible"));
             if (result.Bound is { } b && double.IsFinite(b))
             {
                 bound = bound is { } old ? Math.Max(old, b) : b;

@@ -64,7 +64,7 @@ public sealed class ExactBackend : IPlanningBackend
         search.Run();
         if (search.Best is null)
         {
-            return new BackendResult([], !search.Aborted, null, search.Aborted ? "no-solution (time limit)" : "infeasible");
+            return new BackendResult([], false, null, "no-solution (time limit before the first complete plan)");
         }
 
         var proved = !search.Aborted && search.BestHard <= 0;

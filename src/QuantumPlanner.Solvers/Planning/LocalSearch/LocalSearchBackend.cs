@@ -8,16 +8,16 @@ namespace QuantumPlanner.Solvers.Planning.LocalSearch;
 
 /// <summary>
 /// Late-acceptance hill climbing over (task order, agent per task), decoded by the serial schedule generator.
-/// Moves: reassign a task to another capable agent (or drop/restore an optional one), and shift a task to another
-/// position between its last dependency and its first dependant. Only the suffix of the order after the first
+/// Moves: reassign a task to another capable agent (or drop/restore an optional one), swap the agents of two tasks,
+/// and shift a task to another position between its last dependency and its first dependant (anywhere, or a short hop). Only the suffix of the order after the first
 /// changed position is re-decoded. Starts from the warm start (options.InitialAssignments) or the greedy plan;
 /// restarts from the best plan with a random kick when stuck; stops at the time limit, MaxIterations, cancellation,
 /// or after several kicks in a row bring nothing. Same seed and MaxIterations → same plan.
 /// </summary>
 public sealed class LocalSearchBackend : IPlanningBackend
 {
-    private const int HistoryLength = 64;
-    private const int KicksWithoutGain = 4;
+    private const int HistoryLength = 200;
+    private const int KicksWithoutGain = 20;
 
     public string Name => "localsearch";
 
@@ -299,7 +299,8 @@ public sealed class LocalSearchBackend : IPlanningBackend
         private Move RandomMove(out int from)
         {
             from = 0;
-            if (reassignable.Length > 0 && (rng.NextUInt64() & 1) == 0)
+            var kind = rng.NextInt(20);
+            if (reassignable.Length > 0 && kind < 7)
             {
                 var t = reassignable[rng.NextInt(reassignable.Length)];
                 var choices = p.Options[t];
@@ -318,6 +319,24 @@ public sealed class LocalSearchBackend : IPlanningBackend
                 return new Move(MoveKind.Reassign, t, old, 0);
             }
 
+            if (reassignable.Length > 1 && kind < 10)
+            {
+                // Swap the agents of two tasks: keeps both agents' loads roughly level while changing who does what.
+                var t1 = reassignable[rng.NextInt(reassignable.Length)];
+                var t2 = reassignable[rng.NextInt(reassignable.Length)];
+                var g1 = genes[t1];
+                var g2 = genes[t2];
+                if (t1 == t2 || g1 == g2 || g1 < 0 || g2 < 0 || Array.IndexOf(p.Options[t1], g2) < 0 || Array.IndexOf(p.Options[t2], g1) < 0)
+                {
+                    return new Move(MoveKind.None, 0, 0, 0);
+                }
+
+                genes[t1] = g2;
+                genes[t2] = g1;
+                from = Math.Min(position[t1], position[t2]);
+                return new Move(MoveKind.Swap, t1, t2, 0);
+            }
+
             var i = rng.NextInt(n);
             var task = order[i];
             var lo = 0;
@@ -330,6 +349,13 @@ public sealed class LocalSearchBackend : IPlanningBackend
             foreach (var succ in p.Successors[task])
             {
                 hi = Math.Min(hi, position[succ] - 1);
+            }
+
+            if (kind >= 17)
+            {
+                // A short hop: most good orders differ from their neighbours by a few places.
+                lo = Math.Max(lo, i - 3);
+                hi = Math.Min(hi, i + 3);
             }
 
             if (hi <= lo)
@@ -353,6 +379,10 @@ public sealed class LocalSearchBackend : IPlanningBackend
             if (move.Kind == MoveKind.Reassign)
             {
                 genes[move.Task] = move.A;
+            }
+            else if (move.Kind == MoveKind.Swap)
+            {
+                (genes[move.Task], genes[move.A]) = (genes[move.A], genes[move.Task]);
             }
             else if (move.Kind == MoveKind.Shift)
             {
@@ -400,6 +430,7 @@ public sealed class LocalSearchBackend : IPlanningBackend
     {
         None,
         Reassign,
+        Swap,
         Shift,
     }
 

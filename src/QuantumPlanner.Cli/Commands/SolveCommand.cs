@@ -1,0 +1,209 @@
+using System.ComponentModel;
+using System.Globalization;
+using QuantumPlanner.Core.Planning;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace QuantumPlanner.Cli.Commands;
+
+/// <summary>
+/// qplan solve PROBLEM: runs the planning pipeline and prints the plan as tables, JSON or a Gantt chart (SVG).
+/// With --output the file gets the JSON (table, json) or the SVG (gantt-svg). Exit 0 for a feasible or optimal
+/// plan, 1 when none was found, 2 for bad input.
+/// </summary>
+public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<PROBLEM>")]
+        [Description("Planning problem JSON file.")]
+        public string Problem { get; init; } = string.Empty;
+
+        [CommandOption("--backend <NAME>")]
+        [Description("auto (default), greedy, localsearch, exact, cpsat, ... (see 'qplan backends').")]
+        public string Backend { get; init; } = "auto";
+
+        [CommandOption("--time-limit <S>")]
+        [Description("Seconds for the whole solve (default 10).")]
+        public double TimeLimit { get; init; } = 10;
+
+        [CommandOption("--seed <N>")]
+        [Description("Random seed (default 1); same seed, same plan.")]
+        public ulong Seed { get; init; } = 1;
+
+        [CommandOption("--output <FILE>")]
+        [Description("Write the plan to FILE (JSON, or SVG with --format gantt-svg).")]
+        public string? Output { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("table (default), json or gantt-svg.")]
+        public string Format { get; init; } = "table";
+
+        [CommandOption("--explain")]
+        [Description("Show the score per term, per constraint, per task and per agent.")]
+        public bool Explain { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Format is not ("table" or "json" or "gantt-svg"))
+            {
+                return ValidationResult.Error($"--format '{Format}' is unknown. Maybe table, json or gantt-svg.");
+            }
+
+            return TimeLimit is > 0 and <= 86_400 ? ValidationResult.Success() : ValidationResult.Error($"--time-limit must be between 0 and 86400 seconds (got {TimeLimit}).");
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var (problem, issues) = ProblemFile.Load(settings.Problem);
+        if (issues.Count > 0 || problem is null)
+        {
+            ProblemFile.PrintIssues(console, settings.Problem, issues);
+            return ExitCodes.BadInput;
+        }
+
+        var pipeline = PipelineFactory.Create();
+        var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
+        Plan plan;
+        try
+        {
+            plan = pipeline.Solve(problem, settings.Backend, options, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserInputException(ex.Message, ex);
+        }
+
+        var stdoutIsData = settings.Output is null && settings.Format != "table";
+        var text = settings.Format == "gantt-svg" ? GanttSvg.Render(problem, plan) : PlanningJson.Serialize(plan);
+        if (settings.Output is { } path)
+        {
+            File.WriteAllText(path, text + "\n");
+        }
+        else if (stdoutIsData)
+        {
+            console.Profile.Out.Writer.WriteLine(text);
+        }
+
+        // Tables go to the console unless it carries the JSON or SVG; then the explanation goes to stderr.
+        var human = stdoutIsData ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : console;
+        if (settings.Format == "table" || settings.Explain)
+        {
+            PlanReport.Summary(human, problem, plan);
+        }
+
+        if (settings.Explain)
+        {
+            PlanReport.Explain(human, problem, plan);
+        }
+
+        if (settings.Output is { } written)
+        {
+            human.MarkupLine($"wrote {Markup.Escape(written)}");
+        }
+
+        return plan.Status is "feasible" or "optimal" ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+}
+
+/// <summary>Human-readable plan: per-agent schedules, score, backends tried; and the --explain breakdown.</summary>
+internal static class PlanReport
+{
+    public static void Summary(IAnsiConsole console, PlanningProblem problem, Plan plan)
+    {
+        var colour = plan.Status switch { "optimal" => "green", "feasible" => "green", _ => "red" };
+        var bound = plan.Bound is { } b ? $", bound {Num(b)}, gap {plan.Gap * 100:0.##}%" : string.Empty;
+        console.MarkupLine($"[bold]{Markup.Escape(problem.Name)}[/]: [{colour}]{plan.Status}[/] by {Markup.Escape(plan.Backend)}, objective {Num(plan.Score.Objective)}{bound}, hard violations {plan.Score.HardViolations}, makespan {plan.Metrics.Makespan}, cost {Num(plan.Metrics.Cost)}, {plan.Timing.TotalMs} ms");
+
+        var schedule = new Table().AddColumns(problem.Agents.Count > 0 ? "Agent" : "Lane", "Task", "Start", "End");
+        schedule.Border = TableBorder.Rounded;
+        foreach (var group in plan.Assignments.GroupBy(a => a.Agent ?? "-").OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var first = true;
+            foreach (var a in group.OrderBy(a => a.Start))
+            {
+                schedule.AddRow(first ? Markup.Escape(group.Key) : string.Empty, Markup.Escape(a.Task), a.Start.ToString(CultureInfo.InvariantCulture), a.End.ToString(CultureInfo.InvariantCulture));
+                first = false;
+            }
+        }
+
+        console.Write(schedule);
+        if (plan.Unassigned.Count > 0)
+        {
+            console.MarkupLine($"dropped (optional): {Markup.Escape(string.Join(", ", plan.Unassigned))}");
+        }
+
+        var score = new Table().AddColumns("Term", "Weight", "Value", "Weighted");
+        foreach (var term in plan.Score.Breakdown.Where(t => t.Weight != 0 || t.Value != 0))
+        {
+            score.AddRow(term.Term, Num(term.Weight), Num(term.Value), Num(term.Weight * term.Value));
+        }
+
+        score.AddRow("[bold]total[/]", string.Empty, string.Empty, $"[bold]{Num(plan.Score.Objective)}[/]");
+        console.Write(score);
+
+        var tried = new Table().AddColumns("Backend", "Objective", "ms", "Status");
+        foreach (var attempt in plan.BackendsTried)
+        {
+            tried.AddRow(Markup.Escape(attempt.Backend), attempt.Objective is { } o ? Num(o) : "-", attempt.Ms.ToString(CultureInfo.InvariantCulture), Markup.Escape(attempt.Status));
+        }
+
+        console.Write(tried);
+        if (plan.Score.Violations.Count > 0)
+        {
+            var violations = new Table().AddColumns("Constraint", "Task", "Agent", "Amount", "Message");
+            foreach (var v in plan.Score.Violations)
+            {
+                violations.AddRow(Markup.Escape(v.Constraint), Markup.Escape(v.Task ?? "-"), Markup.Escape(v.Agent ?? "-"), Num(v.Amount), Markup.Escape(v.Message));
+            }
+
+            console.Write(violations);
+        }
+    }
+
+    public static void Explain(IAnsiConsole console, PlanningProblem problem, Plan plan)
+    {
+        var scored = PlanScorer.Evaluate(problem, plan.Assignments);
+        console.MarkupLine("[bold]Hard constraints[/]");
+        var constraints = new Table().AddColumns("Constraint", "Violations", "Total amount");
+        string[] kinds =
+        [
+            "skill", "availability", "agent-capacity", "resource-capacity", "precedence", "earliest-start", "deadline",
+            "max-workload", "missing-task", "horizon", "duration", "no-agent", "unknown-agent", "unknown-task", "duplicate-assignment",
+        ];
+        foreach (var kind in kinds)
+        {
+            var matching = scored.Score.Violations.Where(v => v.Constraint == kind).ToList();
+            if (matching.Count > 0 || kind is "skill" or "availability" or "agent-capacity" or "resource-capacity" or "precedence" or "deadline" or "max-workload" or "missing-task")
+            {
+                constraints.AddRow(kind, matching.Count.ToString(CultureInfo.InvariantCulture), Num(matching.Sum(v => v.Amount)));
+            }
+        }
+
+        console.Write(constraints);
+        console.MarkupLine("[bold]Per task[/]");
+        var tasks = new Table().AddColumns("Task", "Agent", "Start", "End", "Cost", "Late", "Priority×end", "Preference");
+        foreach (var t in scored.Tasks.OrderBy(t => t.Start).ThenBy(t => t.Task, StringComparer.Ordinal))
+        {
+            tasks.AddRow(Markup.Escape(t.Task), Markup.Escape(t.Agent ?? "-"), t.Start.ToString(CultureInfo.InvariantCulture), t.End.ToString(CultureInfo.InvariantCulture), Num(t.Cost), t.Tardiness.ToString(CultureInfo.InvariantCulture), Num(t.PriorityTerm), Num(t.Preference));
+        }
+
+        console.Write(tasks);
+        if (scored.Agents.Count > 0)
+        {
+            console.MarkupLine("[bold]Per agent[/]");
+            var agents = new Table().AddColumns("Agent", "Tasks", "Workload", "Max workload", "Cost");
+            foreach (var a in scored.Agents)
+            {
+                var max = problem.Agents.First(x => x.Id == a.Agent).MaxWorkload;
+                agents.AddRow(Markup.Escape(a.Agent), a.Tasks.ToString(CultureInfo.InvariantCulture), a.Workload.ToString(CultureInfo.InvariantCulture), max?.ToString(CultureInfo.InvariantCulture) ?? "-", Num(a.Cost));
+            }
+
+            console.Write(agents);
+        }
+    }
+
+    private static string Num(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
