@@ -43,6 +43,20 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         [DefaultValue(10)]
         public int Tasks { get; init; } = 10;
 
+        [CommandOption("--backend <NAME>")]
+        [Description("Backend of every job (auto runs the portfolio up to the time limit unless it proves optimality).")]
+        [DefaultValue("auto")]
+        public string Backend { get; init; } = "auto";
+
+        [CommandOption("--time-limit <S>")]
+        [Description("timeLimitSeconds of every job.")]
+        [DefaultValue(5.0)]
+        public double TimeLimit { get; init; } = 5;
+
+        [CommandOption("--seed-base <N>")]
+        [Description("First job seed (default: random, so earlier runs' cached results are not reused).")]
+        public long? SeedBase { get; init; }
+
         [CommandOption("--poll-ms <MS>")]
         [Description("Pause between polls of one job.")]
         [DefaultValue(5)]
@@ -64,6 +78,11 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
                 return ValidationResult.Error($"--duration {Duration} must be positive. Maybe --duration 10.");
             }
 
+            if (TimeLimit <= 0)
+            {
+                return ValidationResult.Error($"--time-limit {TimeLimit} must be positive. Maybe --time-limit 5.");
+            }
+
             return Tasks < 1 ? ValidationResult.Error($"--tasks {Tasks} must be at least 1.") : ValidationResult.Success();
         }
     }
@@ -75,6 +94,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         public readonly List<double> EndToEndMs = [];
         public readonly List<double> QueueMs = [];
         public readonly List<double> SolveMs = [];
+        public readonly List<double> PipelineMs = [];
         public readonly Dictionary<string, int> Errors = [];
         public int Submitted;
         public int Completed;
@@ -96,12 +116,13 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         var stats = new ClientStats[settings.Clients];
         var clock = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(settings.Duration);
-        long seed = 0;
+        // Seeds differ between runs so that no job is answered from the result cache of an earlier run.
+        long seed = settings.SeedBase ?? Random.Shared.NextInt64(1, long.MaxValue / 2);
         var clients = new Task[settings.Clients];
         for (var c = 0; c < clients.Length; c++)
         {
             var s = stats[c] = new ClientStats();
-            clients[c] = Task.Run(() => RunClientAsync(http, problem, s, clock, deadline, () => Interlocked.Increment(ref seed), settings.PollMs, cancellationToken), cancellationToken);
+            clients[c] = Task.Run(() => RunClientAsync(http, problem, settings, s, clock, deadline, () => Interlocked.Increment(ref seed), cancellationToken), cancellationToken);
         }
 
         await Task.WhenAll(clients).ConfigureAwait(false);
@@ -120,13 +141,13 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
     }
 
     private static async Task RunClientAsync(
-        HttpClient http, string problem, ClientStats stats, Stopwatch clock, TimeSpan deadline, Func<long> nextSeed, int pollMs, CancellationToken cancellationToken)
+        HttpClient http, string problem, Settings settings, ClientStats stats, Stopwatch clock, TimeSpan deadline, Func<long> nextSeed, CancellationToken cancellationToken)
     {
         while (clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await RunOneJobAsync(http, problem, stats, nextSeed(), pollMs, cancellationToken).ConfigureAwait(false);
+                await RunOneJobAsync(http, problem, settings, stats, nextSeed(), cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
@@ -139,9 +160,16 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         }
     }
 
-    private static async Task RunOneJobAsync(HttpClient http, string problem, ClientStats stats, long seed, int pollMs, CancellationToken cancellationToken)
+    private static async Task RunOneJobAsync(HttpClient http, string problem, Settings settings, ClientStats stats, long seed, CancellationToken cancellationToken)
     {
-        var body = $$"""{"problem":{{problem}},"backend":"auto","timeLimitSeconds":5,"seed":{{seed}}}""";
+        var request = new JsonObject
+        {
+            ["problem"] = JsonNode.Parse(problem),
+            ["backend"] = settings.Backend,
+            ["timeLimitSeconds"] = settings.TimeLimit,
+            ["seed"] = seed,
+        };
+        var body = request.ToJsonString();
         var start = Stopwatch.GetTimestamp();
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var post = await http.PostAsync("api/v1/jobs", content, cancellationToken).ConfigureAwait(false);
@@ -176,7 +204,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             var status = job["status"]?.ToString();
             if (status is "queued" or "running")
             {
-                await Task.Delay(pollMs, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(settings.PollMs, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -198,7 +226,12 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             return;
         }
 
-        _ = await result.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var plan = JsonNode.Parse(await result.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        if (plan?["timing"]?["totalMs"] is { } total)
+        {
+            stats.PipelineMs.Add(total.GetValue<double>());
+        }
+
         stats.EndToEndMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         stats.Completed++;
     }
@@ -256,6 +289,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         var e2e = new List<double>();
         var queue = new List<double>();
         var solve = new List<double>();
+        var pipeline = new List<double>();
         var errors = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int submitted = 0, completed = 0;
         foreach (var s in stats)
@@ -265,6 +299,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             e2e.AddRange(s.EndToEndMs);
             queue.AddRange(s.QueueMs);
             solve.AddRange(s.SolveMs);
+            pipeline.AddRange(s.PipelineMs);
             submitted += s.Submitted;
             completed += s.Completed;
             foreach (var (k, v) in s.Errors)
@@ -286,6 +321,8 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             ["url"] = settings.Url,
             ["clients"] = settings.Clients,
             ["tasks"] = settings.Tasks,
+            ["backend"] = settings.Backend,
+            ["timeLimitSeconds"] = settings.TimeLimit,
             ["seconds"] = Math.Round(elapsed, 2),
             ["submitted"] = submitted,
             ["completed"] = completed,
@@ -297,7 +334,8 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             ["postJobMs"] = Percentiles(post),
             ["endToEndMs"] = Percentiles(e2e),
             ["serverQueueMs"] = Percentiles(queue),
-            ["serverSolveMs"] = Percentiles(solve),
+            ["serverRunMs"] = Percentiles(solve),
+            ["pipelineMs"] = Percentiles(pipeline),
         };
     }
 
