@@ -235,3 +235,30 @@ public sealed class JobsApiTests : IAsyncLifetime
         Assert.True(body["passed"]!.GetValue<bool>(), body.ToJsonString());
     }
 }
+
+/// <summary>Graceful shutdown: a running job that cannot finish within the grace period goes back to the queue.</summary>
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Shutdown_WithRunningJob_ReleasesItBackToTheQueue()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "qp-service-tests", Guid.NewGuid().ToString("N"));
+        string id;
+        string key;
+        var first = new TestService(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["ShutdownGraceSeconds"] = "1", ["Workers"] = "1" });
+        key = await first.CreateKeyAsync("acme");
+        using (var client = first.Client(key))
+        {
+            id = (await Api.SubmitAsync(client, Api.LongJob(timeLimit: 120)))["id"]!.GetValue<string>();
+            var running = await Api.WaitAsync(client, id, TimeSpan.FromSeconds(20), j => j["status"]!.GetValue<string>() != "queued");
+            Assert.Equal("running", running["status"]!.GetValue<string>());
+        }
+
+        await first.DisposeAsync();
+
+        await using var second = new TestService(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["Workers"] = "0" });
+        using var reader = second.Client(key);
+        var job = await reader.GetFromJsonAsync<JsonObject>($"/api/v1/jobs/{id}");
+        Assert.Equal("queued", job!["status"]!.GetValue<string>());
+    }
+}

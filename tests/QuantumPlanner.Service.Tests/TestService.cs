@@ -16,6 +16,7 @@ internal sealed class TestService : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> factory;
     private readonly string dataDir;
+    private readonly bool ownsDataDir;
 
     public TestService(IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -34,6 +35,8 @@ internal sealed class TestService : IAsyncDisposable
         {
             all[key.Contains(':', StringComparison.Ordinal) ? key : "QuantumPlanner:" + key] = value;
         }
+
+        ownsDataDir = all["QuantumPlanner:DataDir"] == dataDir;
 
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
@@ -67,6 +70,11 @@ internal sealed class TestService : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await factory.DisposeAsync().ConfigureAwait(false);
+        if (!ownsDataDir)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(dataDir, recursive: true);

@@ -33,7 +33,7 @@ public sealed class QuantumPlannerOptions
 
     public int LeaseSeconds { get; set; } = 30;
 
-    public int HeartbeatSeconds { get; set; } = 5;
+    public int HeartbeatSeconds { get; set; } = 2;
 
     /// <summary>Claims of one job before it fails (a lease that expires counts as a failed attempt).</summary>
     public int MaxAttempts { get; set; } = 3;
