@@ -152,4 +152,13 @@ public sealed class OperationsTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(2, problem["errors"]!.AsArray().Count);
     }
+
+    [Theory]
+    [InlineData("anneal", "localsearch", true)]
+    [InlineData("pt", "greedy", true)]
+    [InlineData("anneal", "anneal", false)]
+    [InlineData("auto", "greedy", false)]
+    [InlineData("exact", "exact", false)]
+    public void IsClassicalFallback_RequestedAndUsedBackend_CountsOnlyQuantumRequestsAnsweredClassically(string requested, string used, bool expected) =>
+        Assert.Equal(expected, Solving.PlanningEngine.IsClassicalFallback(requested, used));
 }

@@ -12,8 +12,11 @@ namespace QuantumPlanner.Service.Solving;
 /// </summary>
 public sealed class PlanningEngine
 {
-    /// <summary>Backends that go through a QUBO sampler; a plan from any other backend for such a request is a classical fallback.</summary>
-    private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu", "exact" };
+    /// <summary>
+    /// Backends that go through a QUBO sampler (DESIGN.md §6); a plan from any other backend for such a request is a
+    /// classical fallback. "exact" is not among them: the planning "exact" backend enumerates the native model.
+    /// </summary>
+    private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu" };
 
     private readonly PlanningPipeline pipeline = new();
 
