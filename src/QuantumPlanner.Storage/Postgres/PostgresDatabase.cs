@@ -18,9 +18,20 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         DatabaseName = builder.Database;
         ConnectionString = builder.ConnectionString;
         DataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c synchronous_commit=off" : builder.Options + " -c synchronous_commit=off";
+        RelaxedDataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
+    /// <summary>Commits wait for the WAL flush: for writes that must survive a database crash (enqueue, complete, fail).</summary>
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>
+    /// Commits return before the WAL flush (synchronous_commit=off): for claims, heartbeats, progress and
+    /// releases. A database crash can only roll those back to an earlier lease state, which the queue already
+    /// handles (the job is claimed again; the old worker's completion is refused), and each saves an fsync:
+    /// on a slow disk that is most of the time of a small job.
+    /// </summary>
+    public NpgsqlDataSource RelaxedDataSource { get; }
 
     public string DatabaseName { get; }
 
@@ -52,7 +63,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync().ConfigureAwait(false);
+        await RelaxedDataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +84,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
         // Failed opens are not pooled, but clear anyway so the next open sees the new database.
         DataSource.Clear();
+        RelaxedDataSource.Clear();
     }
 
     private string MaintenanceConnectionString() =>

@@ -127,14 +127,18 @@ internal sealed class PostgresJobStore : IJobStore
     {
         JobValidation.ValidateClaim(workerId, leaseDuration, maxAttempts);
         var now = Now();
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.RelaxedDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-        // Jobs whose lease ran out too often are failed first, so they are never handed out again.
+        // Jobs whose lease ran out too often are failed first, so they are never handed out again. SKIP LOCKED:
+        // concurrent claimers each take the rows nobody holds, instead of waiting on (or deadlocking over) each other.
         await using (var exhaust = new NpgsqlCommand(
             """
             UPDATE optimization_jobs
             SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = @now, lease_expires_at = NULL
-            WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
+            WHERE id IN (
+                SELECT id FROM optimization_jobs
+                WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
+                FOR UPDATE SKIP LOCKED)
             """, connection))
         {
             exhaust.Parameters.AddWithValue("now", now);
@@ -172,7 +176,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand(
+        await using var command = _database.RelaxedDataSource.CreateCommand(
             "UPDATE optimization_jobs SET lease_expires_at = @lease WHERE id = @id AND status = 'running' AND worker_id = @worker");
         command.Parameters.AddWithValue("lease", Microseconds.Truncate(Now() + leaseDuration));
         return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
@@ -180,7 +184,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand(
+        await using var command = _database.RelaxedDataSource.CreateCommand(
             "UPDATE optimization_jobs SET progress_objective = @objective WHERE id = @id AND status = 'running' AND worker_id = @worker");
         command.Parameters.AddWithValue("objective", objective);
         return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
@@ -218,7 +222,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand(
+        await using var command = _database.RelaxedDataSource.CreateCommand(
             """
             UPDATE optimization_jobs
             SET status = 'queued', worker_id = NULL, lease_expires_at = NULL, started_at = NULL, progress_objective = NULL,

@@ -11,6 +11,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 {
     public const string FileName = "jobs.db";
     private const int BusyTimeoutMilliseconds = 10_000;
+    private bool _walEnabled;
 
     public SqliteDatabase(string path)
     {
@@ -41,11 +42,16 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // WAL lets readers run beside the one writer; synchronous=NORMAL is durable against process crashes
-            // (the failure the queue must survive) and only risks the last commits on power loss.
+            // busy_timeout and synchronous are per connection (pooled handles keep them, re-setting is cheap);
+            // synchronous=NORMAL in WAL mode is durable against process crashes, the failure the queue must
+            // survive, and only risks the last commits on power loss. WAL itself is stored in the file, so it is
+            // switched on once: readers then run beside the one writer.
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+            pragma.CommandText = Volatile.Read(ref _walEnabled)
+                ? $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;"
+                : $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _walEnabled, true);
             return connection;
         }
         catch

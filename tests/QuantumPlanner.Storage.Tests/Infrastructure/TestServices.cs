@@ -10,6 +10,12 @@ public static class TestServices
     public const string Postgres = "QP_TEST_PG";
     public const string Redis = "QP_TEST_REDIS";
 
+    /// <summary>Directory of initdb/pg_ctl, for tests that start and stop a private PostgreSQL.</summary>
+    public const string PostgresBinaries = "QP_TEST_PG_BINDIR";
+
+    /// <summary>The redis-server binary, for tests that start and stop a private Redis.</summary>
+    public const string RedisServer = "QP_TEST_REDIS_SERVER";
+
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Null when the test may run; otherwise why it is skipped.</summary>
@@ -37,7 +43,19 @@ public static class TestServices
         return value;
     }
 
-    private static string Describe(string variable) => variable == Postgres ? "PostgreSQL" : variable == Redis ? "Redis" : variable;
+    private static string Describe(string variable) => variable switch
+    {
+        Postgres => "PostgreSQL",
+        Redis => "Redis",
+        RedisServer => "redis-server binary",
+        PostgresBinaries => "PostgreSQL binaries",
+        _ => variable,
+    };
 
-    private static string Script(string variable) => variable == Postgres ? "postgres.sh" : variable == Redis ? "redis.sh" : "*.sh";
+    private static string Script(string variable) => variable switch
+    {
+        Postgres or PostgresBinaries => "postgres.sh",
+        Redis or RedisServer => "redis.sh",
+        _ => "*.sh",
+    };
 }

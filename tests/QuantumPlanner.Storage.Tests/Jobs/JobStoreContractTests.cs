@@ -260,6 +260,28 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     }
 
     [ServiceFact]
+    public async Task Claim_ConcurrentClaimersFindManyExhaustedJobs_FailEachOnceWithoutErrors()
+    {
+        var location = await NewLocationAsync();
+        var stores = Enumerable.Range(0, 3).Select(_ => OpenTracked(location)).ToArray();
+        const int Jobs = 30;
+        for (var i = 0; i < Jobs; i++)
+        {
+            await stores[0].EnqueueAsync(NewJob("acme"));
+            await stores[0].ClaimAsync("w0", Lease, 1);
+        }
+
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        var claimed = await Task.WhenAll(Enumerable.Range(0, 8).Select(w =>
+            Task.Run(() => stores[w % stores.Length].ClaimAsync($"w{w + 1}", Lease, 1))));
+
+        Assert.All(claimed, Assert.Null);
+        var failed = await stores[0].ListAsync("acme", JobStatus.Failed, 100, null);
+        Assert.Equal(Jobs, failed.Items.Count);
+        Assert.All(failed.Items, j => Assert.Equal("lease expired 1 times", j.Error));
+    }
+
+    [ServiceFact]
     public async Task Heartbeat_BeforeExpiry_KeepsTheJobFromBeingReclaimed()
     {
         var store = await StoreAsync();
