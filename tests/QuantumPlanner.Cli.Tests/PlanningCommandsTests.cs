@@ -94,6 +94,26 @@ public class PlanningCommandsTests
     }
 
     [Fact]
+    public async Task Solve_ExactOnLargeProblem_ExitsWithFailureAndReason()
+    {
+        var problem = CliRun.TempFile(string.Empty);
+        try
+        {
+            Assert.Equal(ExitCodes.Ok, (await CliRun.RunAsync("generate", "--agents", "4", "--tasks", "30", "--output", problem)).Exit);
+
+            var (exit, output) = await CliRun.RunAsync("solve", problem, "--backend", "exact");
+
+            Assert.Equal(ExitCodes.Failure, exit);
+            Assert.Contains("no plan", output, StringComparison.Ordinal);
+            Assert.Contains("refused", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(problem);
+        }
+    }
+
+    [Fact]
     public async Task Validate_ValidExample_SaysValid()
     {
         var (exit, output) = await CliRun.RunAsync("validate", CliRun.Example("field-service.json"));

@@ -113,6 +113,17 @@ internal static class PlanReport
 {
     public static void Summary(IAnsiConsole console, PlanningProblem problem, Plan plan)
     {
+        if (plan.Status == "no-solution")
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(problem.Name)}[/]: [red]no plan[/] ({plan.Timing.TotalMs} ms)");
+            foreach (var attempt in plan.BackendsTried)
+            {
+                console.MarkupLine($"  {Markup.Escape(attempt.Backend)}: {Markup.Escape(attempt.Status)}");
+            }
+
+            return;
+        }
+
         var colour = plan.Status switch { "optimal" => "green", "feasible" => "green", _ => "red" };
         var bound = plan.Bound is { } b ? $", bound {Num(b)}, gap {plan.Gap * 100:0.##}%" : string.Empty;
         console.MarkupLine($"[bold]{Markup.Escape(problem.Name)}[/]: [{colour}]{plan.Status}[/] by {Markup.Escape(plan.Backend)}, objective {Num(plan.Score.Objective)}{bound}, hard violations {plan.Score.HardViolations}, makespan {plan.Metrics.Makespan}, cost {Num(plan.Metrics.Cost)}, {plan.Timing.TotalMs} ms");

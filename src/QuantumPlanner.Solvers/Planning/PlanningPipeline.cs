@@ -221,13 +221,20 @@ public sealed class PlanningPipeline
                 Backend = bestBackend,
                 BackendsTried = attempts,
                 Assignments = Assignments.OrderBy(a => a.Start).ThenBy(a => a.Agent, StringComparer.Ordinal).ThenBy(a => a.Task, StringComparer.Ordinal).ToList(),
-                Unassigned = best.Unassigned,
+                Unassigned = Unscheduled(),
                 Score = best.Score,
                 Metrics = best.Metrics,
                 Bound = feasible ? bound : null,
                 Gap = gap,
                 Timing = timing,
             };
+        }
+
+        /// <summary>Every task without an assignment: dropped optional ones, and required ones the plan misses (also violations).</summary>
+        private List<string> Unscheduled()
+        {
+            var placed = new HashSet<string>(Assignments.Select(a => a.Task), StringComparer.Ordinal);
+            return problem.Tasks.Where(t => !placed.Contains(t.Id)).Select(t => t.Id).ToList();
         }
 
         private static bool Better(ScoredPlan candidate, ScoredPlan incumbent)

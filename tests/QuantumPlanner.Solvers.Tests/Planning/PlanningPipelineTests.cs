@@ -100,6 +100,18 @@ public class PlanningPipelineTests
         Assert.NotEqual(PlanningJson.Serialize(ProblemGenerator.Generate(options)), PlanningJson.Serialize(ProblemGenerator.Generate(options with { Seed = 13 })));
     }
 
+    [Fact]
+    public void Generate_BusyResourceWithShifts_IsValidAndGreedyFeasible()
+    {
+        // One shared resource used by ~30% of 800 tasks keeps work going past the first batch of shifts (the generator must add more).
+        var problem = ProblemGenerator.Generate(new GeneratorOptions { Agents = 100, Tasks = 800, Resources = 1, TimeWindows = true, Seed = 1 });
+
+        Assert.Empty(ProblemValidator.Validate(problem));
+        Assert.True(problem.Agents[0].Availability.Count > 4 + (4 * 800 / 100) + 40, "the first batch of shifts sufficed, so this no longer tests the top-up");
+        var plan = new PlanningPipeline().Solve(problem, "greedy", Quick, CancellationToken.None);
+        Assert.Equal("feasible", plan.Status);
+    }
+
     /// <summary>Greedy's plan reported with a bound at half its objective: enough to check how the pipeline turns a bound into a gap.</summary>
     private sealed class HalfBoundBackend : IPlanningBackend
     {

@@ -164,7 +164,7 @@ public sealed class ExactBackend : IPlanningBackend
             var droppable = !p.MustRun[t];
             if (!(droppable && b.HasMissingPredecessor(t)))
             {
-                var ready = b.ReadyTime(t);
+                var ready = p.DemandResource[t].Length > 0 ? b.ResourceReady(t, b.ReadyTime(t)) : b.ReadyTime(t);
                 var placed = false;
                 foreach (var a in p.Options[t])
                 {

@@ -67,7 +67,7 @@ public static class ProblemGenerator
         var rng = new Xoshiro256(options.Seed);
         var skillCount = Math.Clamp(options.Skills ?? Math.Clamp(options.Agents / 2, 2, 12), 1, 100);
         var skills = Enumerable.Range(0, skillCount).Select(i => i < SkillNames.Length ? SkillNames[i] : $"skill-{i + 1}").ToArray();
-        var agents = MakeAgents(options, skills, ref rng);
+        var (agents, offsets) = MakeAgents(options, skills, ref rng);
         var resources = Enumerable.Range(1, Math.Max(0, options.Resources))
             .Select(i => new Resource { Id = options.Resources == 1 ? "gpu" : $"res-{i}", Capacity = 1 + rng.NextInt(3) })
             .ToList();
@@ -81,13 +81,52 @@ public static class ProblemGenerator
             Objective = new ObjectiveWeights { Makespan = 1, Cost = 0.01, LoadBalance = 0.1, Priority = 0.05, Preferences = 1, Unassigned = 100 },
         };
 
-        problem = Tighten(problem, ref rng);
+        // The witness plan must place every task; with shifts, busy resources can push work past the last shift,
+        // so add shifts until it fits (without shifts and caps the schedule generator always places everything).
+        var shifts = 4 + (4 * options.Tasks / options.Agents) + 40;
+        while (true)
+        {
+            if (options.TimeWindows)
+            {
+                problem = problem with { Agents = WithShifts(agents, offsets, shifts) };
+            }
+
+            var compiled = new CompiledProblem(problem);
+            var witness = new ScheduleBuilder(compiled);
+            GreedyScheduler.Run(compiled, witness, PriorityRule.LatestStart);
+            if (Array.TrueForAll(witness.Scheduled, s => s) || !options.TimeWindows || shifts * ShiftLength > PlanningLimits.MaxTime / 2)
+            {
+                problem = Tighten(problem, witness, ref rng);
+                break;
+            }
+
+            shifts *= 2;
+        }
+
         return options.Infeasible ? AddConflict(problem) : problem;
     }
 
-    private static List<Agent> MakeAgents(GeneratorOptions o, string[] skills, ref Xoshiro256 rng)
+    private static List<Agent> WithShifts(List<Agent> agents, int[] offsets, int shifts)
+    {
+        var result = new List<Agent>(agents.Count);
+        for (var i = 0; i < agents.Count; i++)
+        {
+            var windows = new List<TimeWindow>(shifts);
+            for (var d = 0; d < shifts; d++)
+            {
+                windows.Add(new TimeWindow((d * ShiftLength) + offsets[i], (d * ShiftLength) + offsets[i] + ShiftWork));
+            }
+
+            result.Add(agents[i] with { Availability = windows });
+        }
+
+        return result;
+    }
+
+    private static (List<Agent> Agents, int[] Offsets) MakeAgents(GeneratorOptions o, string[] skills, ref Xoshiro256 rng)
     {
         var agents = new List<Agent>(o.Agents);
+        var offsets = new int[o.Agents];
         for (var i = 0; i < o.Agents; i++)
         {
             // Every skill is held by someone: agent i always has skill i mod k, plus up to two more.
@@ -98,29 +137,18 @@ public static class ProblemGenerator
                 held.Add(rng.NextInt(skills.Length));
             }
 
-            var windows = new List<TimeWindow>();
-            if (o.TimeWindows)
-            {
-                // Shifts of 9 working units every 12, with a staggered first shift; 0 keeps one shift at time 0.
-                var offset = i == 0 ? 0 : rng.NextInt(4);
-                var shifts = 4 + (4 * o.Tasks / o.Agents) + 40;
-                for (var d = 0; d < shifts; d++)
-                {
-                    windows.Add(new TimeWindow((d * ShiftLength) + offset, (d * ShiftLength) + offset + ShiftWork));
-                }
-            }
-
+            // Shifts of 9 working units every 12, staggered; agent 1 starts at 0 so --infeasible's audits can start at once.
+            offsets[i] = i == 0 ? 0 : rng.NextInt(4);
             agents.Add(new Agent
             {
                 Id = $"agent-{i + 1:D2}",
                 Skills = held.Select(s => skills[s]).ToList(),
                 Capacity = rng.NextInt(5) == 0 ? 2 : 1,
                 CostPerUnit = 20 + (5 * rng.NextInt(17)),
-                Availability = windows,
             });
         }
 
-        return agents;
+        return (agents, offsets);
     }
 
     private static List<PlanningTask> MakeTasks(GeneratorOptions o, List<Agent> agents, List<Resource> resources, ref Xoshiro256 rng)
@@ -190,11 +218,8 @@ public static class ProblemGenerator
     }
 
     /// <summary>Deadlines, horizon and workload caps from a greedy plan, with slack so that plan meets them.</summary>
-    private static PlanningProblem Tighten(PlanningProblem problem, ref Xoshiro256 rng)
+    private static PlanningProblem Tighten(PlanningProblem problem, ScheduleBuilder builder, ref Xoshiro256 rng)
     {
-        var compiled = new CompiledProblem(problem);
-        var builder = new ScheduleBuilder(compiled);
-        GreedyScheduler.Run(compiled, builder, PriorityRule.LatestStart);
         var tasks = new List<PlanningTask>(problem.Tasks.Count);
         var makespan = Math.Max(1, builder.Makespan);
         for (var t = 0; t < problem.Tasks.Count; t++)

@@ -74,7 +74,7 @@ internal static class GreedyScheduler
             return -2;
         }
 
-        var ready = b.ReadyTime(task);
+        var ready = p.DemandResource[task].Length > 0 && p.Options[task].Length > 1 ? b.ResourceReady(task, b.ReadyTime(task)) : b.ReadyTime(task);
         var bestAgent = int.MinValue;
         var bestStart = -1;
         var bestScore = double.PositiveInfinity;

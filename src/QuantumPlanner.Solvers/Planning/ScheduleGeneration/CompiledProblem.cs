@@ -113,6 +113,12 @@ internal sealed class CompiledProblem
             Successors[t] = successors[t].ToArray();
         }
 
+        MinDurations = new int[TaskCount];
+        for (var t = 0; t < TaskCount; t++)
+        {
+            MinDurations[t] = ComputeMinDuration(t);
+        }
+
         TopologicalOrder = Topological();
         MustRun = ComputeMustRun();
         Tail = ComputeTail();
@@ -176,6 +182,9 @@ internal sealed class CompiledProblem
 
     public int[] TopologicalOrder { get; }
 
+    /// <summary>Shortest duration of each task over its capable agents.</summary>
+    public int[] MinDurations { get; }
+
     /// <summary>Longest chain of minimum durations from the task's start to the end of its last successor.</summary>
     public int[] Tail { get; }
 
@@ -184,7 +193,9 @@ internal sealed class CompiledProblem
 
     public int DurationOf(int task, int agent) => Duration[task][agent < 0 ? 0 : agent];
 
-    public int MinDuration(int task)
+    public int MinDuration(int task) => MinDurations[task];
+
+    private int ComputeMinDuration(int task)
     {
         var min = int.MaxValue;
         foreach (var a in Options[task])

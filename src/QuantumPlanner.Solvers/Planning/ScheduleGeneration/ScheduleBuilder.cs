@@ -129,6 +129,36 @@ internal sealed class ScheduleBuilder
         return false;
     }
 
+    /// <summary>
+    /// Earliest start ≥ <paramref name="from"/> where the shared resources alone allow the task (agent-independent);
+    /// a lower bound on <see cref="EarliestStart"/> for every agent, so callers trying many agents compute it once.
+    /// </summary>
+    public int ResourceReady(int task, int from)
+    {
+        // The shortest duration gives a bound valid for every agent: a start that fits a longer stay fits a shorter one.
+        var d = p.MinDuration(task);
+        var demandResources = p.DemandResource[task];
+        var s = from;
+        var moved = true;
+        while (moved)
+        {
+            moved = false;
+            for (var i = 0; i < demandResources.Length; i++)
+            {
+                var r = demandResources[i];
+                var jump = resourceUse[r].Conflict(p.ResourceCapacity[r], p.DemandAmount[task][i], s, s + d);
+                if (jump >= 0)
+                {
+                    s = jump;
+                    moved = true;
+                    break;
+                }
+            }
+        }
+
+        return s;
+    }
+
     /// <summary>Earliest feasible start of <paramref name="task"/> on <paramref name="agent"/> from <paramref name="ready"/>; −1 when none.</summary>
     public int EarliestStart(int task, int agent, int ready)
     {
@@ -148,20 +178,8 @@ internal sealed class ScheduleBuilder
                 var starts = p.WindowStart[agent];
                 if (starts.Length > 0)
                 {
-                    var ends = p.WindowEnd[agent];
-                    var found = false;
-                    for (var k = 0; k < starts.Length; k++)
-                    {
-                        var candidate = Math.Max(s, starts[k]);
-                        if ((long)candidate + d <= ends[k])
-                        {
-                            s = candidate;
-                            found = true;
-                            break;
-                        }
-                    }
-
-                    if (!found)
+                    s = FitWindow(starts, p.WindowEnd[agent], s, d);
+                    if (s < 0)
                     {
                         return -1;
                     }
@@ -193,6 +211,38 @@ internal sealed class ScheduleBuilder
                 return s;
             }
         }
+    }
+
+    /// <summary>
+    /// Earliest start ≥ <paramref name="s"/> inside one window long enough for <paramref name="d"/>, or −1.
+    /// Windows are sorted and disjoint, so a binary search skips every window that ends too early.
+    /// </summary>
+    private static int FitWindow(int[] starts, int[] ends, int s, int d)
+    {
+        int lo = 0, hi = ends.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if ((long)ends[mid] < (long)s + d)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        for (var k = lo; k < starts.Length; k++)
+        {
+            var candidate = Math.Max(s, starts[k]);
+            if ((long)candidate + d <= ends[k])
+            {
+                return candidate;
+            }
+        }
+
+        return -1;
     }
 
     public void Place(int task, int agent, int start)
@@ -324,6 +374,7 @@ internal sealed class IntervalSet
     private int[] starts = new int[8];
     private int[] ends = new int[8];
     private int[] demands = new int[8];
+    private int[] overlap = new int[8];
     private int count;
 
     public void Add(int start, int end, int demand)
@@ -363,19 +414,34 @@ internal sealed class IntervalSet
             return -1;
         }
 
+        // Only intervals overlapping [s, e) matter; gather them once, then test the points where load can rise.
+        var m = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (starts[i] < e && ends[i] > s)
+            {
+                if (m == overlap.Length)
+                {
+                    Array.Resize(ref overlap, m * 2);
+                }
+
+                overlap[m++] = i;
+            }
+        }
+
         var limit = capacity - demand;
-        var jump = Load(s, limit);
+        var jump = Load(s, limit, m);
         if (jump >= 0)
         {
             return jump;
         }
 
-        for (var i = 0; i < count; i++)
+        for (var k = 0; k < m; k++)
         {
-            var x = starts[i];
-            if (x > s && x < e)
+            var x = starts[overlap[k]];
+            if (x > s)
             {
-                jump = Load(x, limit);
+                jump = Load(x, limit, m);
                 if (jump >= 0)
                 {
                     return jump;
@@ -386,12 +452,13 @@ internal sealed class IntervalSet
         return -1;
     }
 
-    private int Load(int x, int limit)
+    private int Load(int x, int limit, int m)
     {
         var load = 0;
         var minEnd = int.MaxValue;
-        for (var i = 0; i < count; i++)
+        for (var k = 0; k < m; k++)
         {
+            var i = overlap[k];
             if (starts[i] <= x && x < ends[i])
             {
                 load += demands[i];
