@@ -36,6 +36,7 @@ public static class QplanApp
                 qubo.AddCommand<QuboSolveCommand>("solve").WithDescription("Solve a model file (bqp, gset, qubo, json).");
             });
             config.AddCommand<BenchCommand>("bench").WithDescription("Run a benchmark family against its best-known values.");
+            RegisterServiceCommands(config);
         });
 
         try
@@ -66,5 +67,25 @@ public static class QplanApp
             Console.Error.WriteLine("cancelled");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>The service verbs: serve, worker, keys, db, loadtest (issue 4).</summary>
+    private static void RegisterServiceCommands(IConfigurator config)
+    {
+        config.AddCommand<ServeCommand>("serve").WithDescription("Run the HTTP API with in-process workers.");
+        config.AddCommand<WorkerCommand>("worker").WithDescription("Run workers only (scale-out), with /health and /metrics.");
+        config.AddBranch("keys", keys =>
+        {
+            keys.SetDescription("Manage API keys.");
+            keys.AddCommand<KeysCreateCommand>("create").WithDescription("Create a key and print it once.");
+            keys.AddCommand<KeysListCommand>("list").WithDescription("List keys (never the keys themselves).");
+            keys.AddCommand<KeysRevokeCommand>("revoke").WithDescription("Revoke a key by id.");
+        });
+        config.AddBranch("db", db =>
+        {
+            db.SetDescription("Database administration.");
+            db.AddCommand<DbMigrateCommand>("migrate").WithDescription("Apply schema migrations.");
+        });
+        config.AddCommand<LoadTestCommand>("loadtest").WithDescription("Closed-loop load test of a running service.");
     }
 }

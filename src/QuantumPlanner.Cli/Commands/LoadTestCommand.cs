@@ -1,0 +1,367 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace QuantumPlanner.Cli.Commands;
+
+/// <summary>
+/// qplan loadtest: closed-loop clients that each submit a small job, poll it until it finishes and fetch the result,
+/// for a fixed duration. Reports end-to-end jobs/s, errors, latency percentiles of GET /api/v1/jobs/{id}, and the
+/// server-side split of each job's time (queue wait vs. solve) from the job timestamps.
+/// </summary>
+internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--url <URL>")]
+        [Description("Base URL of the service.")]
+        [DefaultValue("http://127.0.0.1:8080")]
+        public string Url { get; init; } = "http://127.0.0.1:8080";
+
+        [CommandOption("--clients <N>")]
+        [Description("Concurrent clients, each with one job in flight.")]
+        [DefaultValue(16)]
+        public int Clients { get; init; } = 16;
+
+        [CommandOption("--duration <S>")]
+        [Description("Seconds to keep submitting.")]
+        [DefaultValue(10.0)]
+        public double Duration { get; init; } = 10;
+
+        [CommandOption("--api-key <KEY>")]
+        [Description("API key (default: QP_API_KEY).")]
+        public string? ApiKey { get; init; }
+
+        [CommandOption("--tasks <N>")]
+        [Description("Tasks of the generated problem.")]
+        [DefaultValue(10)]
+        public int Tasks { get; init; } = 10;
+
+        [CommandOption("--backend <NAME>")]
+        [Description("Backend of every job (auto runs the portfolio up to the time limit unless it proves optimality).")]
+        [DefaultValue("auto")]
+        public string Backend { get; init; } = "auto";
+
+        [CommandOption("--time-limit <S>")]
+        [Description("timeLimitSeconds of every job.")]
+        [DefaultValue(5.0)]
+        public double TimeLimit { get; init; } = 5;
+
+        [CommandOption("--seed-base <N>")]
+        [Description("First job seed (default: random, so earlier runs' cached results are not reused).")]
+        public long? SeedBase { get; init; }
+
+        [CommandOption("--poll-ms <MS>")]
+        [Description("Pause between polls of one job.")]
+        [DefaultValue(5)]
+        public int PollMs { get; init; } = 5;
+
+        [CommandOption("--json")]
+        [Description("Print one JSON document.")]
+        public bool Json { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Clients < 1)
+            {
+                return ValidationResult.Error($"--clients {Clients} must be at least 1. Maybe --clients 16.");
+            }
+
+            if (Duration <= 0)
+            {
+                return ValidationResult.Error($"--duration {Duration} must be positive. Maybe --duration 10.");
+            }
+
+            if (TimeLimit <= 0)
+            {
+                return ValidationResult.Error($"--time-limit {TimeLimit} must be positive. Maybe --time-limit 5.");
+            }
+
+            return Tasks < 1 ? ValidationResult.Error($"--tasks {Tasks} must be at least 1.") : ValidationResult.Success();
+        }
+    }
+
+    private sealed class ClientStats
+    {
+        public readonly List<double> GetMs = [];
+        public readonly List<double> PostMs = [];
+        public readonly List<double> EndToEndMs = [];
+        public readonly List<double> QueueMs = [];
+        public readonly List<double> SolveMs = [];
+        public readonly List<double> PipelineMs = [];
+        public readonly Dictionary<string, int> Errors = [];
+        public int Submitted;
+        public int Completed;
+
+        public void Error(string what) => Errors[what] = Errors.GetValueOrDefault(what) + 1;
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var apiKey = settings.ApiKey ?? Environment.GetEnvironmentVariable("QP_API_KEY");
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(settings.Url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        var problem = SmallProblem(settings.Tasks);
+        var stats = new ClientStats[settings.Clients];
+        var clock = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(settings.Duration);
+        // Seeds differ between runs so that no job is answered from the result cache of an earlier run.
+        long seed = settings.SeedBase ?? Random.Shared.NextInt64(1, long.MaxValue / 2);
+        var clients = new Task[settings.Clients];
+        for (var c = 0; c < clients.Length; c++)
+        {
+            var s = stats[c] = new ClientStats();
+            clients[c] = Task.Run(() => RunClientAsync(http, problem, settings, s, clock, deadline, () => Interlocked.Increment(ref seed), cancellationToken), cancellationToken);
+        }
+
+        await Task.WhenAll(clients).ConfigureAwait(false);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var report = Summarise(stats, elapsed, settings);
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else
+        {
+            PrintTable(report);
+        }
+
+        return report["errors"]!.GetValue<int>() == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static async Task RunClientAsync(
+        HttpClient http, string problem, Settings settings, ClientStats stats, Stopwatch clock, TimeSpan deadline, Func<long> nextSeed, CancellationToken cancellationToken)
+    {
+        while (clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOneJobAsync(http, problem, settings, stats, nextSeed(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                stats.Error($"http: {ex.HttpRequestError}");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                stats.Error("timeout");
+            }
+        }
+    }
+
+    private static async Task RunOneJobAsync(HttpClient http, string problem, Settings settings, ClientStats stats, long seed, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject
+        {
+            ["problem"] = JsonNode.Parse(problem),
+            ["backend"] = settings.Backend,
+            ["timeLimitSeconds"] = settings.TimeLimit,
+            ["seed"] = seed,
+        };
+        var body = request.ToJsonString();
+        var start = Stopwatch.GetTimestamp();
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var post = await http.PostAsync("api/v1/jobs", content, cancellationToken).ConfigureAwait(false);
+        stats.PostMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        stats.Submitted++;
+        if ((int)post.StatusCode != 202 && (int)post.StatusCode != 200)
+        {
+            stats.Error($"POST {(int)post.StatusCode}");
+            return;
+        }
+
+        var id = JsonNode.Parse(await post.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["id"]?.ToString();
+        if (string.IsNullOrEmpty(id))
+        {
+            stats.Error("POST without id");
+            return;
+        }
+
+        while (true)
+        {
+            var getStart = Stopwatch.GetTimestamp();
+            using var get = await http.GetAsync($"api/v1/jobs/{id}", cancellationToken).ConfigureAwait(false);
+            var text = await get.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            stats.GetMs.Add(Stopwatch.GetElapsedTime(getStart).TotalMilliseconds);
+            if (!get.IsSuccessStatusCode)
+            {
+                stats.Error($"GET {(int)get.StatusCode}");
+                return;
+            }
+
+            var job = JsonNode.Parse(text)!;
+            var status = job["status"]?.ToString();
+            if (status is "queued" or "running")
+            {
+                await Task.Delay(settings.PollMs, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (status != "completed")
+            {
+                stats.Error($"job {status}");
+                return;
+            }
+
+            AddSpan(stats.QueueMs, job["createdAt"], job["startedAt"]);
+            AddSpan(stats.SolveMs, job["startedAt"], job["completedAt"]);
+            break;
+        }
+
+        using var result = await http.GetAsync($"api/v1/jobs/{id}/result", cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccessStatusCode)
+        {
+            stats.Error($"GET result {(int)result.StatusCode}");
+            return;
+        }
+
+        var plan = JsonNode.Parse(await result.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        if (plan?["timing"]?["totalMs"] is { } total)
+        {
+            stats.PipelineMs.Add(total.GetValue<double>());
+        }
+
+        stats.EndToEndMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        stats.Completed++;
+    }
+
+    private static void AddSpan(List<double> into, JsonNode? from, JsonNode? to)
+    {
+        if (from is not null && to is not null
+            && DateTimeOffset.TryParse(from.ToString(), CultureInfo.InvariantCulture, out var a)
+            && DateTimeOffset.TryParse(to.ToString(), CultureInfo.InvariantCulture, out var b))
+        {
+            into.Add((b - a).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>A feasible problem with <paramref name="tasks"/> tasks over three agents with two skills and a few dependencies.</summary>
+    internal static string SmallProblem(int tasks)
+    {
+        var agents = new JsonArray
+        {
+            new JsonObject { ["id"] = "a1", ["skills"] = new JsonArray("x", "y") },
+            new JsonObject { ["id"] = "a2", ["skills"] = new JsonArray("x") },
+            new JsonObject { ["id"] = "a3", ["skills"] = new JsonArray("y") },
+        };
+        var list = new JsonArray();
+        for (var t = 0; t < tasks; t++)
+        {
+            var task = new JsonObject
+            {
+                ["id"] = $"t{t}",
+                ["requiredSkills"] = new JsonArray(t % 2 == 0 ? "x" : "y"),
+                ["duration"] = 1 + (t % 3),
+            };
+            if (t % 4 == 3)
+            {
+                task["dependsOn"] = new JsonArray($"t{t - 1}");
+            }
+
+            list.Add(task);
+        }
+
+        var problem = new JsonObject
+        {
+            ["name"] = $"loadtest-{tasks}",
+            ["agents"] = agents,
+            ["tasks"] = list,
+            ["objective"] = new JsonObject { ["makespan"] = 1 },
+        };
+        return problem.ToJsonString();
+    }
+
+    private static JsonObject Summarise(ClientStats[] stats, double elapsed, Settings settings)
+    {
+        var get = new List<double>();
+        var post = new List<double>();
+        var e2e = new List<double>();
+        var queue = new List<double>();
+        var solve = new List<double>();
+        var pipeline = new List<double>();
+        var errors = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int submitted = 0, completed = 0;
+        foreach (var s in stats)
+        {
+            get.AddRange(s.GetMs);
+            post.AddRange(s.PostMs);
+            e2e.AddRange(s.EndToEndMs);
+            queue.AddRange(s.QueueMs);
+            solve.AddRange(s.SolveMs);
+            pipeline.AddRange(s.PipelineMs);
+            submitted += s.Submitted;
+            completed += s.Completed;
+            foreach (var (k, v) in s.Errors)
+            {
+                errors[k] = errors.GetValueOrDefault(k) + v;
+            }
+        }
+
+        var errorObject = new JsonObject();
+        var errorCount = 0;
+        foreach (var (k, v) in errors)
+        {
+            errorObject[k] = v;
+            errorCount += v;
+        }
+
+        return new JsonObject
+        {
+            ["url"] = settings.Url,
+            ["clients"] = settings.Clients,
+            ["tasks"] = settings.Tasks,
+            ["backend"] = settings.Backend,
+            ["timeLimitSeconds"] = settings.TimeLimit,
+            ["seconds"] = Math.Round(elapsed, 2),
+            ["submitted"] = submitted,
+            ["completed"] = completed,
+            ["jobsPerSecond"] = Math.Round(completed / elapsed, 1),
+            ["errors"] = errorCount,
+            ["errorKinds"] = errorObject,
+            ["getJobMs"] = Percentiles(get),
+            ["getRequests"] = get.Count,
+            ["postJobMs"] = Percentiles(post),
+            ["endToEndMs"] = Percentiles(e2e),
+            ["serverQueueMs"] = Percentiles(queue),
+            ["serverRunMs"] = Percentiles(solve),
+            ["pipelineMs"] = Percentiles(pipeline),
+        };
+    }
+
+    private static JsonObject Percentiles(List<double> values)
+    {
+        values.Sort();
+        return new JsonObject
+        {
+            ["p50"] = Percentile(values, 0.50),
+            ["p95"] = Percentile(values, 0.95),
+            ["p99"] = Percentile(values, 0.99),
+            ["max"] = values.Count == 0 ? 0 : Math.Round(values[^1], 2),
+        };
+    }
+
+    private static double Percentile(List<double> sorted, double q) =>
+        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)], 2);
+
+    private static void PrintTable(JsonObject report)
+    {
+        var table = new Table().AddColumn("measure").AddColumn("value");
+        foreach (var (key, value) in report)
+        {
+            table.AddRow(Markup.Escape(key), Markup.Escape(value?.ToJsonString() ?? string.Empty));
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using QuantumPlanner.Service.Observability;
+using QuantumPlanner.Service.Security;
+using QuantumPlanner.Service.Workers;
+
+namespace QuantumPlanner.Service.Api;
+
+/// <summary>/api/v1/admin: maintenance mode, stored in the database so every replica sees it.</summary>
+internal static class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(ApiClaims.AdminPolicy);
+        group.MapGet("/maintenance", async (MaintenanceState maintenance, CancellationToken cancellationToken) =>
+                Results.Ok(await maintenance.GetAsync(cancellationToken, fresh: true).ConfigureAwait(false)))
+            .WithName("GetMaintenance").WithSummary("Whether maintenance mode is on, since when, and its message.");
+        group.MapPut("/maintenance", async (MaintenanceRequest request, ClaimsPrincipal user, MaintenanceState maintenance, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+            {
+                var view = await maintenance.SetAsync(request.Enabled, request.Message, cancellationToken).ConfigureAwait(false);
+                Log.MaintenanceChanged(loggers.CreateLogger("QuantumPlanner.Service.Admin"), view.Enabled ? "enabled" : "disabled", ApiClaims.TenantOf(user));
+                return Results.Ok(view);
+            })
+            .WithName("SetMaintenance").WithSummary("Turn maintenance mode on or off (admin keys only): new jobs get 503, reads keep working.");
+        return group;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Observability;
+
+namespace QuantumPlanner.Service.Api;
+
+/// <summary>One entry of the "errors" list of a problem details response.</summary>
+public sealed record ApiError(string Code, string? Item, string Message, string? Suggestion);
+
+/// <summary>RFC 7807 problem details for every error the API returns; no stack traces or paths leave the process.</summary>
+internal static class ApiProblems
+{
+    public static IResult Problem(int status, string title, string detail, IReadOnlyList<ApiError>? errors = null, string? type = null)
+    {
+        var extensions = new Dictionary<string, object?>();
+        if (errors is { Count: > 0 })
+        {
+            extensions["errors"] = errors;
+        }
+
+        return Results.Problem(
+            detail: detail,
+            statusCode: status,
+            title: title,
+            type: type ?? $"https://quantum-planner.dev/problems/{status}",
+            extensions: extensions);
+    }
+
+    public static IResult BadRequest(string detail, IReadOnlyList<ApiError>? errors = null) =>
+        Problem(StatusCodes.Status400BadRequest, "The request is not valid JSON of the expected shape.", detail, errors);
+
+    public static IResult Unprocessable(string detail, IReadOnlyList<ApiError> errors) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "The problem is not valid.", detail, errors);
+
+    public static IResult NotFound(string what) =>
+        Problem(StatusCodes.Status404NotFound, "Not found.", $"{what} was not found. Maybe it belongs to another tenant or the id is mistyped.");
+
+    public static IResult TooLarge(long limit) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"The body exceeds MaxBodyBytes = {limit} bytes. Maybe split the problem or raise QuantumPlanner:MaxBodyBytes.");
+
+    public static IResult Unavailable(HttpContext context, int retryAfterSeconds, string detail)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable.", detail);
+    }
+
+    /// <summary>True for failures of the database behind the store (network, timeout, connection refused).</summary>
+    public static bool IsStoreOutage(Exception exception) => exception switch
+    {
+        DbException or TimeoutException or System.Net.Sockets.SocketException => true,
+        _ => exception.InnerException is { } inner && IsStoreOutage(inner),
+    };
+}
+
+/// <summary>Maps exceptions to problem details: store outage → 503 + Retry-After, oversize body → 413, else a bare 500.</summary>
+internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, Microsoft.Extensions.Options.IOptions<QuantumPlannerOptions> options) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        IResult result;
+        if (exception is BadHttpRequestException bad)
+        {
+            result = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ApiProblems.TooLarge(options.Value.MaxBodyBytes)
+                : ApiProblems.Problem(bad.StatusCode, "Bad request.", "The request could not be read. Maybe the body or a header is malformed.");
+        }
+        else if (ApiProblems.IsStoreOutage(exception))
+        {
+            Log.StoreUnavailable(logger, httpContext.Request.Path, exception.GetType().Name);
+            result = ApiProblems.Unavailable(httpContext, options.Value.RetryAfterSeconds, "The job store is unreachable. Maybe retry after the time in Retry-After; accepted jobs are kept.");
+        }
+        else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true;
+        }
+        else
+        {
+            Log.Unhandled(logger, httpContext.Request.Path, exception);
+            result = ApiProblems.Problem(StatusCodes.Status500InternalServerError, "Internal error.", "The service failed to answer this request. The error is logged; maybe retry.");
+        }
+
+        await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+        return true;
+    }
+}
+
+/// <summary>Keeps the serializer out of ProblemDetails' way when the app uses Results.Problem.</summary>
+internal static class ProblemDetailsDefaults
+{
+    public static void Configure(ProblemDetailsOptions options) => options.CustomizeProblemDetails = static context =>
+    {
+        context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        context.ProblemDetails.Extensions.Remove("exception");
+    };
+}

@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Observability;
+using QuantumPlanner.Service.Security;
+using QuantumPlanner.Service.Solving;
+using QuantumPlanner.Service.Workers;
+using QuantumPlanner.Storage;
+
+namespace QuantumPlanner.Service.Api;
+
+/// <summary>/api/v1/jobs: durable jobs, scoped to the caller's tenant (another tenant's job answers 404).</summary>
+internal static class JobsApi
+{
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs");
+        group.MapPost("/", SubmitAsync).WithName("SubmitJob").WithSummary("Queue a planning job; 202 with its id and links.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("Status, timestamps, backend used and progress of a job.");
+        group.MapGet("/{id:guid}/result", GetResultAsync).WithName("GetJobResult").WithSummary("The plan of a completed job.");
+        group.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("The tenant's jobs, newest first, keyset-paginated.");
+        group.MapDelete("/{id:guid}", CancelAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job.");
+        return group;
+    }
+
+    private static async Task<IResult> SubmitAsync(
+        HttpContext context,
+        ClaimsPrincipal user,
+        IJobStore store,
+        IResultCache cache,
+        PlanningEngine engine,
+        WorkSignal signal,
+        MaintenanceState maintenance,
+        IOptions<QuantumPlannerOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var state = await maintenance.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Enabled)
+        {
+            return ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The service is in maintenance: {state.Message} Reads keep working; maybe retry after the time in Retry-After.");
+        }
+
+        var (request, error) = await ProblemRequestReader.ReadAsync(context.Request, settings, engine, synchronous: false, cancellationToken).ConfigureAwait(false);
+        if (request is null)
+        {
+            return error!;
+        }
+
+        var tenant = ApiClaims.TenantOf(user);
+        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, CacheKey.ProblemHash(request.ProblemJson), request.TimeLimitSeconds, request.Seed, request.IdempotencyKey);
+
+        // A cached result completes the job at once, without a worker.
+        var cached = await cache.TryGetAsync(CacheKey.For(request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed), cancellationToken).ConfigureAwait(false);
+        if (cached is not null)
+        {
+            newJob = newJob with { CachedResultJson = cached, CachedBackendUsed = request.Backend };
+        }
+
+        var (job, created) = await store.EnqueueAsync(newJob, cancellationToken).ConfigureAwait(false);
+        var logger = loggers.CreateLogger("QuantumPlanner.Service.Jobs");
+        using (Log.JobScope(logger, job.Id, tenant))
+        {
+            if (created)
+            {
+                Log.JobSubmitted(logger, request.Backend, request.Problem.Tasks.Count);
+                if (job.Status == JobStatus.Queued)
+                {
+                    signal.JobQueued();
+                }
+            }
+        }
+
+        var view = JobView.From(job);
+        return created ? Results.Accepted(view.Links.Self, view) : Results.Ok(view);
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
+    {
+        var job = await store.GetAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
+        return job is null ? ApiProblems.NotFound($"Job {id}") : Results.Ok(JobView.From(job));
+    }
+
+    private static async Task<IResult> GetResultAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
+    {
+        var job = await store.GetAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return ApiProblems.NotFound($"Job {id}");
+        }
+
+        return job.Status switch
+        {
+            JobStatus.Completed when job.ResultJson is not null => Results.Text(job.ResultJson, "application/json"),
+            JobStatus.Failed => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job failed.", $"Job {id} failed: {job.Error}. Maybe fix the problem and submit it again."),
+            JobStatus.Cancelled => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job was cancelled.", $"Job {id} was cancelled; it has no result."),
+            _ => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job has not finished.", $"Job {id} is {job.Status.ToStorage()}. Maybe poll GET /api/v1/jobs/{id} until it is completed."),
+        };
+    }
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, IJobStore store, string? status, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        JobStatus? filter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!JobStatusNames.TryParse(status, out var parsed))
+            {
+                return ApiProblems.BadRequest($"status '{status}' is unknown. Maybe one of queued, running, completed, failed, cancelled.");
+            }
+
+            filter = parsed;
+        }
+
+        var pageSize = limit ?? 50;
+        if (pageSize is < 1 or > 500)
+        {
+            return ApiProblems.BadRequest($"limit {pageSize} is outside 1..500. Maybe limit=50.");
+        }
+
+        try
+        {
+            var page = await store.ListAsync(ApiClaims.TenantOf(user), filter, pageSize, cursor, cancellationToken).ConfigureAwait(false);
+            var items = new List<JobView>(page.Items.Count);
+            foreach (var job in page.Items)
+            {
+                items.Add(JobView.From(job));
+            }
+
+            return Results.Ok(new JobListView(items, page.NextCursor));
+        }
+        catch (FormatException)
+        {
+            return ApiProblems.BadRequest($"cursor '{cursor}' is malformed. Maybe pass back the nextCursor of the previous page unchanged.");
+        }
+    }
+
+    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, IJobStore store, WorkSignal signal, CancellationToken cancellationToken)
+    {
+        var job = await store.CancelAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return ApiProblems.NotFound($"Job {id}");
+        }
+
+        if (job.Status != JobStatus.Cancelled)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "The job already finished.", $"Job {id} is {job.Status.ToStorage()}; only queued or running jobs can be cancelled.");
+        }
+
+        // Running here: stop the solver now; elsewhere its worker's next heartbeat sees the cancel.
+        signal.CancelLocal(id);
+        return Results.Ok(JobView.From(job));
+    }
+}

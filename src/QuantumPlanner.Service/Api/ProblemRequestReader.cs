@@ -1,0 +1,216 @@
+using System.Text.Json;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Solving;
+
+namespace QuantumPlanner.Service.Api;
+
+/// <summary>A submission after parsing and validation: the problem both as the client wrote it and as a model.</summary>
+internal sealed record ProblemRequest(
+    PlanningProblem Problem,
+    string ProblemJson,
+    string Backend,
+    int TimeLimitSeconds,
+    long Seed,
+    string? IdempotencyKey);
+
+/// <summary>
+/// Reads <c>{ problem, backend, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then reports every
+/// problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it.
+/// </summary>
+internal static class ProblemRequestReader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
+
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } length && length > maxBytes)
+        {
+            return (null, ApiProblems.TooLarge(maxBytes));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return (null, ApiProblems.TooLarge(maxBytes));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, ApiProblems.BadRequest("The request body is empty. Maybe send a JSON object with a \"problem\" property."));
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions), null);
+        }
+        catch (JsonException ex)
+        {
+            var line = (ex.LineNumber ?? 0) + 1;
+            var column = (ex.BytePositionInLine ?? 0) + 1;
+            return (null, ApiProblems.BadRequest(
+                $"The body is not valid JSON (line {line}, column {column}).",
+                [new ApiError("json-syntax", $"body:{line}:{column}", $"JSON syntax error at line {line}, column {column}.", "Maybe a comma, quote or bracket is missing or extra just before this point.")]));
+        }
+    }
+
+    public static async Task<(ProblemRequest? Request, IResult? Error)> ReadAsync(
+        HttpRequest request, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous, CancellationToken cancellationToken)
+    {
+        var (document, error) = await ReadJsonAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            return (null, error);
+        }
+
+        using (document)
+        {
+            return Parse(document.RootElement, options, engine, synchronous);
+        }
+    }
+
+    internal static (ProblemRequest? Request, IResult? Error) Parse(JsonElement root, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous)
+    {
+        var maxTimeLimitSeconds = synchronous ? options.SyncMaxTimeLimitSeconds : options.MaxTimeLimitSeconds;
+        var limitName = synchronous ? nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds) : nameof(QuantumPlannerOptions.MaxTimeLimitSeconds);
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiProblems.BadRequest($"The body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe wrap it: {{\"problem\": ...}}."));
+        }
+
+        var shape = new List<ApiError>();
+        JsonElement problemElement = default;
+        var hasProblem = false;
+        var backend = "auto";
+        var timeLimit = Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
+        long seed = 1;
+        string? idempotencyKey = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "problem":
+                    problemElement = property.Value;
+                    hasProblem = property.Value.ValueKind == JsonValueKind.Object;
+                    if (!hasProblem)
+                    {
+                        shape.Add(new ApiError("shape", "$.problem", $"problem is a JSON {property.Value.ValueKind.ToString().ToLowerInvariant()}, not an object.", "Maybe send the planning problem object itself (DESIGN.md §3)."));
+                    }
+
+                    break;
+                case "backend":
+                    if (property.Value.ValueKind == JsonValueKind.String)
+                    {
+                        backend = property.Value.GetString()!;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.backend", "backend must be a string.", "Maybe \"auto\"."));
+                    }
+
+                    break;
+                case "timeLimitSeconds":
+                    if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var seconds) && seconds > 0)
+                    {
+                        timeLimit = (int)Math.Ceiling(seconds);
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.timeLimitSeconds", $"timeLimitSeconds {property.Value.GetRawText()} must be a positive number.", "Maybe 10."));
+                    }
+
+                    break;
+                case "seed":
+                    if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var s) && s >= 0)
+                    {
+                        seed = s;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.seed", $"seed {property.Value.GetRawText()} must be a non-negative integer.", "Maybe 1."));
+                    }
+
+                    break;
+                case "idempotencyKey":
+                    if (property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 and <= 200 } key)
+                    {
+                        idempotencyKey = key;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.idempotencyKey", "idempotencyKey must be a string of 1 to 200 characters.", "Maybe a UUID chosen by the client."));
+                    }
+
+                    break;
+                default:
+                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, backend, timeLimitSeconds, seed, idempotencyKey."));
+                    break;
+            }
+        }
+
+        if (!hasProblem && shape.Count == 0)
+        {
+            shape.Add(new ApiError("missing", "$.problem", "The body has no \"problem\".", "Maybe {\"problem\": {\"agents\": [...], \"tasks\": [...]}}."));
+        }
+
+        if (shape.Count > 0)
+        {
+            return (null, ApiProblems.BadRequest($"The request has {shape.Count} error(s); each is listed in \"errors\".", shape));
+        }
+
+        var issues = new List<ApiError>();
+        if (!engine.IsKnownBackend(backend))
+        {
+            issues.Add(new ApiError("unknown-backend", "$.backend", $"Backend '{backend}' is unknown.", $"Maybe one of: {string.Join(", ", engine.BackendNames)}."));
+        }
+
+        if (timeLimit > maxTimeLimitSeconds)
+        {
+            issues.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {timeLimit} exceeds the limit {limitName} = {maxTimeLimitSeconds}.", $"Maybe {maxTimeLimitSeconds} or less."));
+        }
+
+        var problemJson = problemElement.GetRawText();
+        var parsed = PlanningJson.ParseProblem(problemJson, "problem");
+        foreach (var issue in parsed.Issues)
+        {
+            issues.Add(ToApiError(issue));
+        }
+
+        if (parsed.Problem is { } problem)
+        {
+            if (problem.Tasks.Count > options.MaxTasks)
+            {
+                issues.Add(new ApiError("limit", "$.problem.tasks", $"The problem has {problem.Tasks.Count} tasks; the limit MaxTasks is {options.MaxTasks}.", "Maybe split the problem, or raise QuantumPlanner:MaxTasks."));
+            }
+
+            if (problem.Agents.Count > options.MaxAgents)
+            {
+                issues.Add(new ApiError("limit", "$.problem.agents", $"The problem has {problem.Agents.Count} agents; the limit MaxAgents is {options.MaxAgents}.", "Maybe split the problem, or raise QuantumPlanner:MaxAgents."));
+            }
+
+            if (parsed.Issues.Count == 0)
+            {
+                foreach (var issue in ProblemValidator.Validate(problem))
+                {
+                    issues.Add(ToApiError(issue));
+                }
+            }
+        }
+
+        if (issues.Count > 0 || parsed.Problem is null)
+        {
+            return (null, ApiProblems.Unprocessable($"The problem has {issues.Count} error(s); each is listed in \"errors\".", issues));
+        }
+
+        return (new ProblemRequest(parsed.Problem, problemJson, backend, timeLimit, seed, idempotencyKey), null);
+    }
+
+    private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);
+}

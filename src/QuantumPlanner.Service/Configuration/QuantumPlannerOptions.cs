@@ -1,0 +1,80 @@
+namespace QuantumPlanner.Service.Configuration;
+
+/// <summary>
+/// Every setting of the service, bound from the configuration section "QuantumPlanner"
+/// (appsettings.json, environment variables QuantumPlanner__Name, command-line flags). docs/runbooks/service.md lists them.
+/// </summary>
+public sealed class QuantumPlannerOptions
+{
+    public const string Section = "QuantumPlanner";
+
+    /// <summary>PostgreSQL connection string; empty means the embedded SQLite store in <see cref="DataDir"/>. Falls back to QP_DB.</summary>
+    public string? Db { get; set; }
+
+    /// <summary>Redis endpoint ("host:port,..."); empty means the in-memory cache. Falls back to QP_REDIS.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Folder of the SQLite store; default under the user's local data folder.</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary>In-process workers (concurrent jobs); 0 runs the API only.</summary>
+    public int Workers { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Serve the HTTP API; false for a worker-only process (health and metrics stay).</summary>
+    public bool Api { get; set; } = true;
+
+    /// <summary>Accept requests without an API key; allowed only when every URL is a loopback address.</summary>
+    public bool NoAuth { get; set; }
+
+    /// <summary>Create and print an admin key on first start when the store has no key.</summary>
+    public bool BootstrapAdminKey { get; set; } = true;
+
+    public int CacheTtlSeconds { get; set; } = 3600;
+
+    public int LeaseSeconds { get; set; } = 30;
+
+    public int HeartbeatSeconds { get; set; } = 2;
+
+    /// <summary>Claims of one job before it fails (a lease that expires counts as a failed attempt).</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How long an idle worker waits before asking the store again (submissions in this process wake it at once).</summary>
+    public int PollMilliseconds { get; set; } = 250;
+
+    /// <summary>On shutdown, how long running jobs may finish before they are cancelled and released.</summary>
+    public int ShutdownGraceSeconds { get; set; } = 10;
+
+    public int DefaultTimeLimitSeconds { get; set; } = 10;
+
+    public int MaxTimeLimitSeconds { get; set; } = 300;
+
+    /// <summary>Upper bound of POST /api/v1/solve, which holds the request open while it solves.</summary>
+    public int SyncMaxTimeLimitSeconds { get; set; } = 10;
+
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    public int MaxTasks { get; set; } = 2000;
+
+    public int MaxAgents { get; set; } = 500;
+
+    public int MaxQuboVariables { get; set; } = 5000;
+
+    /// <summary>Requests per key (or client address without a key) per <see cref="RateLimitWindowSeconds"/>.</summary>
+    public int RateLimitPermits { get; set; } = 6000;
+
+    public int RateLimitWindowSeconds { get; set; } = 60;
+
+    /// <summary>Seconds clients are told to wait in Retry-After when the service is in maintenance or its database is down.</summary>
+    public int RetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>Stable id of this process in job rows; default host name + process id.</summary>
+    public string? WorkerId { get; set; }
+
+    public string ResolveDataDir() => string.IsNullOrWhiteSpace(DataDir)
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "quantum-planner")
+        : DataDir;
+
+    public string ResolveWorkerId() => string.IsNullOrWhiteSpace(WorkerId)
+        ? $"{Environment.MachineName}-{Environment.ProcessId}"
+        : WorkerId;
+}

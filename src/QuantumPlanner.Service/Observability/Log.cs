@@ -1,0 +1,88 @@
+namespace QuantumPlanner.Service.Observability;
+
+/// <summary>
+/// Every log message of the service, source-generated. Job lines run inside a scope that carries
+/// JobId and Tenant (see <see cref="JobScope"/>). API keys never appear in any message.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Service started: store {Store}, cache {Cache}, {Workers} worker(s), API {Api}, auth {Auth}")]
+    public static partial void Started(ILogger logger, string store, string cache, int workers, bool api, string auth);
+
+    [LoggerMessage(2, LogLevel.Information, "Job claimed (attempt {Attempt}, backend {Backend})")]
+    public static partial void JobClaimed(ILogger logger, int attempt, string backend);
+
+    [LoggerMessage(3, LogLevel.Information, "Job completed: {Status} by {Backend} in {Milliseconds} ms, objective {Objective}")]
+    public static partial void JobCompleted(ILogger logger, string status, string backend, long milliseconds, double objective);
+
+    [LoggerMessage(4, LogLevel.Information, "Job answered from the result cache")]
+    public static partial void JobCacheHit(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Warning, "Job failed: {Reason}")]
+    public static partial void JobFailed(ILogger logger, string reason);
+
+    [LoggerMessage(6, LogLevel.Information, "Job cancelled while running")]
+    public static partial void JobCancelled(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Information, "Job released on shutdown; another worker will claim it")]
+    public static partial void JobReleased(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Warning, "Job result was already recorded by another worker; this result is dropped")]
+    public static partial void JobAlreadyCompleted(ILogger logger);
+
+    [LoggerMessage(9, LogLevel.Warning, "Lease renewal failed; the job may be reclaimed by another worker")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "Worker loop error; retrying in {Seconds} s")]
+    public static partial void WorkerLoopError(ILogger logger, double seconds, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "Workers draining: no new claims, {Running} job(s) running")]
+    public static partial void Draining(ILogger logger, int running);
+
+    [LoggerMessage(12, LogLevel.Information, "Job submitted (backend {Backend}, {Tasks} tasks)")]
+    public static partial void JobSubmitted(ILogger logger, string backend, int tasks);
+
+    [LoggerMessage(13, LogLevel.Warning, "Result cache unavailable; solving without it")]
+    public static partial void CacheUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Error, "Unhandled error on {Path}")]
+    public static partial void Unhandled(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Store unavailable on {Path}: {Message}")]
+    public static partial void StoreUnavailable(ILogger logger, string path, string message);
+
+    [LoggerMessage(16, LogLevel.Information, "Maintenance mode {State} by tenant {Tenant}")]
+    public static partial void MaintenanceChanged(ILogger logger, string state, string tenant);
+
+    [LoggerMessage(17, LogLevel.Warning, "Metrics refresh failed")]
+    public static partial void MetricsRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Information, "Created the first admin API key for tenant {Tenant} (printed once on stdout)")]
+    public static partial void AdminKeyCreated(ILogger logger, string tenant);
+
+    [LoggerMessage(19, LogLevel.Information, "Job progress: best objective {Objective}")]
+    public static partial void JobProgress(ILogger logger, double objective);
+
+    /// <summary>Scope carried by every line about one job (JSON logs show it as JobId and Tenant).</summary>
+    public static IDisposable? JobScope(ILogger logger, Guid jobId, string tenant) => logger.BeginScope(new JobScopeState(jobId, tenant));
+
+    /// <summary>Scope state the JSON console writes as {"Message": "JobId:..., Tenant:...", "JobId": ..., "Tenant": ...}.</summary>
+    private sealed class JobScopeState(Guid jobId, string tenant) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        public int Count => 2;
+
+        public KeyValuePair<string, object> this[int index] => index == 0
+            ? new KeyValuePair<string, object>("JobId", jobId)
+            : new KeyValuePair<string, object>("Tenant", tenant);
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"JobId:{jobId}, Tenant:{tenant}";
+    }
+}

@@ -1,0 +1,56 @@
+using Prometheus;
+
+namespace QuantumPlanner.Service.Observability;
+
+/// <summary>
+/// Every metric of the service, in one registry per host so that several hosts in one process
+/// (tests) do not share counters. Names are fixed by DESIGN.md §7; dashboards and alerts rely on them.
+/// </summary>
+public sealed class ServiceMetrics
+{
+    public ServiceMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        DotNetStats.Register(Registry);
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        SolveDuration = factory.CreateHistogram(
+            "quantum_solve_duration_seconds",
+            "Time a worker spent solving one job, by the backend that produced the plan.",
+            new HistogramConfiguration { LabelNames = ["backend"], Buckets = [0.1, 0.5, 1, 2, 5, 10, 30] });
+        JobsTotal = factory.CreateCounter(
+            "optimization_jobs_total",
+            "Jobs finished by this process, by final status and backend.",
+            new CounterConfiguration { LabelNames = ["status", "backend"] });
+        ClassicalFallback = factory.CreateCounter(
+            "classical_fallback_total",
+            "Jobs that asked for a quantum-inspired backend and were answered by a classical one.");
+        ErrorRate = factory.CreateGauge(
+            "quantum_planner_error_rate",
+            "Failed jobs over finished jobs in the last 5 minutes (all replicas, from the database).");
+        MemoryUsage = factory.CreateGauge(
+            "quantum_planner_memory_usage_bytes",
+            "Working set of this process.");
+        QueueSize = factory.CreateGauge(
+            "optimization_queue_size",
+            "Jobs waiting to be claimed (all replicas, from the database).");
+        CacheHits = factory.CreateCounter(
+            "quantum_planner_cache_hits_total",
+            "Jobs answered from the result cache without solving.");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Histogram SolveDuration { get; }
+
+    public Counter JobsTotal { get; }
+
+    public Counter ClassicalFallback { get; }
+
+    public Gauge ErrorRate { get; }
+
+    public Gauge MemoryUsage { get; }
+
+    public Gauge QueueSize { get; }
+
+    public Counter CacheHits { get; }
+}

@@ -1,0 +1,176 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using QuantumPlanner.Service.Api;
+using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Health;
+using QuantumPlanner.Service.Observability;
+using QuantumPlanner.Service.Security;
+using QuantumPlanner.Service.Solving;
+using QuantumPlanner.Service.Workers;
+using QuantumPlanner.Storage;
+
+namespace QuantumPlanner.Service;
+
+/// <summary>
+/// Builds the service host: <c>qplan serve</c>, <c>qplan worker</c> and tests all come through here.
+/// Settings come from the "QuantumPlanner" configuration section (appsettings.json, QuantumPlanner__X environment
+/// variables, command-line --QuantumPlanner:X=...), with QP_DB and QP_REDIS as fallbacks for the two connections.
+/// </summary>
+public static class ServiceApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public const string DefaultWorkerUrl = "http://127.0.0.1:8081";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            var api = builder.Configuration.GetValue($"{QuantumPlannerOptions.Section}:{nameof(QuantumPlannerOptions.Api)}", true);
+            builder.WebHost.UseUrls(api ? DefaultUrl : DefaultWorkerUrl);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
+
+        AddServices(builder.Services);
+        var app = builder.Build();
+        var options = app.Services.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;
+        CheckNoAuth(app.Configuration["urls"], options);
+        MapRoutes(app, options);
+        return app;
+    }
+
+    /// <summary>Without keys anyone who reaches the port is admin: allowed only on loopback addresses.</summary>
+    private static void CheckNoAuth(string? urls, QuantumPlannerOptions options)
+    {
+        if (!options.NoAuth)
+        {
+            return;
+        }
+
+        foreach (var url in (urls ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IsLoopback(url))
+            {
+                throw new InvalidOperationException($"--no-auth is refused on '{url}': without API keys the service may listen only on a loopback address. Maybe --urls {DefaultUrl}, or create a key with 'qplan keys create'.");
+            }
+        }
+    }
+
+    internal static bool IsLoopback(string url)
+    {
+        var host = url.Replace("://+", "://wildcard", StringComparison.Ordinal).Replace("://*", "://wildcard", StringComparison.Ordinal);
+        if (!Uri.TryCreate(host, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        return uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+    }
+
+    private static void AddServices(IServiceCollection services)
+    {
+        services.AddOptions<QuantumPlannerOptions>()
+            .BindConfiguration(QuantumPlannerOptions.Section)
+            .PostConfigure(options =>
+            {
+                options.Db = FirstNonEmpty(options.Db, Environment.GetEnvironmentVariable("QP_DB"));
+                options.Redis = FirstNonEmpty(options.Redis, Environment.GetEnvironmentVariable("QP_REDIS"));
+            });
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<QuantumPlannerOptions>>((kestrel, options) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.Value.MaxBodyBytes;
+        });
+        services.AddOptions<HostOptions>().Configure<IOptions<QuantumPlannerOptions>>((host, options) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds + 10));
+
+        services.AddSingleton(provider => StorageFactory.CreateJobStore(Settings(provider).Db, DataDir(provider)));
+        services.AddSingleton(provider => StorageFactory.CreateApiKeyStore(Settings(provider).Db, DataDir(provider)));
+        services.AddSingleton(provider => StorageFactory.CreateResultCache(Settings(provider).Redis, provider.GetRequiredService<ILoggerFactory>().CreateLogger("QuantumPlanner.Storage.Cache")));
+        services.AddSingleton<PlanningEngine>();
+        services.AddSingleton<WorkSignal>();
+        services.AddSingleton<MaintenanceState>();
+        services.AddSingleton<ServiceMetrics>();
+        services.AddSingleton<MetricsRefresher>();
+        services.AddSingleton<ApiKeyCache>();
+
+        services.AddProblemDetails(ProblemDetailsDefaults.Configure);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi();
+        services.AddAuthentication(ApiClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ApiClaims.Admin, "true"));
+        services.AddPerKeyRateLimiting();
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"])
+            .AddCheck<DrainingHealthCheck>("draining", tags: ["ready"])
+            .AddCheck<CacheHealthCheck>("cache", HealthStatus.Degraded)
+            .AddCheck<MaintenanceHealthCheck>("maintenance", HealthStatus.Degraded)
+            .AddCheck<QuantumHealthCheck>("quantum", HealthStatus.Degraded, tags: ["quantum"]);
+        services.AddSingleton<QuantumHealthCheck>();
+
+        services.AddHostedService<StartupTasks>();
+        services.AddHostedService<JobWorker>();
+    }
+
+    private static QuantumPlannerOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;
+
+    private static string DataDir(IServiceProvider provider)
+    {
+        var settings = Settings(provider);
+        var dir = settings.ResolveDataDir();
+        if (string.IsNullOrWhiteSpace(settings.Db))
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        return dir;
+    }
+
+    private static void MapRoutes(WebApplication app, QuantumPlannerOptions options)
+    {
+        var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        app.Services.GetRequiredService<MetricsRefresher>().Register();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseHttpMetrics(http => http.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry)));
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health", HealthJson.For(_ => true));
+        app.MapHealthChecks("/health/live", HealthJson.For(_ => false));
+        app.MapHealthChecks("/health/ready", HealthJson.For(check => check.Tags.Contains("ready")));
+        app.MapHealthChecks("/health/database", HealthJson.For(check => check.Tags.Contains("database")));
+        app.MapHealthChecks("/health/quantum", HealthJson.For(check => check.Tags.Contains("quantum")));
+        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapOpenApi();
+
+        if (options.Api)
+        {
+            app.MapJobsApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
+            app.MapSolveApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
+            app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
+        }
+    }
+
+    private static string? FirstNonEmpty(string? first, string? second) => string.IsNullOrWhiteSpace(first) ? (string.IsNullOrWhiteSpace(second) ? null : second) : first;
+}

@@ -1,0 +1,132 @@
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.OrTools.CpSat;
+using QuantumPlanner.Service.Api;
+using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Planning;
+
+namespace QuantumPlanner.Service.Solving;
+
+/// <summary>
+/// The one door from the service to the solve pipeline the CLI uses (DESIGN.md §1): planning backends, QUBO samplers,
+/// and the tiny known-answer models behind /health/quantum and /api/v1/optimize/test.
+/// </summary>
+public sealed class PlanningEngine
+{
+    /// <summary>
+    /// Backends that go through a QUBO sampler (DESIGN.md §6); a plan from any other backend for such a request is a
+    /// classical fallback. "exact" is not among them: the planning "exact" backend enumerates the native model.
+    /// </summary>
+    private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu" };
+
+    // The same portfolio as the CLI: built-in heuristics plus CP-SAT, which proves small problems optimal.
+    private readonly PlanningPipeline pipeline = new([new CpSatBackend()]);
+
+    public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
+
+    public bool IsKnownBackend(string name) => BackendNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    public static bool IsClassicalFallback(string requested, string used) =>
+        QuantumBackends.Contains(requested) && !QuantumBackends.Contains(used);
+
+    public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken cancellationToken) =>
+        pipeline.Solve(problem, backend, options, cancellationToken);
+
+    public IReadOnlyList<BackendView> Backends()
+    {
+        var views = new List<BackendView>();
+        foreach (var (name, available, reason) in pipeline.Backends())
+        {
+            views.Add(new BackendView(name, QuantumBackends.Contains(name) ? "quantum-inspired" : "classical", available, reason));
+        }
+
+        return views;
+    }
+
+    public static IReadOnlyList<string> SamplerNames => SamplerCatalog.Names;
+
+    /// <summary>
+    /// A frustrated 4-variable model whose ground state is known by enumeration; each sampler must find it.
+    /// Returns (sampler, ok, energy, expected) per sampler.
+    /// </summary>
+    public static IReadOnlyList<(string Sampler, bool Ok, double Energy, double Expected, string? Error)> CheckSamplers(CancellationToken cancellationToken)
+    {
+        var model = TinyModel();
+        var expected = GroundEnergy(model);
+        var results = new List<(string, bool, double, double, string?)>();
+        foreach (var name in SamplerCatalog.Names)
+        {
+            try
+            {
+                var sampler = SamplerCatalog.Create(name);
+                var set = sampler.Sample(model, new SamplerOptions { Seed = 7, Reads = 8, TimeLimit = TimeSpan.FromSeconds(1) }, cancellationToken);
+                var energy = set.Best.Energy;
+                results.Add((name, Math.Abs(energy - expected) < 1e-9, energy, expected, null));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results.Add((name, false, double.NaN, expected, ex.GetType().Name + ": " + ex.Message));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The built-in smoke problem of /api/v1/optimize/test: 3 agents, 6 tasks, one dependency chain.</summary>
+    public static PlanningProblem SmokeProblem() => new()
+    {
+        Name = "smoke-test",
+        Agents =
+        [
+            new Agent { Id = "alice", Skills = ["ml", "python"] },
+            new Agent { Id = "bob", Skills = ["python"] },
+            new Agent { Id = "carol", Skills = ["ml"] },
+        ],
+        Tasks =
+        [
+            new PlanningTask { Id = "prepare", RequiredSkills = ["python"], Duration = 2 },
+            new PlanningTask { Id = "train", RequiredSkills = ["ml"], Duration = 4, DependsOn = ["prepare"] },
+            new PlanningTask { Id = "evaluate", RequiredSkills = ["ml"], Duration = 1, DependsOn = ["train"] },
+            new PlanningTask { Id = "lint", RequiredSkills = ["python"], Duration = 1 },
+            new PlanningTask { Id = "docs", RequiredSkills = ["python"], Duration = 2 },
+            new PlanningTask { Id = "features", RequiredSkills = ["ml"], Duration = 3 },
+        ],
+        Objective = new ObjectiveWeights { Makespan = 1 },
+    };
+
+    private static BinaryQuadraticModel TinyModel()
+    {
+        var model = new BinaryQuadraticModel(Vartype.Binary);
+        for (var i = 0; i < 4; i++)
+        {
+            model.AddVariable($"x{i}");
+        }
+
+        model.AddLinear(0, -1);
+        model.AddLinear(1, -2);
+        model.AddLinear(2, 1);
+        model.AddLinear(3, -1.5);
+        model.AddQuadratic(0, 1, 2);
+        model.AddQuadratic(1, 2, -3);
+        model.AddQuadratic(2, 3, 1);
+        model.AddQuadratic(0, 3, -0.5);
+        return model;
+    }
+
+    private static double GroundEnergy(BinaryQuadraticModel model)
+    {
+        var best = double.PositiveInfinity;
+        var sample = new sbyte[model.VariableCount];
+        for (var mask = 0; mask < 1 << model.VariableCount; mask++)
+        {
+            for (var i = 0; i < sample.Length; i++)
+            {
+                sample[i] = (sbyte)((mask >> i) & 1);
+            }
+
+            best = Math.Min(best, model.Energy(sample));
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Observability;
+using QuantumPlanner.Service.Solving;
+using QuantumPlanner.Storage;
+
+namespace QuantumPlanner.Service.Workers;
+
+/// <summary>
+/// In-process workers: each loop claims a job with a lease, keeps the lease alive by heartbeat while the pipeline runs,
+/// and records the result exactly once. A heartbeat that finds the job no longer ours (cancelled, reclaimed) cancels
+/// the solver. On shutdown the loops stop claiming; running jobs get ShutdownGraceSeconds to finish, then are released.
+/// </summary>
+internal sealed class JobWorker(
+    IJobStore store,
+    IResultCache cache,
+    PlanningEngine engine,
+    WorkSignal signal,
+    ServiceMetrics metrics,
+    IOptions<QuantumPlannerOptions> options,
+    ILogger<JobWorker> logger) : BackgroundService
+{
+    private readonly QuantumPlannerOptions settings = options.Value;
+    private readonly string workerId = options.Value.ResolveWorkerId();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = new Task[Math.Max(0, settings.Workers)];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            loops[i] = Task.Run(() => RunLoopAsync(stoppingToken), CancellationToken.None);
+        }
+
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Log.Draining(logger, signal.RunningCount);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
+    {
+        var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
+        var backoff = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            JobRecord? job;
+            try
+            {
+                job = await store.ClaimAsync(workerId, lease, settings.MaxAttempts, stoppingToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(250);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The store is down: keep trying with a growing pause instead of spinning.
+                Log.WorkerLoopError(logger, backoff.TotalSeconds, ex);
+                await DelayQuietly(backoff, stoppingToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+                continue;
+            }
+
+            if (job is null)
+            {
+                try
+                {
+                    await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.PollMilliseconds), stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            await ProcessAsync(job, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessAsync(JobRecord job, CancellationToken stoppingToken)
+    {
+        using var scope = Log.JobScope(logger, job.Id, job.TenantId);
+        Log.JobClaimed(logger, job.Attempts, job.BackendRequested);
+        using var jobCancel = new CancellationTokenSource();
+        signal.Started(job.Id, jobCancel);
+        var ownership = new Ownership();
+        using var heartbeatStop = new CancellationTokenSource();
+        var progress = new ProgressBox();
+        var heartbeat = HeartbeatAsync(job.Id, jobCancel, ownership, progress, heartbeatStop.Token);
+
+        // Shutdown: let the job finish within the grace period, then cancel it and give the lease back.
+        await using var onStop = stoppingToken.Register(() =>
+        {
+            ownership.ShuttingDown = true;
+            try
+            {
+                jobCancel.CancelAfter(TimeSpan.FromSeconds(settings.ShutdownGraceSeconds));
+            }
+            catch (ObjectDisposedException)
+            {
+                // The job already ended.
+            }
+        }).ConfigureAwait(false);
+
+        try
+        {
+            await RunJobAsync(job, jobCancel.Token, ownership, progress).ConfigureAwait(false);
+        }
+        finally
+        {
+            signal.Finished(job.Id);
+            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunJobAsync(JobRecord job, CancellationToken jobToken, Ownership ownership, ProgressBox progress)
+    {
+        var parsed = PlanningJson.ParseProblem(job.ProblemJson, "problem");
+        if (parsed.Problem is null || parsed.Issues.Count > 0)
+        {
+            await FailAsync(job, "The stored problem is invalid: " + string.Join(" ", parsed.Issues)).ConfigureAwait(false);
+            return;
+        }
+
+        var cacheKey = CacheKey.For(job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
+        var cached = await cache.TryGetAsync(cacheKey, CancellationToken.None).ConfigureAwait(false);
+        if (cached is not null)
+        {
+            Log.JobCacheHit(logger);
+            metrics.CacheHits.Inc();
+            await CompleteAsync(job, BackendOf(cached) ?? job.BackendRequested, cached, null).ConfigureAwait(false);
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        Plan plan;
+        try
+        {
+            var planningOptions = new PlanningOptions
+            {
+                TimeLimit = TimeSpan.FromSeconds(job.TimeLimitSeconds),
+                Seed = (ulong)job.Seed,
+                OnProgress = progress.Set,
+            };
+            plan = await Task.Run(() => engine.Solve(parsed.Problem, job.BackendRequested, planningOptions, jobToken), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (jobToken.IsCancellationRequested)
+        {
+            await StoppedAsync(job, ownership).ConfigureAwait(false);
+            return;
+        }
+        catch (InvalidProblemException ex)
+        {
+            await FailAsync(job, ex.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            await FailAsync(job, $"{ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        if (jobToken.IsCancellationRequested)
+        {
+            // The solver returned its best so far because we stopped it; that plan is not the job's answer.
+            await StoppedAsync(job, ownership).ConfigureAwait(false);
+            return;
+        }
+
+        var resultJson = PlanningJson.Serialize(plan);
+        metrics.SolveDuration.WithLabels(plan.Backend).Observe(clock.Elapsed.TotalSeconds);
+        if (PlanningEngine.IsClassicalFallback(job.BackendRequested, plan.Backend))
+        {
+            metrics.ClassicalFallback.Inc();
+        }
+
+        await cache.SetAsync(cacheKey, resultJson, TimeSpan.FromSeconds(settings.CacheTtlSeconds), CancellationToken.None).ConfigureAwait(false);
+        await CompleteAsync(job, plan.Backend, resultJson, plan).ConfigureAwait(false);
+        Log.JobCompleted(logger, plan.Status, plan.Backend, clock.ElapsedMilliseconds, plan.Score.Objective);
+    }
+
+    private async Task CompleteAsync(JobRecord job, string backend, string resultJson, Plan? plan)
+    {
+        if (await store.CompleteAsync(job.Id, workerId, backend, resultJson, CancellationToken.None).ConfigureAwait(false))
+        {
+            metrics.JobsTotal.WithLabels("completed", backend).Inc();
+        }
+        else
+        {
+            Log.JobAlreadyCompleted(logger);
+        }
+
+        _ = plan;
+    }
+
+    private async Task FailAsync(JobRecord job, string reason)
+    {
+        Log.JobFailed(logger, reason);
+        if (await store.FailAsync(job.Id, workerId, reason, CancellationToken.None).ConfigureAwait(false))
+        {
+            metrics.JobsTotal.WithLabels("failed", job.BackendRequested).Inc();
+        }
+    }
+
+    private async Task StoppedAsync(JobRecord job, Ownership ownership)
+    {
+        if (ownership.ShuttingDown && !ownership.Lost)
+        {
+            await store.ReleaseAsync(job.Id, workerId, CancellationToken.None).ConfigureAwait(false);
+            Log.JobReleased(logger);
+            return;
+        }
+
+        Log.JobCancelled(logger);
+        metrics.JobsTotal.WithLabels("cancelled", job.BackendRequested).Inc();
+    }
+
+    /// <summary>Renews the lease and reports progress; a renewal the store refuses means the job is no longer ours.</summary>
+    private async Task HeartbeatAsync(Guid id, CancellationTokenSource jobCancel, Ownership ownership, ProgressBox progress, CancellationToken stop)
+    {
+        var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, settings.HeartbeatSeconds));
+        using var timer = new PeriodicTimer(interval);
+        double? reported = null;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                bool ours;
+                try
+                {
+                    var best = progress.Value;
+                    ours = best is { } value && value != reported
+                        ? await store.ReportProgressAsync(id, workerId, value, stop).ConfigureAwait(false)
+                            && await store.HeartbeatAsync(id, workerId, lease, stop).ConfigureAwait(false)
+                        : await store.HeartbeatAsync(id, workerId, lease, stop).ConfigureAwait(false);
+                    reported = best;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.HeartbeatFailed(logger, ex);
+                    continue;
+                }
+
+                if (!ours)
+                {
+                    ownership.Lost = true;
+                    await jobCancel.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The job ended.
+        }
+    }
+
+    private static string? BackendOf(string planJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(planJson);
+            return document.RootElement.TryGetProperty("backend", out var backend) ? backend.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private sealed class Ownership
+    {
+        public volatile bool Lost;
+        public volatile bool ShuttingDown;
+    }
+
+    private sealed class ProgressBox
+    {
+        private double value = double.NaN;
+
+        public double? Value => double.IsNaN(Volatile.Read(ref value)) ? null : Volatile.Read(ref value);
+
+        public void Set(double objective) => Volatile.Write(ref value, objective);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace QuantumPlanner.Service.Tests;
+
+/// <summary>
+/// The Kubernetes manifests as kustomize renders them (kubectl kustomize when kubectl exists, else the files listed in
+/// kustomization.yaml) and the Dockerfile: the names, labels and probe paths the runbook and dashboards rely on.
+/// </summary>
+public sealed partial class DeploymentTests
+{
+    private static readonly string Root = TestServices.RepositoryRoot();
+
+    [Fact]
+    public void Manifests_Rendered_HaveTheDocumentedObjects()
+    {
+        var documents = Render();
+        Assert.All(documents.Where(d => Kind(d) != "Namespace"), d => Assert.Equal("quantum-planner", Field(d, "namespace")));
+        Assert.Single(documents, d => Kind(d) == "Namespace" && Name(d) == "quantum-planner");
+        var deployment = Assert.Single(documents, d => Kind(d) == "Deployment" && Name(d) == "quantum-planner");
+        Assert.Contains("app: quantum-planner", deployment, StringComparison.Ordinal);
+        Assert.Contains("containerPort: 8080", deployment, StringComparison.Ordinal);
+        Assert.Matches(@"requests:\s+cpu:", deployment);
+        Assert.Matches(@"limits:\s+cpu:", deployment);
+        Assert.Single(documents, d => Kind(d) == "Deployment" && Name(d) == "quantum-planner-worker");
+        Assert.Single(documents, d => Kind(d) == "Service" && Name(d) == "quantum-planner");
+        Assert.Single(documents, d => Kind(d) == "PodDisruptionBudget");
+        Assert.Single(documents, d => Kind(d) == "ConfigMap");
+        Assert.Single(documents, d => Kind(d) == "Secret");
+
+        var hpa = Assert.Single(documents, d => Kind(d) == "HorizontalPodAutoscaler");
+        Assert.Equal("quantum-planner-hpa", Name(hpa));
+        Assert.Equal("2", Field(hpa, "minReplicas"));
+        Assert.Equal("10", Field(hpa, "maxReplicas"));
+        Assert.Matches(@"name: cpu[\s\S]{0,120}?averageUtilization: 70\b", hpa);
+        Assert.Matches(@"name: memory[\s\S]{0,120}?averageUtilization: 80\b", hpa);
+    }
+
+    [Fact]
+    public void Manifests_Probes_PointAtServiceHealthRoutes()
+    {
+        var routes = new HashSet<string>(StringComparer.Ordinal) { "/health", "/health/live", "/health/ready", "/health/database", "/health/quantum" };
+        foreach (var deployment in Render().Where(d => Kind(d) == "Deployment"))
+        {
+            Assert.Equal("/health/live", ProbePath(deployment, "livenessProbe"));
+            Assert.Equal("/health/ready", ProbePath(deployment, "readinessProbe"));
+            Assert.All(ProbePathPattern().Matches(deployment), m => Assert.Contains(m.Groups[1].Value, routes));
+        }
+    }
+
+    [Fact]
+    public void Dockerfile_IsMultiStageNonRootWithHealthCheckOnPort8080()
+    {
+        var text = File.ReadAllText(Path.Combine(Root, "deploy", "docker", "Dockerfile"));
+        Assert.True(FromLine().Matches(text).Count >= 2, "expected a multi-stage build");
+        var user = UserLine().Match(text);
+        Assert.True(user.Success, "expected a USER instruction");
+        Assert.NotEqual("root", user.Groups[1].Value);
+        Assert.NotEqual("0", user.Groups[1].Value.Split(':')[0]);
+        Assert.Contains("HEALTHCHECK", text, StringComparison.Ordinal);
+        Assert.Contains("/health/live", text, StringComparison.Ordinal);
+        Assert.Contains("EXPOSE 8080", text, StringComparison.Ordinal);
+    }
+
+    private static List<string> Render()
+    {
+        var dir = Path.Combine(Root, "deploy", "k8s");
+        var text = RenderWithKubectl(dir) ?? RenderFiles(dir);
+        return [.. DocumentSeparator().Split(text).Where(d => d.Contains("kind:", StringComparison.Ordinal))];
+    }
+
+    private static string? RenderWithKubectl(string dir)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("kubectl", ["kustomize", dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                return null;
+            }
+
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, "kubectl kustomize failed: " + process.StandardError.ReadToEnd());
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Without kubectl: the files kustomization.yaml lists, with its namespace applied as kustomize would.</summary>
+    private static string RenderFiles(string dir)
+    {
+        var kustomization = File.ReadAllText(Path.Combine(dir, "kustomization.yaml"));
+        var ns = NamespaceLine().Match(kustomization).Groups[1].Value;
+        var parts = new List<string>();
+        foreach (Match resource in ResourceLine().Matches(kustomization))
+        {
+            var doc = File.ReadAllText(Path.Combine(dir, resource.Groups[1].Value));
+            parts.Add(doc.Contains("kind: Namespace", StringComparison.Ordinal) ? doc : doc.Replace("metadata:\n", $"metadata:\n  namespace: {ns}\n", StringComparison.Ordinal));
+        }
+
+        return string.Join("\n---\n", parts);
+    }
+
+    private static string Kind(string doc) => Field(doc, "kind");
+
+    private static string Name(string doc) => MetadataName().Match(doc).Groups[1].Value;
+
+    private static string Field(string doc, string key) =>
+        Regex.Match(doc, $@"^\s*{key}: ""?([^""\n]+)""?\s*$", RegexOptions.Multiline).Groups[1].Value.Trim();
+
+    private static string ProbePath(string doc, string probe) =>
+        Regex.Match(doc, $@"{probe}:[^P]{{0,200}}?path: (\S+)").Groups[1].Value;
+
+    [GeneratedRegex(@"^---\s*$", RegexOptions.Multiline)]
+    private static partial Regex DocumentSeparator();
+
+    [GeneratedRegex(@"^metadata:\n(?:  .*\n)*?  name: (\S+)", RegexOptions.Multiline)]
+    private static partial Regex MetadataName();
+
+    [GeneratedRegex(@"path: (/health\S*)")]
+    private static partial Regex ProbePathPattern();
+
+    [GeneratedRegex(@"^namespace: (\S+)", RegexOptions.Multiline)]
+    private static partial Regex NamespaceLine();
+
+    [GeneratedRegex(@"^  - (\S+\.yaml)\s*$", RegexOptions.Multiline)]
+    private static partial Regex ResourceLine();
+
+    [GeneratedRegex(@"^FROM ", RegexOptions.Multiline)]
+    private static partial Regex FromLine();
+
+    [GeneratedRegex(@"^USER (\S+)", RegexOptions.Multiline)]
+    private static partial Regex UserLine();
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace QuantumPlanner.Service.Tests;
+
+/// <summary>The service on the real PostgreSQL and Redis, including their outages and a killed worker process.</summary>
+public sealed class PostgresServiceTests
+{
+    [PostgresRedisFact]
+    public async Task SubmitJob_OnPostgresWithRedis_CompletesAndRepeatsComeFromTheCache()
+    {
+        var db = await TestServices.CreateDatabaseAsync();
+        await using var service = new TestService(new Dictionary<string, string?> { ["Db"] = db, ["Redis"] = TestServices.Redis });
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        var seed = Random.Shared.NextInt64(1, long.MaxValue);
+        var first = (await Api.SubmitAsync(client, Api.Job(Api.Problem(6), seed: seed)))["id"]!.GetValue<string>();
+        var done = await Api.WaitAsync(client, first);
+        Assert.Equal("completed", done["status"]!.GetValue<string>());
+
+        var repeat = await Api.SubmitAsync(client, Api.Job(Api.Problem(6), seed: seed));
+        Assert.NotEqual(first, repeat["id"]!.GetValue<string>());
+        Assert.Equal("completed", repeat["status"]!.GetValue<string>());
+        var a = await client.GetStringAsync($"/api/v1/jobs/{first}/result");
+        var b = await client.GetStringAsync($"/api/v1/jobs/{repeat["id"]}/result");
+        Assert.Equal(a, b);
+    }
+
+    [PostgresFact]
+    public async Task DatabaseOutage_ReadyAndSubmissionsAnswer503_ThenRecoverWithoutLosingJobs()
+    {
+        var db = new Npgsql.NpgsqlConnectionStringBuilder(await TestServices.CreateDatabaseAsync());
+        await using var proxy = new TcpProxy(db.Host!, db.Port);
+        db.Host = "127.0.0.1";
+        db.Port = proxy.Port;
+        db.Timeout = 2;
+        db.CommandTimeout = 5;
+        await using var service = new TestService(new Dictionary<string, string?> { ["Db"] = db.ConnectionString, ["Workers"] = "0" });
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        var accepted = (await Api.SubmitAsync(client, Api.Job(Api.Problem(4), seed: 3)))["id"]!.GetValue<string>();
+
+        proxy.Cut();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        using (var ready = await client.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+
+        using (var live = await client.GetAsync("/health/live"))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+
+        using (var submit = await client.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), seed: 4))))
+        {
+            var body = await submit.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, submit.StatusCode);
+            Assert.NotNull(submit.Headers.RetryAfter);
+            Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        }
+
+        proxy.Start();
+        var end = DateTime.UtcNow.AddSeconds(20);
+        HttpStatusCode status;
+        do
+        {
+            using var ready = await client.GetAsync("/health/ready");
+            status = ready.StatusCode;
+            if (status != HttpStatusCode.OK)
+            {
+                await Task.Delay(200);
+            }
+        }
+        while (status != HttpStatusCode.OK && DateTime.UtcNow < end);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var after = await client.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), seed: 5)));
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+
+        // The job accepted before the outage is still there, and a worker started now completes it.
+        await using var worker = new TestService(new Dictionary<string, string?> { ["Db"] = db.ConnectionString, ["Workers"] = "1" });
+        _ = worker.Services;
+        Assert.Equal("completed", (await Api.WaitAsync(client, accepted))["status"]!.GetValue<string>());
+    }
+
+    [PostgresRedisFact]
+    public async Task RedisOutage_RequestsStillSucceedAndHealthIsDegraded()
+    {
+        var redis = TestServices.Redis!.Split(':');
+        await using var proxy = new TcpProxy(redis[0], int.Parse(redis[1], System.Globalization.CultureInfo.InvariantCulture));
+        var db = await TestServices.CreateDatabaseAsync();
+        await using var service = new TestService(new Dictionary<string, string?> { ["Db"] = db, ["Redis"] = $"127.0.0.1:{proxy.Port},connectTimeout=500,syncTimeout=500,asyncTimeout=500,abortConnect=false" });
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        var before = (await Api.SubmitAsync(client, Api.Job(Api.Problem(5), seed: 21)))["id"]!.GetValue<string>();
+        Assert.Equal("completed", (await Api.WaitAsync(client, before))["status"]!.GetValue<string>());
+
+        proxy.Cut();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = (await Api.SubmitAsync(client, Api.Job(Api.Problem(5), seed: 100 + i)))["id"]!.GetValue<string>();
+            Assert.Equal("completed", (await Api.WaitAsync(client, id))["status"]!.GetValue<string>());
+            using var result = await client.GetAsync($"/api/v1/jobs/{id}/result");
+            Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        }
+
+        using var health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var report = await health.ReadObjectAsync();
+        Assert.Equal("Degraded", report["checks"]!["cache"]!["status"]!.GetValue<string>());
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [PostgresFact]
+    public async Task WorkerProcess_KilledMidJob_JobIsReclaimedAndCompletedOnce()
+    {
+        var db = await TestServices.CreateDatabaseAsync();
+        var lease = new Dictionary<string, string?> { ["Db"] = db, ["LeaseSeconds"] = "2", ["HeartbeatSeconds"] = "1" };
+        await using var api = new TestService(new Dictionary<string, string?>(lease) { ["Workers"] = "0" });
+        using var client = api.Client(await api.CreateKeyAsync("acme"));
+        var id = (await Api.SubmitAsync(client, Api.LongJob(timeLimit: 3)))["id"]!.GetValue<string>();
+
+        var env = new Dictionary<string, string> { ["QuantumPlanner__LeaseSeconds"] = "2", ["QuantumPlanner__HeartbeatSeconds"] = "1", ["QuantumPlanner__PollMilliseconds"] = "100" };
+        using (var worker = new QplanProcess(["worker", "--db", db, "--workers", "1", "--urls", $"http://127.0.0.1:{TestServices.FreePort()}"], env))
+        {
+            var running = await Api.WaitAsync(client, id, TimeSpan.FromSeconds(30), j => j["status"]!.GetValue<string>() != "queued");
+            Assert.True(running["status"]!.GetValue<string>() == "running", $"{running.ToJsonString()}\n{worker.Output}");
+            worker.Signal("KILL");
+            Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        await using var rescuer = new TestService(new Dictionary<string, string?>(lease) { ["Workers"] = "1" });
+        _ = rescuer.Services;
+        var done = await Api.WaitAsync(client, id, TimeSpan.FromSeconds(40));
+        Assert.Equal("completed", done["status"]!.GetValue<string>());
+        Assert.Equal(2, done["attempts"]!.GetValue<int>());
+        using var result = await client.GetAsync($"/api/v1/jobs/{id}/result");
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        var listed = await client.GetFromJsonAsync<JsonObject>("/api/v1/jobs?status=completed");
+        Assert.Single(listed!["items"]!.AsArray(), item => item!["id"]!.GetValue<string>() == id);
+    }
+}
