@@ -19,4 +19,35 @@ public sealed class AutoSamplerTests
         Assert.Equal(expected, result.Info["chosen"]);
         Assert.Equal(model.Energy(result.Best.Sample), result.Best.Energy);
     }
+
+    [Fact]
+    public void Sample_SparseModelWithTimeLimitAndTwoThreads_RunsTabuAndAnnealingAndKeepsTheBetter()
+    {
+        // A ring of 200 spins: mean degree 2, well under the sparse threshold.
+        var model = new BinaryQuadraticModel(Vartype.Spin, 200);
+        for (var i = 0; i < 200; i++)
+        {
+            model.AddQuadratic(i, (i + 1) % 200, 1.0);
+        }
+
+        var result = new AutoSampler().Sample(
+            model,
+            new SamplerOptions { Seed = 3, Threads = 2, TimeLimit = TimeSpan.FromSeconds(5), TargetEnergy = -200 });
+
+        Assert.Equal("tabu+sa", result.Info["chosen"]);
+        Assert.Contains(result.Info["winner"], new object[] { "tabu", "sa" });
+        Assert.Equal(-200, result.Best.Energy);
+        Assert.Equal(model.Energy(result.Best.Sample), result.Best.Energy);
+        Assert.True(result.Timing.Total < TimeSpan.FromSeconds(5), "reaching the target must stop both samplers");
+    }
+
+    [Fact]
+    public void Sample_SparseModelUnderSweepBudget_StaysWithTabuWhateverTheThreads()
+    {
+        var model = RandomModels.Create(Vartype.Spin, 100, 0.02, integral: true, seed: 8);
+
+        var result = new AutoSampler().Sample(model, new SamplerOptions { Seed = 1, Sweeps = 5, Threads = 2 });
+
+        Assert.Equal("tabu", result.Info["chosen"]);
+    }
 }
