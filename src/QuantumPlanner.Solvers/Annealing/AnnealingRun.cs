@@ -108,3 +108,20 @@ internal interface IAnnealer
     /// <summary>Whether a lane stopped because it met the target energy.</summary>
     bool MetTarget(int lane);
 }
+
+/// <summary>
+/// An annealer whose group of reads can be run in pieces, possibly by different threads one after the other: the
+/// whole state (spins, fields, random streams, sweep index) lives in the instance, so <c>Begin</c> then
+/// <c>Advance(a)</c> then <c>Advance(b)</c> gives exactly what <c>Run</c> gives for a + b sweeps.
+/// </summary>
+internal interface ISplittableAnnealer : IAnnealer
+{
+    /// <summary>Sweeps done on the current group since <see cref="Begin"/>.</summary>
+    int SweepsDone { get; }
+
+    /// <summary>Sets up reads firstRead..firstRead+Lanes−1 at sweep 0.</summary>
+    void Begin(long firstRead);
+
+    /// <summary>Runs up to <paramref name="sweeps"/> more sweeps; returns those done (fewer on a stop or a target met).</summary>
+    int Advance(int sweeps);
+}

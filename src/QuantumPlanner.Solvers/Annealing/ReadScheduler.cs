@@ -21,33 +21,33 @@ internal static class ReadScheduler
         Action<double, TimeSpan>? onImprovement)
     {
         var collector = new ReadCollector(model, clock, onImprovement);
+        var first = createAnnealer();
+        var groups = maxReads == long.MaxValue ? long.MaxValue : (maxReads + first.Lanes - 1) / first.Lanes;
+        if (first is ISplittableAnnealer && threads > 1 && groups != long.MaxValue && groups >= threads && groups % threads != 0 && sweepsPerRead > 1)
+        {
+            RunBalanced(run, model, threads, maxReads, groups, sweepsPerRead, first, createAnnealer, collector);
+            return collector;
+        }
+
         long next = 0;
         ExceptionDispatchInfo? failure = null;
 
-        void Work()
+        void Work(IAnnealer? annealer)
         {
             try
             {
-                var annealer = createAnnealer();
+                annealer ??= createAnnealer();
                 var spins = new sbyte[model.VariableCount];
                 while (!run.StopRequested)
                 {
-                    var first = (Interlocked.Increment(ref next) - 1) * annealer.Lanes;
-                    if (first >= maxReads)
+                    var firstRead = (Interlocked.Increment(ref next) - 1) * annealer.Lanes;
+                    if (firstRead >= maxReads)
                     {
                         return;
                     }
 
-                    var done = annealer.Run(first);
-
-                    // Lanes past the last read are computed (vectors are full) but not counted as work done.
-                    var used = (int)Math.Min(annealer.Lanes, maxReads - first);
-                    run.AddFlipAttempts(done * annealer.AttemptsPerSweep / annealer.Lanes * used);
-                    for (var lane = 0; lane < annealer.Lanes && first + lane < maxReads; lane++)
-                    {
-                        annealer.CopySpins(lane, spins);
-                        collector.Add(first + lane, spins, done == sweepsPerRead || annealer.MetTarget(lane));
-                    }
+                    var done = annealer.Run(firstRead);
+                    Collect(run, annealer, firstRead, maxReads, done, done == sweepsPerRead, spins, collector);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -60,11 +60,11 @@ internal static class ReadScheduler
         var workers = new Thread[threads - 1];
         for (var w = 0; w < workers.Length; w++)
         {
-            workers[w] = new Thread(Work) { IsBackground = true, Name = $"anneal-{w + 1}" };
+            workers[w] = new Thread(() => Work(null)) { IsBackground = true, Name = $"anneal-{w + 1}" };
             workers[w].Start();
         }
 
-        Work();
+        Work(first);
         foreach (var worker in workers)
         {
             worker.Join();
@@ -73,6 +73,126 @@ internal static class ReadScheduler
         failure?.Throw();
         return collector;
     }
+
+    /// <summary>
+    /// Fixed reads over threads that do not divide the groups evenly: 13 groups of eight lanes on two threads would
+    /// leave one thread a whole group behind (at best 13/7 = 1.86× one thread). Instead the run's group-sweeps are cut
+    /// into equal contiguous shares, so a group may be split between two neighbouring threads. A thread first runs the
+    /// head of the group it shares with the next thread, then its whole groups, then the tail of the group it shares
+    /// with the previous one, which by then has long been handed over. Each piece continues the same state, so every
+    /// read ends exactly as an unsplit run would leave it.
+    /// </summary>
+    private static void RunBalanced(
+        AnnealingRun run,
+        BinaryQuadraticModel model,
+        int threads,
+        long maxReads,
+        long groups,
+        int sweeps,
+        IAnnealer firstAnnealer,
+        Func<IAnnealer> createAnnealer,
+        ReadCollector collector)
+    {
+        var lanes = firstAnnealer.Lanes;
+        var work = groups * sweeps;
+        var shared = new ISplittableAnnealer?[threads];
+        var handedOver = new ManualResetEventSlim?[threads];
+        for (var t = 0; t < threads - 1; t++)
+        {
+            if (Boundary(t + 1) % sweeps != 0)
+            {
+                shared[t] = (ISplittableAnnealer)createAnnealer();
+                handedOver[t] = new ManualResetEventSlim(false);
+            }
+        }
+
+        ExceptionDispatchInfo? failure = null;
+        long Boundary(int t) => (long)((Int128)work * t / threads);
+
+        void Work(int t, IAnnealer? own)
+        {
+            var spins = new sbyte[model.VariableCount];
+            try
+            {
+                own ??= createAnnealer();
+                long begin = Boundary(t), end = Boundary(t + 1);
+                if (shared[t] is { } head)
+                {
+                    // The head goes first so the next thread never waits for it.
+                    try
+                    {
+                        head.Begin(end / sweeps * lanes);
+                        var done = head.Advance((int)(end % sweeps));
+                        run.AddFlipAttempts(done * head.AttemptsPerSweep / lanes * UsedLanes(end / sweeps * lanes, lanes, maxReads));
+                    }
+                    finally
+                    {
+                        handedOver[t]!.Set();
+                    }
+                }
+
+                for (var g = (begin + sweeps - 1) / sweeps; (g + 1) * sweeps <= end && !run.StopRequested; g++)
+                {
+                    var done = own.Run(g * lanes);
+                    Collect(run, own, g * lanes, maxReads, done, done == sweeps, spins, collector);
+                }
+
+                if (t > 0 && shared[t - 1] is { } tail)
+                {
+                    handedOver[t - 1]!.Wait();
+                    var firstRead = begin / sweeps * lanes;
+                    var done = run.StopRequested ? 0 : tail.Advance(sweeps - tail.SweepsDone);
+                    Collect(run, tail, firstRead, maxReads, done, tail.SweepsDone == sweeps, spins, collector);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                run.SignalTarget();
+            }
+            finally
+            {
+                // A thread that failed before its head must still release the next thread.
+                handedOver[t]?.Set();
+            }
+        }
+
+        var workers = new Thread[threads - 1];
+        for (var w = 0; w < workers.Length; w++)
+        {
+            var t = w + 1;
+            workers[w] = new Thread(() => Work(t, null)) { IsBackground = true, Name = $"anneal-{t}" };
+            workers[w].Start();
+        }
+
+        Work(0, firstAnnealer);
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
+        foreach (var handover in handedOver)
+        {
+            handover?.Dispose();
+        }
+
+        failure?.Throw();
+    }
+
+    /// <summary>Counts a group's work and hands its lanes (those within maxReads) to the collector.</summary>
+    private static void Collect(AnnealingRun run, IAnnealer annealer, long firstRead, long maxReads, int sweepsDone, bool complete, sbyte[] spins, ReadCollector collector)
+    {
+        // Lanes past the last read are computed (vectors are full) but not counted as work done.
+        var used = UsedLanes(firstRead, annealer.Lanes, maxReads);
+        run.AddFlipAttempts(sweepsDone * annealer.AttemptsPerSweep / annealer.Lanes * used);
+        for (var lane = 0; lane < used; lane++)
+        {
+            annealer.CopySpins(lane, spins);
+            collector.Add(firstRead + lane, spins, complete || annealer.MetTarget(lane));
+        }
+    }
+
+    private static int UsedLanes(long firstRead, int lanes, long maxReads) => (int)Math.Min(lanes, maxReads - firstRead);
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace QuantumPlanner.Solvers.Annealing;
 /// attempt is a handful of vector operations and a gather, with no branch on the random outcome. Neighbour updates
 /// run once for every lane that flipped. Needs AVX2 (for the gather) and an integral model.
 /// </summary>
-internal sealed class SimdAnnealer : IAnnealer
+internal sealed class SimdAnnealer : ISplittableAnnealer
 {
     internal const int Width = 8;
 
@@ -25,6 +25,7 @@ internal sealed class SimdAnnealer : IAnnealer
     private readonly sbyte[] laneSpins;
     private readonly long[] energy2k = new long[Width];
     private readonly bool[] metTarget = new bool[Width];
+    private VectorXoshiro rng;
 
     public SimdAnnealer(AnnealingRun run)
     {
@@ -42,11 +43,19 @@ internal sealed class SimdAnnealer : IAnnealer
 
     public int Lanes => Width;
 
+    public int SweepsDone { get; private set; }
+
     public int Run(long firstRead)
+    {
+        Begin(firstRead);
+        Advance(run.Tables!.Count);
+        return SweepsDone;
+    }
+
+    public void Begin(long firstRead)
     {
         var ising = run.Ising;
         var n = ising.VariableCount;
-        var tables = run.Tables!;
         for (var lane = 0; lane < Width; lane++)
         {
             var start = Xoshiro256.ForStream(run.Seed, firstRead + lane);
@@ -65,13 +74,22 @@ internal sealed class SimdAnnealer : IAnnealer
             energy2k[lane] = LaneEnergyTimes2Scale(ising, spinMasks, field, lane);
         }
 
-        var group = firstRead / Width;
-        var rng = new VectorXoshiro(run.Seed ^ DynamicsSalt, group * 4);
+        rng = new VectorXoshiro(run.Seed ^ DynamicsSalt, firstRead / Width * 4);
+        SweepsDone = 0;
+    }
+
+    public int Advance(int sweeps)
+    {
+        var ising = run.Ising;
+        var tables = run.Tables!;
+        var first = SweepsDone;
+        var last = (int)Math.Min(tables.Count, (long)first + sweeps);
         var targetCheck = run.Target is not null;
         Span<int> change = stackalloc int[Width];
-        for (var t = 0; t < tables.Count; t++)
+        for (var t = first; t < last; t++)
         {
             var sum = Sweep(ising, field, spinMasks, tables.Table(t, scratch), ref rng);
+            SweepsDone = t + 1;
             if (targetCheck)
             {
                 sum.CopyTo(change);
@@ -89,17 +107,17 @@ internal sealed class SimdAnnealer : IAnnealer
                 if (hit)
                 {
                     run.SignalTarget();
-                    return t + 1;
+                    break;
                 }
             }
 
             if (run.StopRequested)
             {
-                return t + 1;
+                break;
             }
         }
 
-        return tables.Count;
+        return SweepsDone - first;
     }
 
     public void CopySpins(int lane, Span<sbyte> target) => LaneSpins(spinMasks, lane, target);

@@ -42,6 +42,25 @@ public class AnnealingSamplerTests
     }
 
     [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Sample_GroupsNotDividingThreads_SplitGroupsEndAsUnsplitRuns(int threads)
+    {
+        // 100 reads are 13 groups of eight lanes: every thread count here splits some group between two threads.
+        var model = RandomModel(Vartype.Spin, 60, seed: 4, integral: true);
+        var options = new SamplerOptions { Seed = 8, Reads = 100, Sweeps = 37 };
+
+        var one = Create("sa-simd").Sample(model, options with { Threads = 1 });
+        var many = Create("sa-simd").Sample(model, options with { Threads = threads });
+
+        AssertSameRecords(one, many);
+        Assert.Equal(100, many.TotalReads);
+        Assert.Equal(100L * 37 * 60, many.Timing.FlipAttempts);
+        Assert.Equal(one.Timing.FlipAttempts, many.Timing.FlipAttempts);
+    }
+
+    [Theory]
     [MemberData(nameof(Samplers))]
     public void Sample_AnyModel_ReportsEnergiesEqualToModelEnergy(string name)
     {
