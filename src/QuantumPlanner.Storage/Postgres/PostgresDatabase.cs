@@ -15,6 +15,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             builder.Database = DefaultDatabase;
         }
 
+        // Multiplexing unless the connection string says otherwise: the queue's statements are single round trips
+        // without session state, and sharing a few physical connections among many concurrent GETs and claims halved
+        // the latency of GET /api/v1/jobs/{id} under load (docs/runbooks/service.md, "Load test"). Transactions
+        // (migrations) still bind one connection; their advisory lock is transaction-scoped.
+        if (!builder.ContainsKey("Multiplexing"))
+        {
+            builder.Multiplexing = true;
+        }
+
         DatabaseName = builder.Database;
         ConnectionString = builder.ConnectionString;
         DataSource = NpgsqlDataSource.Create(builder.ConnectionString);
