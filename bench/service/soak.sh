@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory soak of `qplan serve` (docs/runbooks/service.md, "Load test"): PostgreSQL as in loadtest.sh, RSS sampled every
 # SAMPLE seconds: idle after start, during SOAK seconds of repeated small jobs (CLIENTS long-polling clients), and idle
-# again after the load stops. Prints one line per sample: "t_s phase rss_mib", then the loadtest JSON.
+# again after the load stops. Prints one line per sample: "t_s phase rss_mib heap=MiB threads=N", then the loadtest JSON.
 # Environment: SOAK (600), SAMPLE (30), CLIENTS (16), PORT (18091), WAIT (10: long poll; 0: plain polling).
 # The build is copied first so that rebuilding the checkout during the soak cannot touch the running binaries.
 set -euo pipefail
@@ -23,7 +23,12 @@ for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
   sleep 0.5
 done
-rss() { echo $(( $(ps -o rss= -p "$serve" | tr -d ' ') / 1024 )); }
+# RSS in MiB, then the managed heap (MiB) and thread count as /metrics reports them.
+rss() {
+  local metrics
+  metrics="$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null || true)"
+  echo "$(( $(ps -o rss= -p "$serve" | tr -d ' ') / 1024 )) heap=$(awk '/^dotnet_total_memory_bytes /{printf "%d", $2/1048576}' <<<"$metrics") threads=$(awk '/^process_num_threads /{print $2}' <<<"$metrics")"
+}
 start=$SECONDS
 sleep "$sample"
 echo "$((SECONDS - start)) idle-start $(rss)"

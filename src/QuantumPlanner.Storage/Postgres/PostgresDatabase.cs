@@ -38,7 +38,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// Commits return before the WAL flush (synchronous_commit=off): for claims, heartbeats, progress and
     /// releases. A database crash can only roll those back to an earlier lease state, which the queue already
     /// handles (the job is claimed again; the old worker's completion is refused), and each saves an fsync:
-    /// on a slow disk that is most of the time of a small job.
+    /// on a slow disk that is most of the time of a small job. Reads use it too, so they never queue behind a flush.
     /// </summary>
     public NpgsqlDataSource RelaxedDataSource { get; }
 

@@ -25,6 +25,10 @@ internal sealed class PostgresJobStore : IJobStore
 
     private NpgsqlDataSource DataSource => _database.DataSource;
 
+    // Reads go through the relaxed source: with multiplexing a read queued on a connection behind another request's
+    // commit waits for that commit's WAL flush; on the relaxed source no commit waits for a flush.
+    private NpgsqlDataSource ReadSource => _database.RelaxedDataSource;
+
     public Task MigrateAsync(CancellationToken cancellationToken = default) => _database.MigrateAsync(_time, cancellationToken);
 
     public Task<bool> MigrationsAppliedAsync(CancellationToken cancellationToken = default) =>
@@ -77,7 +81,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id AND tenant_id = @tenant");
+        await using var command = ReadSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id AND tenant_id = @tenant");
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("tenant", tenantId);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
@@ -85,7 +89,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<JobRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id");
+        await using var command = ReadSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id");
         command.Parameters.AddWithValue("id", id);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
@@ -93,7 +97,7 @@ internal sealed class PostgresJobStore : IJobStore
     public async Task<JobPage> ListAsync(string tenantId, JobStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default)
     {
         limit = JobValidation.ClampLimit(limit);
-        await using var command = DataSource.CreateCommand();
+        await using var command = ReadSource.CreateCommand();
         var sql = $"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = @tenant";
         command.Parameters.AddWithValue("tenant", tenantId);
         if (status is { } s)
@@ -248,7 +252,7 @@ internal sealed class PostgresJobStore : IJobStore
     public async Task<IReadOnlyDictionary<JobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
     {
         var counts = JobValidation.EmptyCounts();
-        await using var command = DataSource.CreateCommand("SELECT status, count(*) FROM optimization_jobs GROUP BY status");
+        await using var command = ReadSource.CreateCommand("SELECT status, count(*) FROM optimization_jobs GROUP BY status");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -260,13 +264,13 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<long> QueueSizeAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand("SELECT count(*) FROM optimization_jobs WHERE status = 'queued'");
+        await using var command = ReadSource.CreateCommand("SELECT count(*) FROM optimization_jobs WHERE status = 'queued'");
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     public async Task<JobOutcomeStats> OutcomeStatsAsync(TimeSpan window, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand(
+        await using var command = ReadSource.CreateCommand(
             """
             SELECT count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled')
             FROM optimization_jobs WHERE completed_at >= @since
@@ -279,7 +283,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand("SELECT value::text FROM settings WHERE key = @key");
+        await using var command = ReadSource.CreateCommand("SELECT value::text FROM settings WHERE key = @key");
         command.Parameters.AddWithValue("key", key);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
