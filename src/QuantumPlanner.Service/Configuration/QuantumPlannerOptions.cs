@@ -32,7 +32,7 @@ public sealed class QuantumPlannerOptions
     public int CacheTtlSeconds { get; set; } = 3600;
 
     /// <summary>Size bound of the in-memory result cache (used without Redis), in MiB of stored plan JSON.</summary>
-    public int MemoryCacheMegabytes { get; set; } = 16;
+    public int MemoryCacheMegabytes { get; set; } = 8;
 
     /// <summary>After a busy period, how long the process must be quiet before it returns free memory to the OS; 0 never.</summary>
     public int IdleTrimSeconds { get; set; } = 30;

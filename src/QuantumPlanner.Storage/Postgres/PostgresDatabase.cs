@@ -19,7 +19,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // without session state, and sharing a few physical connections among many concurrent GETs and claims halved
         // the latency of GET /api/v1/jobs/{id} under load (docs/runbooks/service.md, "Load test"). Transactions
         // (migrations) still bind one connection; their advisory lock is transaction-scoped.
-        if (!builder.ContainsKey("Multiplexing"))
+        // NpgsqlConnectionStringBuilder.ContainsKey answers for every keyword it knows; the plain builder only for those given.
+        if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Multiplexing"))
         {
             builder.Multiplexing = true;
         }
@@ -97,7 +98,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     private string MaintenanceConnectionString() =>
-        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false, Multiplexing = false }.ConnectionString;
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
