@@ -101,7 +101,7 @@ public static class ServiceApp
 
         services.AddSingleton(provider => StorageFactory.CreateJobStore(Settings(provider).Db, DataDir(provider)));
         services.AddSingleton(provider => StorageFactory.CreateApiKeyStore(Settings(provider).Db, DataDir(provider)));
-        services.AddSingleton(provider => StorageFactory.CreateResultCache(Settings(provider).Redis, provider.GetRequiredService<ILoggerFactory>().CreateLogger("QuantumPlanner.Storage.Cache")));
+        services.AddSingleton(provider => StorageFactory.CreateResultCache(Settings(provider).Redis, provider.GetRequiredService<ILoggerFactory>().CreateLogger("QuantumPlanner.Storage.Cache"), Settings(provider).MemoryCacheMegabytes));
         services.AddSingleton<PlanningEngine>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<MaintenanceState>();
@@ -127,6 +127,7 @@ public static class ServiceApp
 
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<JobWorker>();
+        services.AddHostedService<IdleMemoryTrimmer>();
     }
 
     private static QuantumPlannerOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;

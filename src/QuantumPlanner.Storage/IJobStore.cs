@@ -36,6 +36,14 @@ public interface IJobStore : IAsyncDisposable
     /// </summary>
     Task<JobRecord?> ClaimAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims up to <paramref name="maxJobs"/> jobs in one round trip, with the semantics of <see cref="ClaimAsync"/> for each:
+    /// expired leases first (oldest lease first), then queued jobs (oldest first); exhausted jobs are failed. Every
+    /// returned job is running under <paramref name="workerId"/> with its own lease; empty when nothing is claimable.
+    /// Claim only as many as you can start now: a claimed job's lease runs while it waits.
+    /// </summary>
+    Task<IReadOnlyList<JobRecord>> ClaimManyAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, int maxJobs, CancellationToken cancellationToken = default);
+
     /// <summary>Extends the lease; false when the job is no longer running under this worker (e.g. cancelled).</summary>
     Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
 

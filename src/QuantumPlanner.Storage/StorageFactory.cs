@@ -31,11 +31,24 @@ public static class StorageFactory
             : new PostgresApiKeyStore(new PostgresDatabase(postgresConnectionString), time);
     }
 
-    /// <summary>Redis when an endpoint is given (e.g. "localhost:6379"), otherwise a bounded in-memory cache.</summary>
-    public static IResultCache CreateResultCache(string? redisConfiguration, ILogger? logger = null) =>
-        string.IsNullOrWhiteSpace(redisConfiguration)
-            ? new MemoryResultCache()
-            : new RedisResultCache(redisConfiguration, logger);
+    /// <summary>
+    /// Redis when an endpoint is given (e.g. "localhost:6379"), otherwise an in-memory cache bounded to
+    /// <paramref name="memoryCacheMegabytes"/> MiB of stored JSON (two bytes a character).
+    /// </summary>
+    public static IResultCache CreateResultCache(string? redisConfiguration, ILogger? logger = null, int memoryCacheMegabytes = 64)
+    {
+        if (!string.IsNullOrWhiteSpace(redisConfiguration))
+        {
+            return new RedisResultCache(redisConfiguration, logger);
+        }
+
+        if (memoryCacheMegabytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(memoryCacheMegabytes), memoryCacheMegabytes, "The in-memory cache needs at least 1 MiB. Maybe 16.");
+        }
+
+        return new MemoryResultCache(maxCharacters: memoryCacheMegabytes * 1024L * 1024 / 2);
+    }
 
     /// <summary>"postgresql" or "sqlite", for health output and logs.</summary>
     public static string KindOf(string? postgresConnectionString) =>

@@ -171,6 +171,74 @@ public sealed class JobsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetJob_WaitSeconds_AnswersOnceTheJobCompleted()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add((await Api.SubmitAsync(client, Api.Job(Api.Problem(4), backend: "greedy", seed: 300 + i)))["id"]!.GetValue<string>());
+        }
+
+        foreach (var id in ids)
+        {
+            using var response = await client.GetAsync($"/api/v1/jobs/{id}?waitSeconds=30");
+            var job = await response.ReadObjectAsync();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("completed", job["status"]!.GetValue<string>());
+            Assert.NotNull(job["completedAt"]);
+        }
+    }
+
+    [Fact]
+    public async Task GetJob_WaitSecondsWithoutWorkers_AnswersQueuedWhenTheWaitRunsOut()
+    {
+        await using var idle = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
+        using var c = idle.Client(await idle.CreateKeyAsync("acme"));
+        var id = (await Api.SubmitAsync(c, Api.Job(Api.Problem(3))))["id"]!.GetValue<string>();
+
+        using var response = await c.GetAsync($"/api/v1/jobs/{id}?waitSeconds=0.3");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("queued", (await response.ReadObjectAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetJob_WaitSecondsThenCancel_AnswersCancelled()
+    {
+        await using var idle = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
+        using var c = idle.Client(await idle.CreateKeyAsync("acme"));
+        var id = (await Api.SubmitAsync(c, Api.Job(Api.Problem(3))))["id"]!.GetValue<string>();
+
+        var waiting = c.GetAsync($"/api/v1/jobs/{id}?waitSeconds=30");
+        using (var cancel = await c.DeleteAsync($"/api/v1/jobs/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        }
+
+        using var response = await waiting;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("cancelled", (await response.ReadObjectAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetJob_WaitSecondsOutOfRangeOrOtherTenant_Answers400Or404()
+    {
+        var id = (await Api.SubmitAsync(client, Api.Job(Api.Problem(3), seed: 77)))["id"]!.GetValue<string>();
+        using var other = service.Client(await service.CreateKeyAsync("globex"));
+
+        foreach (var wait in new[] { "-1", "31", "NaN" })
+        {
+            using var bad = await client.GetAsync($"/api/v1/jobs/{id}?waitSeconds={wait}");
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("waitSeconds", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var foreign = await other.GetAsync($"/api/v1/jobs/{id}?waitSeconds=5");
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+    }
+
+    [Fact]
     public async Task CancelJob_Queued_BecomesCancelledAndHasNoResult()
     {
         await using var idle = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });

@@ -11,7 +11,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands;
 
 /// <summary>
-/// qplan loadtest: closed-loop clients that each submit a small job, poll it until it finishes and fetch the result,
+/// qplan loadtest: closed-loop clients that each submit a small job, poll (or long-poll) it until it finishes and fetch the result,
 /// for a fixed duration. Reports end-to-end jobs/s, errors, latency percentiles of GET /api/v1/jobs/{id}, and the
 /// server-side split of each job's time (queue wait vs. solve) from the job timestamps.
 /// </summary>
@@ -62,6 +62,11 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         [DefaultValue(5)]
         public int PollMs { get; init; } = 5;
 
+        [CommandOption("--wait-seconds <S>")]
+        [Description("0: poll GET /api/v1/jobs/{id} every --poll-ms. N > 0: one plain GET after the submit (measured as getJobMs), then long-poll with ?waitSeconds=N (measured as longPollMs).")]
+        [DefaultValue(0)]
+        public int WaitSeconds { get; init; }
+
         [CommandOption("--json")]
         [Description("Print one JSON document.")]
         public bool Json { get; init; }
@@ -83,6 +88,11 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
                 return ValidationResult.Error($"--time-limit {TimeLimit} must be positive. Maybe --time-limit 5.");
             }
 
+            if (WaitSeconds < 0)
+            {
+                return ValidationResult.Error($"--wait-seconds {WaitSeconds} must be 0 (plain polling) or more. Maybe --wait-seconds 10.");
+            }
+
             return Tasks < 1 ? ValidationResult.Error($"--tasks {Tasks} must be at least 1.") : ValidationResult.Success();
         }
     }
@@ -90,6 +100,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
     private sealed class ClientStats
     {
         public readonly List<double> GetMs = [];
+        public readonly List<double> LongPollMs = [];
         public readonly List<double> PostMs = [];
         public readonly List<double> EndToEndMs = [];
         public readonly List<double> QueueMs = [];
@@ -188,12 +199,16 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             return;
         }
 
+        // Long-poll mode still measures one plain GET per job, so GET latency is reported over real non-waiting requests.
+        var plainGet = true;
         while (true)
         {
+            var wait = plainGet ? 0 : settings.WaitSeconds;
+            plainGet = settings.WaitSeconds == 0;
             var getStart = Stopwatch.GetTimestamp();
-            using var get = await http.GetAsync($"api/v1/jobs/{id}", cancellationToken).ConfigureAwait(false);
+            using var get = await http.GetAsync(wait > 0 ? $"api/v1/jobs/{id}?waitSeconds={wait}" : $"api/v1/jobs/{id}", cancellationToken).ConfigureAwait(false);
             var text = await get.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            stats.GetMs.Add(Stopwatch.GetElapsedTime(getStart).TotalMilliseconds);
+            (wait > 0 ? stats.LongPollMs : stats.GetMs).Add(Stopwatch.GetElapsedTime(getStart).TotalMilliseconds);
             if (!get.IsSuccessStatusCode)
             {
                 stats.Error($"GET {(int)get.StatusCode}");
@@ -204,7 +219,11 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             var status = job["status"]?.ToString();
             if (status is "queued" or "running")
             {
-                await Task.Delay(settings.PollMs, cancellationToken).ConfigureAwait(false);
+                if (settings.WaitSeconds == 0)
+                {
+                    await Task.Delay(settings.PollMs, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -285,6 +304,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
     private static JsonObject Summarise(ClientStats[] stats, double elapsed, Settings settings)
     {
         var get = new List<double>();
+        var longPoll = new List<double>();
         var post = new List<double>();
         var e2e = new List<double>();
         var queue = new List<double>();
@@ -295,6 +315,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         foreach (var s in stats)
         {
             get.AddRange(s.GetMs);
+            longPoll.AddRange(s.LongPollMs);
             post.AddRange(s.PostMs);
             e2e.AddRange(s.EndToEndMs);
             queue.AddRange(s.QueueMs);
@@ -331,6 +352,9 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             ["errorKinds"] = errorObject,
             ["getJobMs"] = Percentiles(get),
             ["getRequests"] = get.Count,
+            ["waitSeconds"] = settings.WaitSeconds,
+            ["longPollMs"] = Percentiles(longPoll),
+            ["longPollRequests"] = longPoll.Count,
             ["postJobMs"] = Percentiles(post),
             ["endToEndMs"] = Percentiles(e2e),
             ["serverQueueMs"] = Percentiles(queue),

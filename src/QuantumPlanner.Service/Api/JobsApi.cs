@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using QuantumPlanner.Service.Configuration;
@@ -12,11 +13,14 @@ namespace QuantumPlanner.Service.Api;
 /// <summary>/api/v1/jobs: durable jobs, scoped to the caller's tenant (another tenant's job answers 404).</summary>
 internal static class JobsApi
 {
+    // How often a long poll re-reads a job that another process may finish (jobs of this process wake it at once).
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(500);
+
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs");
         group.MapPost("/", SubmitAsync).WithName("SubmitJob").WithSummary("Queue a planning job; 202 with its id and links.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("Status, timestamps, backend used and progress of a job.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("Status, timestamps, backend used and progress of a job; ?waitSeconds=N answers as soon as it finishes (long poll).");
         group.MapGet("/{id:guid}/result", GetResultAsync).WithName("GetJobResult").WithSummary("The plan of a completed job.");
         group.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("The tenant's jobs, newest first, keyset-paginated.");
         group.MapDelete("/{id:guid}", CancelAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job.");
@@ -76,10 +80,59 @@ internal static class JobsApi
         return created ? Results.Accepted(view.Links.Self, view) : Results.Ok(view);
     }
 
-    private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        Guid id,
+        double? waitSeconds,
+        ClaimsPrincipal user,
+        IJobStore store,
+        WorkSignal signal,
+        IOptions<QuantumPlannerOptions> options,
+        CancellationToken cancellationToken)
     {
-        var job = await store.GetAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
-        return job is null ? ApiProblems.NotFound($"Job {id}") : Results.Ok(JobView.From(job));
+        var tenant = ApiClaims.TenantOf(user);
+        var maxWait = options.Value.MaxWaitSeconds;
+        if (waitSeconds is { } w && (double.IsNaN(w) || w < 0 || w > maxWait))
+        {
+            return ApiProblems.BadRequest($"waitSeconds {w} is outside 0..{maxWait}. Maybe waitSeconds={Math.Min(10, maxWait)}.");
+        }
+
+        if (waitSeconds is not > 0)
+        {
+            var job = await store.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+            return job is null ? ApiProblems.NotFound($"Job {id}") : Results.Ok(JobView.From(job));
+        }
+
+        var finished = await WaitUntilFinishedAsync(id, tenant, TimeSpan.FromSeconds(waitSeconds.Value), store, signal, cancellationToken).ConfigureAwait(false);
+        return finished is null ? ApiProblems.NotFound($"Job {id}") : Results.Ok(JobView.From(finished));
+    }
+
+    /// <summary>
+    /// Long poll: the job as soon as it is completed, failed or cancelled, or as it is when <paramref name="wait"/> runs
+    /// out. Jobs of this process wake the request at once (WorkSignal); jobs run by other processes are re-read every
+    /// <see cref="RecheckInterval"/>. The watch is registered before each read, so a change between the two is not missed.
+    /// </summary>
+    private static async Task<JobRecord?> WaitUntilFinishedAsync(Guid id, string tenant, TimeSpan wait, IJobStore store, WorkSignal signal, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            using var watcher = signal.Watch(id);
+            var job = await store.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+            var left = TimeSpan.FromSeconds((deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+            if (job is null || job.Status.IsFinished() || left <= TimeSpan.Zero)
+            {
+                return job;
+            }
+
+            try
+            {
+                await watcher.Changed.WaitAsync(left < RecheckInterval ? left : RecheckInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Re-read: another process may have finished or cancelled it.
+            }
+        }
     }
 
     private static async Task<IResult> GetResultAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
@@ -150,6 +203,7 @@ internal static class JobsApi
 
         // Running here: stop the solver now; elsewhere its worker's next heartbeat sees the cancel.
         signal.CancelLocal(id);
+        signal.JobChanged(id);
         return Results.Ok(JobView.From(job));
     }
 }

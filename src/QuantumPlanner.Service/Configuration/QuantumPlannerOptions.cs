@@ -31,6 +31,12 @@ public sealed class QuantumPlannerOptions
 
     public int CacheTtlSeconds { get; set; } = 3600;
 
+    /// <summary>Size bound of the in-memory result cache (used without Redis), in MiB of stored plan JSON.</summary>
+    public int MemoryCacheMegabytes { get; set; } = 8;
+
+    /// <summary>After a busy period, how long the process must be quiet before it returns free memory to the OS; 0 never.</summary>
+    public int IdleTrimSeconds { get; set; } = 30;
+
     public int LeaseSeconds { get; set; } = 30;
 
     public int HeartbeatSeconds { get; set; } = 2;
@@ -38,8 +44,14 @@ public sealed class QuantumPlannerOptions
     /// <summary>Claims of one job before it fails (a lease that expires counts as a failed attempt).</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>Most jobs one claim takes from the store (at most the idle workers; 1 claims one job per round trip).</summary>
+    public int ClaimBatchSize { get; set; } = 16;
+
     /// <summary>How long an idle worker waits before asking the store again (submissions in this process wake it at once).</summary>
     public int PollMilliseconds { get; set; } = 250;
+
+    /// <summary>Longest long poll of GET /api/v1/jobs/{id}?waitSeconds=N.</summary>
+    public int MaxWaitSeconds { get; set; } = 30;
 
     /// <summary>On shutdown, how long running jobs may finish before they are cancelled and released.</summary>
     public int ShutdownGraceSeconds { get; set; } = 10;

@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Warning, "Worker loop error; retrying in {Seconds} s")]
     public static partial void WorkerLoopError(ILogger logger, double seconds, Exception exception);
 
+    [LoggerMessage(20, LogLevel.Warning, "Job outcome not recorded (store error); the lease expires in at most {LeaseSeconds} s and the job is claimed again")]
+    public static partial void JobOutcomeNotRecorded(ILogger logger, int leaseSeconds, Exception exception);
+
     [LoggerMessage(11, LogLevel.Information, "Workers draining: no new claims, {Running} job(s) running")]
     public static partial void Draining(ILogger logger, int running);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -28,48 +29,73 @@ internal sealed class JobWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = new Task[Math.Max(0, settings.Workers)];
-        for (var i = 0; i < loops.Length; i++)
+        var slots = Math.Max(0, settings.Workers);
+        if (slots == 0)
         {
-            loops[i] = Task.Run(() => RunLoopAsync(stoppingToken), CancellationToken.None);
+            return;
         }
 
-        await Task.WhenAll(loops).ConfigureAwait(false);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        Log.Draining(logger, signal.RunningCount);
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RunLoopAsync(CancellationToken stoppingToken)
-    {
+        // One claim loop feeds up to Workers concurrent jobs. It claims as many jobs as there are idle workers in a
+        // single round trip, so under a backlog the claims batch themselves (several workers free up while one claim
+        // is on the wire) and a small job costs about one claim share plus its completion instead of a claim each.
+        using var idle = new SemaphoreSlim(slots, slots);
+        var active = new ConcurrentDictionary<Task, byte>();
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
+        var batch = Math.Clamp(settings.ClaimBatchSize, 1, slots);
         var backoff = TimeSpan.FromMilliseconds(250);
         while (!stoppingToken.IsCancellationRequested)
         {
-            JobRecord? job;
             try
             {
-                job = await store.ClaimAsync(workerId, lease, settings.MaxAttempts, stoppingToken).ConfigureAwait(false);
+                await idle.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var free = 1;
+            while (free < batch && idle.Wait(0))
+            {
+                free++;
+            }
+
+            IReadOnlyList<JobRecord> jobs;
+            try
+            {
+                jobs = await store.ClaimManyAsync(workerId, lease, settings.MaxAttempts, free, stoppingToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(250);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                idle.Release(free);
                 break;
             }
             catch (Exception ex)
             {
                 // The store is down: keep trying with a growing pause instead of spinning.
+                idle.Release(free);
                 Log.WorkerLoopError(logger, backoff.TotalSeconds, ex);
                 await DelayQuietly(backoff, stoppingToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
                 continue;
             }
 
-            if (job is null)
+            if (free > jobs.Count)
             {
+                idle.Release(free - jobs.Count);
+            }
+
+            foreach (var job in jobs)
+            {
+                var run = RunSlotAsync(job, idle, stoppingToken);
+                active.TryAdd(run, 0);
+                _ = run.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), active, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            if (jobs.Count < free)
+            {
+                // The queue is (momentarily) empty: wait for a submission in this process or the poll interval.
                 try
                 {
                     await signal.WaitAsync(TimeSpan.FromMilliseconds(settings.PollMilliseconds), stoppingToken).ConfigureAwait(false);
@@ -78,11 +104,35 @@ internal sealed class JobWorker(
                 {
                     break;
                 }
-
-                continue;
             }
+        }
 
+        // Draining: running jobs finish within the grace period or are released (ProcessAsync watches stoppingToken).
+        await Task.WhenAll(active.Keys).ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Log.Draining(logger, signal.RunningCount);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunSlotAsync(JobRecord job, SemaphoreSlim idle, CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Off the claim loop, so the next claim goes out while this job runs.
+            await Task.Yield();
             await ProcessAsync(job, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store failed while recording the outcome; the lease expires and the job is claimed again.
+            Log.JobOutcomeNotRecorded(logger, settings.LeaseSeconds, ex);
+        }
+        finally
+        {
+            idle.Release();
         }
     }
 

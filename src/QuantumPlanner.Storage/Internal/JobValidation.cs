@@ -37,6 +37,17 @@ internal static class JobValidation
         }
     }
 
+    public const int MaxClaimBatch = 1000;
+
+    public static void ValidateClaim(string workerId, TimeSpan leaseDuration, int maxAttempts, int maxJobs)
+    {
+        ValidateClaim(workerId, leaseDuration, maxAttempts);
+        if (maxJobs is < 1 or > MaxClaimBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxJobs), maxJobs, $"A claim takes 1..{MaxClaimBatch} jobs. Maybe the number of idle workers.");
+        }
+    }
+
     public static int ClampLimit(int limit) => Math.Clamp(limit, 1, MaxPageSize);
 
     /// <summary>Rows were fetched with limit + 1 to learn whether another page exists without counting.</summary>

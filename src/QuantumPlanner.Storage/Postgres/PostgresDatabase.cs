@@ -15,6 +15,16 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             builder.Database = DefaultDatabase;
         }
 
+        // Multiplexing unless the connection string says otherwise: the queue's statements are single round trips
+        // without session state, and sharing a few physical connections among many concurrent GETs and claims halved
+        // the latency of GET /api/v1/jobs/{id} under load (docs/runbooks/service.md, "Load test"). Transactions
+        // (migrations) still bind one connection; their advisory lock is transaction-scoped.
+        // NpgsqlConnectionStringBuilder.ContainsKey answers for every keyword it knows; the plain builder only for those given.
+        if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Multiplexing"))
+        {
+            builder.Multiplexing = true;
+        }
+
         DatabaseName = builder.Database;
         ConnectionString = builder.ConnectionString;
         DataSource = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -29,7 +39,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// Commits return before the WAL flush (synchronous_commit=off): for claims, heartbeats, progress and
     /// releases. A database crash can only roll those back to an earlier lease state, which the queue already
     /// handles (the job is claimed again; the old worker's completion is refused), and each saves an fsync:
-    /// on a slow disk that is most of the time of a small job.
+    /// on a slow disk that is most of the time of a small job. Reads use it too, so they never queue behind a flush.
     /// </summary>
     public NpgsqlDataSource RelaxedDataSource { get; }
 
@@ -88,7 +98,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     private string MaintenanceConnectionString() =>
-        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false, Multiplexing = false }.ConnectionString;
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -14,13 +14,6 @@ internal sealed class PostgresJobStore : IJobStore
     private static readonly string Columns = ColumnsOf(string.Empty);
     private static readonly string ClaimedColumns = ColumnsOf("j.");
 
-    // Expired leases before queued jobs: they have waited longest.
-    private static readonly string[] ClaimCandidates =
-    [
-        "status = 'running' AND lease_expires_at < @now AND attempts < @max ORDER BY lease_expires_at, id",
-        "status = 'queued' ORDER BY created_at, id",
-    ];
-
     private readonly PostgresDatabase _database;
     private readonly TimeProvider _time;
 
@@ -31,6 +24,10 @@ internal sealed class PostgresJobStore : IJobStore
     }
 
     private NpgsqlDataSource DataSource => _database.DataSource;
+
+    // Reads go through the relaxed source: with multiplexing a read queued on a connection behind another request's
+    // commit waits for that commit's WAL flush; on the relaxed source no commit waits for a flush.
+    private NpgsqlDataSource ReadSource => _database.RelaxedDataSource;
 
     public Task MigrateAsync(CancellationToken cancellationToken = default) => _database.MigrateAsync(_time, cancellationToken);
 
@@ -84,7 +81,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id AND tenant_id = @tenant");
+        await using var command = ReadSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id AND tenant_id = @tenant");
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("tenant", tenantId);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
@@ -92,7 +89,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<JobRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id");
+        await using var command = ReadSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id");
         command.Parameters.AddWithValue("id", id);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
@@ -100,7 +97,7 @@ internal sealed class PostgresJobStore : IJobStore
     public async Task<JobPage> ListAsync(string tenantId, JobStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default)
     {
         limit = JobValidation.ClampLimit(limit);
-        await using var command = DataSource.CreateCommand();
+        await using var command = ReadSource.CreateCommand();
         var sql = $"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = @tenant";
         command.Parameters.AddWithValue("tenant", tenantId);
         if (status is { } s)
@@ -125,53 +122,57 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<JobRecord?> ClaimAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, CancellationToken cancellationToken = default)
     {
-        JobValidation.ValidateClaim(workerId, leaseDuration, maxAttempts);
+        var jobs = await ClaimManyAsync(workerId, leaseDuration, maxAttempts, 1, cancellationToken).ConfigureAwait(false);
+        return jobs.Count == 0 ? null : jobs[0];
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> ClaimManyAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, int maxJobs, CancellationToken cancellationToken = default)
+    {
+        JobValidation.ValidateClaim(workerId, leaseDuration, maxAttempts, maxJobs);
         var now = Now();
-        await using var connection = await _database.RelaxedDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-        // Jobs whose lease ran out too often are failed first, so they are never handed out again. SKIP LOCKED:
-        // concurrent claimers each take the rows nobody holds, instead of waiting on (or deadlocking over) each other.
-        await using (var exhaust = new NpgsqlCommand(
-            """
-            UPDATE optimization_jobs
-            SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = @now, lease_expires_at = NULL
-            WHERE id IN (
-                SELECT id FROM optimization_jobs
-                WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
-                FOR UPDATE SKIP LOCKED)
-            """, connection))
-        {
-            exhaust.Parameters.AddWithValue("now", now);
-            exhaust.Parameters.AddWithValue("max", maxAttempts);
-            await exhaust.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Expired leases before queued jobs: they have waited longest. One statement each, so the row lock
-        // of FOR UPDATE SKIP LOCKED and the update are atomic; a re-checked status guards against a
-        // concurrent cancel between the lock and the update.
-        foreach (var candidates in ClaimCandidates)
-        {
-            await using var claim = new NpgsqlCommand(
-                $"""
+        // One statement, so one round trip and one implicit transaction. Jobs whose lease ran out too often are failed
+        // (never handed out again); then up to k expired leases and up to k queued jobs are locked with SKIP LOCKED
+        // (concurrent claimers take the rows nobody holds instead of waiting on each other), expired leases first
+        // because they have waited longest, and the first k are claimed. Rows locked but not picked are released at
+        // the end of the statement. FOR UPDATE re-checks each row's status after locking, so a job cancelled between
+        // the scan and the lock is skipped.
+        await using var claim = _database.RelaxedDataSource.CreateCommand(
+            $"""
+            WITH exhausted AS (
+                UPDATE optimization_jobs
+                SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = @now, lease_expires_at = NULL
+                WHERE id IN (
+                    SELECT id FROM optimization_jobs
+                    WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id),
+            expired AS (
+                SELECT id, 0 AS claim_rank, lease_expires_at AS claim_since FROM optimization_jobs
+                WHERE status = 'running' AND lease_expires_at < @now AND attempts < @max
+                ORDER BY lease_expires_at, id LIMIT @k FOR UPDATE SKIP LOCKED),
+            queued AS (
+                SELECT id, 1 AS claim_rank, created_at AS claim_since FROM optimization_jobs
+                WHERE status = 'queued'
+                ORDER BY created_at, id LIMIT @k FOR UPDATE SKIP LOCKED),
+            picked AS (
+                SELECT id, claim_rank, claim_since FROM (SELECT * FROM expired UNION ALL SELECT * FROM queued) c
+                ORDER BY claim_rank, claim_since, id LIMIT @k),
+            claimed AS (
                 UPDATE optimization_jobs j
                 SET status = 'running', worker_id = @worker, lease_expires_at = @lease, attempts = j.attempts + 1,
                     started_at = @now, progress_objective = NULL, error = NULL
-                FROM (SELECT id FROM optimization_jobs WHERE {candidates} LIMIT 1 FOR UPDATE SKIP LOCKED) c
+                FROM picked c
                 WHERE j.id = c.id
-                RETURNING {ClaimedColumns}
-                """, connection);
-            claim.Parameters.AddWithValue("now", now);
-            claim.Parameters.AddWithValue("max", maxAttempts);
-            claim.Parameters.AddWithValue("worker", workerId);
-            claim.Parameters.AddWithValue("lease", Microseconds.Truncate(now + leaseDuration));
-            var job = await SingleAsync(claim, cancellationToken).ConfigureAwait(false);
-            if (job is not null)
-            {
-                return job;
-            }
-        }
-
-        return null;
+                RETURNING c.claim_rank, c.claim_since, {ClaimedColumns})
+            SELECT {Columns} FROM claimed ORDER BY claim_rank, claim_since, id
+            """);
+        claim.Parameters.AddWithValue("now", now);
+        claim.Parameters.AddWithValue("max", maxAttempts);
+        claim.Parameters.AddWithValue("k", maxJobs);
+        claim.Parameters.AddWithValue("worker", workerId);
+        claim.Parameters.AddWithValue("lease", Microseconds.Truncate(now + leaseDuration));
+        return await ManyAsync(claim, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
@@ -251,7 +252,7 @@ internal sealed class PostgresJobStore : IJobStore
     public async Task<IReadOnlyDictionary<JobStatus, long>> CountByStatusAsync(CancellationToken cancellationToken = default)
     {
         var counts = JobValidation.EmptyCounts();
-        await using var command = DataSource.CreateCommand("SELECT status, count(*) FROM optimization_jobs GROUP BY status");
+        await using var command = ReadSource.CreateCommand("SELECT status, count(*) FROM optimization_jobs GROUP BY status");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -263,13 +264,13 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<long> QueueSizeAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand("SELECT count(*) FROM optimization_jobs WHERE status = 'queued'");
+        await using var command = ReadSource.CreateCommand("SELECT count(*) FROM optimization_jobs WHERE status = 'queued'");
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     public async Task<JobOutcomeStats> OutcomeStatsAsync(TimeSpan window, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand(
+        await using var command = ReadSource.CreateCommand(
             """
             SELECT count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled')
             FROM optimization_jobs WHERE completed_at >= @since
@@ -282,7 +283,7 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
     {
-        await using var command = DataSource.CreateCommand("SELECT value::text FROM settings WHERE key = @key");
+        await using var command = ReadSource.CreateCommand("SELECT value::text FROM settings WHERE key = @key");
         command.Parameters.AddWithValue("key", key);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }

@@ -138,7 +138,13 @@ internal sealed class SqliteJobStore : IJobStore
 
     public async Task<JobRecord?> ClaimAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, CancellationToken cancellationToken = default)
     {
-        JobValidation.ValidateClaim(workerId, leaseDuration, maxAttempts);
+        var jobs = await ClaimManyAsync(workerId, leaseDuration, maxAttempts, 1, cancellationToken).ConfigureAwait(false);
+        return jobs.Count == 0 ? null : jobs[0];
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> ClaimManyAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, int maxJobs, CancellationToken cancellationToken = default)
+    {
+        JobValidation.ValidateClaim(workerId, leaseDuration, maxAttempts, maxJobs);
         var now = NowMicros();
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -156,7 +162,9 @@ internal sealed class SqliteJobStore : IJobStore
             await exhaust.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        JobRecord? job = null;
+        // One write transaction for the whole batch: expired leases first, then queued jobs, one row per statement
+        // (cheap in-process calls), until maxJobs are claimed or nothing is left.
+        var jobs = new List<JobRecord>(Math.Min(maxJobs, 64));
         foreach (var candidates in ClaimCandidates)
         {
             await using var claim = connection.CreateCommand();
@@ -173,15 +181,14 @@ internal sealed class SqliteJobStore : IJobStore
             claim.Parameters.AddWithValue("$max", maxAttempts);
             claim.Parameters.AddWithValue("$worker", workerId);
             claim.Parameters.AddWithValue("$lease", now + Microseconds.Of(leaseDuration));
-            job = await SingleAsync(claim, cancellationToken).ConfigureAwait(false);
-            if (job is not null)
+            while (jobs.Count < maxJobs && await SingleAsync(claim, cancellationToken).ConfigureAwait(false) is { } job)
             {
-                break;
+                jobs.Add(job);
             }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return job;
+        return jobs;
     }
 
     public Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>

@@ -221,6 +221,121 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     }
 
     [ServiceFact]
+    public async Task ClaimMany_QueuedJobs_TakesAtMostKOldestFirstEachWithItsLease()
+    {
+        var store = await StoreAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            ids.Add((await store.EnqueueAsync(NewJob(i % 2 == 0 ? "acme" : "globex"))).Job.Id);
+        }
+
+        var first = await store.ClaimManyAsync("w1", Lease, 3, 3);
+        var second = await store.ClaimManyAsync("w2", Lease, 3, 3);
+        var third = await store.ClaimManyAsync("w3", Lease, 3, 3);
+
+        Assert.Equal(ids.Take(3), first.Select(j => j.Id));
+        Assert.Equal(ids.Skip(3), second.Select(j => j.Id));
+        Assert.Empty(third);
+        Assert.All(first.Concat(second), j =>
+        {
+            Assert.Equal(JobStatus.Running, j.Status);
+            Assert.Equal(1, j.Attempts);
+            Assert.Equal(Clock.GetUtcNow() + Lease, j.LeaseExpiresAt);
+            Assert.Equal(Clock.GetUtcNow(), j.StartedAt);
+        });
+        Assert.All(first, j => Assert.Equal("w1", j.WorkerId));
+        Assert.All(second, j => Assert.Equal("w2", j.WorkerId));
+        Assert.Equal(5, (await store.CountByStatusAsync())[JobStatus.Running]);
+    }
+
+    [ServiceFact]
+    public async Task ClaimMany_ExpiredLeaseAndQueuedJobs_ExpiredFirstAndExhaustedFailed()
+    {
+        var store = await StoreAsync();
+        var (exhausted, _) = await store.EnqueueAsync(NewJob("acme"));
+        Assert.Equal(exhausted.Id, (await store.ClaimAsync("w0", Lease, 3))!.Id);
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(2, (await store.ClaimAsync("w0", Lease, 3))!.Attempts);
+        var (expired, _) = await store.EnqueueAsync(NewJob("acme"));
+        Assert.Equal(expired.Id, (await store.ClaimAsync("w1", Lease, 3))!.Id);
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        var (queued, _) = await store.EnqueueAsync(NewJob("globex"));
+
+        var claimed = await store.ClaimManyAsync("w2", Lease, 2, 10);
+
+        Assert.Equal([expired.Id, queued.Id], claimed.Select(j => j.Id));
+        Assert.Equal([2, 1], claimed.Select(j => j.Attempts));
+        var failed = await store.GetByIdAsync(exhausted.Id);
+        Assert.Equal(JobStatus.Failed, failed!.Status);
+        Assert.Equal("lease expired 2 times", failed.Error);
+        Assert.False(await store.CompleteAsync(expired.Id, "w1", "sa", "{}"));
+        Assert.True(await store.CompleteAsync(expired.Id, "w2", "sa", "{}"));
+    }
+
+    [ServiceFact]
+    public async Task ClaimMany_CancelledOrCompletedJobs_AreNeverClaimed()
+    {
+        var store = await StoreAsync();
+        var (cancelled, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.CancelAsync("acme", cancelled.Id);
+        var (done, _) = await store.EnqueueAsync(NewJob("acme"));
+        await store.ClaimAsync("w1", Lease, 3);
+        Assert.True(await store.CompleteAsync(done.Id, "w1", "sa", "{}"));
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        Assert.Empty(await store.ClaimManyAsync("w2", Lease, 3, 10));
+        Assert.Equal(JobStatus.Cancelled, (await store.GetByIdAsync(cancelled.Id))!.Status);
+        Assert.Equal(JobStatus.Completed, (await store.GetByIdAsync(done.Id))!.Status);
+    }
+
+    [ServiceFact]
+    public async Task ClaimMany_CountOutOfRange_ThrowsNamingTheCount()
+    {
+        var store = await StoreAsync();
+
+        foreach (var maxJobs in new[] { 0, 1001 })
+        {
+            var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ClaimManyAsync("w1", Lease, 3, maxJobs));
+
+            Assert.Equal("maxJobs", error.ParamName);
+            Assert.Equal(maxJobs, error.ActualValue);
+        }
+    }
+
+    [ServiceFact]
+    public async Task ClaimMany_ConcurrentBatchesOnSeveralConnections_NeverHandOutAJobTwice()
+    {
+        var location = await NewLocationAsync();
+        var stores = Enumerable.Range(0, 3).Select(_ => OpenTracked(location)).ToArray();
+        const int Jobs = 90;
+        for (var i = 0; i < Jobs; i++)
+        {
+            await stores[0].EnqueueAsync(NewJob("acme"));
+        }
+
+        var claims = new ConcurrentBag<(Guid Id, string Worker)>();
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            var worker = $"w{w}";
+            var store = stores[w % stores.Length];
+            while (await store.ClaimManyAsync(worker, Lease, 3, 1 + (w % 4)) is { Count: > 0 } batch)
+            {
+                foreach (var job in batch)
+                {
+                    claims.Add((job.Id, worker));
+                    Assert.True(await store.CompleteAsync(job.Id, worker, "sa", "{}"));
+                }
+            }
+        })));
+
+        Assert.Equal(Jobs, claims.Count);
+        Assert.Equal(Jobs, claims.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(Jobs, (await stores[0].CountByStatusAsync())[JobStatus.Completed]);
+    }
+
+    [ServiceFact]
     public async Task Claim_LeaseExpired_ReclaimsWithAttemptIncrementedAndOldWorkerLosesIt()
     {
         var store = await StoreAsync();

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Repeatable service load test (docs/runbooks/service.md, "Load test"): a throw-away PostgreSQL on port 55499,
+# `qplan serve` against it, then RUNS x `qplan loadtest` at CLIENTS clients; prints one JSON line per run with
+# the load average. Usage: bench/service/loadtest.sh [extra loadtest options, e.g. --wait-seconds 5]
+# Environment: CLIENTS (64), DURATION (20), RUNS (3), WARMUP (8 s, unreported), WORKERS (serve default), PORT (18090), BACKEND (greedy),
+# DB_OPTIONS (extra Npgsql connection-string options, e.g. "Multiplexing=true").
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+export QP_TEST_PG_PORT="${QP_TEST_PG_PORT:-55499}" QP_TEST_PG_DATA="${QP_TEST_PG_DATA:-/tmp/qp-loadtest-pg}"
+# shellcheck source=/dev/null
+source tests/services/postgres.sh
+db="${QP_TEST_PG/Database=quantum_planner/Database=qp_loadtest}${DB_OPTIONS:+;$DB_OPTIONS}"
+port="${PORT:-18090}"
+./qplan --help >/dev/null # build once, outside the measurement
+# A fresh database each time, so earlier runs' rows do not change the measurement.
+env PGPASSWORD=qp_test "$QP_TEST_PG_BINDIR/psql" -q -X -h 127.0.0.1 -p "$QP_TEST_PG_PORT" -U qp_test -d postgres \
+  -c "DROP DATABASE IF EXISTS qp_loadtest WITH (FORCE)" >/dev/null
+workers=()
+[[ -n "${WORKERS:-}" ]] && workers=(--workers "$WORKERS")
+log="$(mktemp /tmp/qp-loadtest-serve.XXXXXX.log)"
+QuantumPlanner__RateLimitPermits=100000000 ./qplan serve --db "$db" --no-auth --urls "http://127.0.0.1:$port" "${workers[@]}" >"$log" 2>&1 &
+serve=$!
+trap 'kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "serve did not become ready; see $log" >&2; exit 1; }
+# Warm-up (JIT, connection pools, tiered compilation), not reported: the first run is otherwise always the slowest.
+./qplan loadtest --url "http://127.0.0.1:$port" --clients "${CLIENTS:-64}" --duration "${WARMUP:-8}" --backend "${BACKEND:-greedy}" --json "$@" >/dev/null || true
+psql=(env PGPASSWORD=qp_test "$QP_TEST_PG_BINDIR/psql" -q -X -h 127.0.0.1 -p "$QP_TEST_PG_PORT" -U qp_test -d qp_loadtest)
+"${psql[@]}" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();" >/dev/null 2>&1 || true
+for run in $(seq 1 "${RUNS:-3}"); do
+  before="$(cut -d' ' -f1 /proc/loadavg)"
+  out="$(./qplan loadtest --url "http://127.0.0.1:$port" --clients "${CLIENTS:-64}" --duration "${DURATION:-20}" \
+    --backend "${BACKEND:-greedy}" --json "$@" || true)"
+  after="$(cut -d' ' -f1 /proc/loadavg)"
+  echo "$out" | python3 -c "import json,sys; r=json.load(sys.stdin); r['run']=$run; r['loadAvg1m']=['$before','$after']; print(json.dumps(r))"
+done
+# Where the database time went over all runs (server-side execution only, not the round trips).
+"${psql[@]}" -A -F ' | ' -c "SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms, round(total_exec_time::numeric) AS total_ms,
+  left(regexp_replace(query, '\s+', ' ', 'g'), 70) AS statement FROM pg_stat_statements
+  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'qp_loadtest') ORDER BY total_exec_time DESC LIMIT 8" >&2 || true
+echo "serve RSS after runs: $(ps -o rss= -p "$(pgrep -P "$serve" -f qplan.dll || echo "$serve")" | tr -d ' ') KiB" >&2
