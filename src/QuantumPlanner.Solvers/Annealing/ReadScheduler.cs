@@ -42,7 +42,7 @@ internal static class ReadScheduler
 
                     // Lanes past the last read are computed (vectors are full) but not counted as work done.
                     var used = (int)Math.Min(annealer.Lanes, maxReads - first);
-                    run.AddFlipAttempts(done * annealer.AttemptsPerSweep / annealer.Lanes * used);
+                    run.AddFlipAttempts(annealer.SweepsDone * annealer.AttemptsPerSweep / annealer.Lanes * used);
                     for (var lane = 0; lane < annealer.Lanes && first + lane < maxReads; lane++)
                     {
                         annealer.CopySpins(lane, spins);

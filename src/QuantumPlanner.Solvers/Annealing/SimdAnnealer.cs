@@ -69,9 +69,14 @@ internal sealed class SimdAnnealer : IAnnealer
         var rng = new VectorXoshiro(run.Seed ^ DynamicsSalt, group * 4);
         var targetCheck = run.Target is not null;
         Span<int> change = stackalloc int[Width];
-        for (var t = 0; t < tables.Count; t++)
+        var count = tables.Count;
+        var begin = System.Diagnostics.Stopwatch.GetTimestamp();
+        var window = run.Window(begin);
+        long sweeps = 0;
+        for (var t = 0; t < count;)
         {
             var sum = Sweep(ising, field, spinMasks, tables.Table(t, scratch), ref rng);
+            sweeps++;
             if (targetCheck)
             {
                 sum.CopyTo(change);
@@ -89,18 +94,24 @@ internal sealed class SimdAnnealer : IAnnealer
                 if (hit)
                 {
                     run.SignalTarget();
+                    SweepsDone = sweeps;
                     return t + 1;
                 }
             }
 
-            if (run.StopRequested)
+            t = run.NextStep(t, count, begin, window);
+            if (t < count && run.StopRequested)
             {
-                return t + 1;
+                SweepsDone = sweeps;
+                return t;
             }
         }
 
-        return tables.Count;
+        SweepsDone = sweeps;
+        return count;
     }
+
+    public long SweepsDone { get; private set; }
 
     public void CopySpins(int lane, Span<sbyte> target) => LaneSpins(spinMasks, lane, target);
 
