@@ -43,7 +43,7 @@ public sealed class AutoSamplerTests
     {
         var model = RandomModels.Create(Vartype.Spin, 300, 0.01, integral: true, seed: 9);
 
-        var result = new AutoSampler().Sample(model, new SamplerOptions { Seed = 2, TimeLimit = TimeSpan.FromMilliseconds(800) });
+        var result = new AutoSampler().Sample(model, new SamplerOptions { Seed = 2, TimeLimit = TimeSpan.FromSeconds(3) });
 
         Assert.Equal("sa+tabu", result.Info["chosen"]);
         Assert.Contains(result.Info["winner"], new object[] { "tabu", "sa" });

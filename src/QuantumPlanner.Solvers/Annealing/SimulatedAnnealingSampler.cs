@@ -15,7 +15,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
     public const int MaxSweeps = 10_000_000;
 
     /// <summary>Consecutive paced reads per thread under a time limit without a sweep count.</summary>
-    internal static readonly int PacedWindows = int.TryParse(Environment.GetEnvironmentVariable("QP_SA_WINDOWS"), out var w) ? w : 1;
+    internal const int PacedWindows = 1;
 
     private readonly AnnealingKernel kernel;
 
