@@ -23,7 +23,7 @@ public sealed class AutoSamplerTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Sample_SparseModelWithTimeLimitAndTarget_AnnealsAndStopsAtTheTarget(int threads)
+    public void Sample_SparseModelWithTimeLimitAndTarget_StopsAtTheTarget(int threads)
     {
         // A ring of 200 spins: mean degree 2, well under the sparse threshold.
         var model = Ring(200);
@@ -32,22 +32,25 @@ public sealed class AutoSamplerTests
             model,
             new SamplerOptions { Seed = 3, Threads = threads, TimeLimit = TimeSpan.FromSeconds(5), TargetEnergy = -200 });
 
-        Assert.Contains(result.Info["chosen"], new object[] { "sa", "sa+tabu" });
+        Assert.Contains(result.Info["chosen"], new object[] { "tabu", "tabu+sa", "tabu+sa+tabu" });
         Assert.Equal(-200, result.Best.Energy);
         Assert.Equal(model.Energy(result.Best.Sample), result.Best.Energy);
         Assert.True(result.Timing.Total < TimeSpan.FromSeconds(5), "reaching the target must stop the run");
     }
 
     [Fact]
-    public void Sample_SparseModelWithTimeLimit_PolishesTheAnnealedStatesWithTabu()
+    public void Sample_SparseModelWithTimeLimit_ProbesAnnealsAndPolishes()
     {
         var model = RandomModels.Create(Vartype.Spin, 300, 0.01, integral: true, seed: 9);
 
         var result = new AutoSampler().Sample(model, new SamplerOptions { Seed = 2, TimeLimit = TimeSpan.FromSeconds(3) });
 
-        Assert.Equal("sa+tabu", result.Info["chosen"]);
-        Assert.Contains(result.Info["winner"], new object[] { "tabu", "sa" });
-        Assert.True(result.Best.Energy <= (double)result.Info["annealEnergy"], "tabu starts from the annealed states, so it never ends worse");
+        Assert.Equal("tabu+sa+tabu", result.Info["chosen"]);
+        Assert.Contains(result.Info["winner"], new object[] { "tabu@1", "sa@2", "tabu@3" });
+        var stages = (double[])result.Info["stageEnergies"];
+        Assert.Equal(3, stages.Length);
+        Assert.True(stages[2] <= Math.Min(stages[0], stages[1]), "the polish starts from the best states of the probe and the anneal, so it never ends worse");
+        Assert.Equal(stages.Min(), result.Best.Energy);
         Assert.Equal(model.Energy(result.Best.Sample), result.Best.Energy);
     }
 
