@@ -22,9 +22,11 @@ internal sealed class AnnealingRun
         SamplerOptions options,
         Vartype vartype,
         long deadline,
-        CancellationToken token)
+        CancellationToken token,
+        long paceTicks = 0)
     {
         Ising = ising;
+        PaceTicks = paceTicks;
         Seed = seed;
         Betas = betas;
         Tables = ising.IsIntegral ? new AcceptanceSchedule(betas, ising.Scale, ising.MaxScaledField) : null;
@@ -53,6 +55,31 @@ internal sealed class AnnealingRun
     public double? Target { get; }
 
     public CancellationToken Token { get; }
+
+    /// <summary>
+    /// Wall-clock length of one paced read in Stopwatch ticks, or 0 when each schedule step is one sweep. A paced read
+    /// walks the β schedule by elapsed time instead of sweep count, so it sweeps as often as the machine allows and still
+    /// reaches the cold end as its window (clipped to the deadline) closes.
+    /// </summary>
+    public long PaceTicks { get; }
+
+    /// <summary>The window of a read starting at <paramref name="begin"/>: the pace, or what is left before the deadline.</summary>
+    public long Window(long begin) => PaceTicks == 0 ? 0 : Math.Max(1, Math.Min(PaceTicks, deadline - begin));
+
+    /// <summary>
+    /// The schedule step after step <paramref name="t"/> of <paramref name="count"/>: the next one, or when paced the
+    /// step the clock has reached within the window (the same step again while it has not moved; count once it closes).
+    /// </summary>
+    public int NextStep(int t, int count, long begin, long window)
+    {
+        if (window == 0)
+        {
+            return t + 1;
+        }
+
+        var elapsed = Stopwatch.GetTimestamp() - begin;
+        return elapsed >= window ? count : Math.Max(t, (int)(elapsed * (double)count / window));
+    }
 
     public long FlipAttempts => Interlocked.Read(ref flipAttempts);
 
@@ -99,8 +126,14 @@ internal interface IAnnealer
     /// <summary>Single-spin flip attempts one of <see cref="Run"/>'s sweeps makes over all lanes and replicas.</summary>
     long AttemptsPerSweep { get; }
 
-    /// <summary>Anneals reads firstRead..firstRead+Lanes−1; returns the sweeps completed (all of them unless stopped).</summary>
+    /// <summary>
+    /// Anneals reads firstRead..firstRead+Lanes−1; returns the schedule steps completed (all of them unless stopped).
+    /// Unpaced, a step is one sweep; paced (<see cref="AnnealingRun.PaceTicks"/>), <see cref="SweepsDone"/> counts them.
+    /// </summary>
     int Run(long firstRead);
+
+    /// <summary>Sweeps made on the current group since it began (by <see cref="Run"/> or in pieces).</summary>
+    long SweepsDone { get; }
 
     /// <summary>The final (or, when stopped early, current) spins of one lane.</summary>
     void CopySpins(int lane, Span<sbyte> spins);
@@ -116,12 +149,12 @@ internal interface IAnnealer
 /// </summary>
 internal interface ISplittableAnnealer : IAnnealer
 {
-    /// <summary>Sweeps done on the current group since <see cref="Begin"/>.</summary>
-    int SweepsDone { get; }
+    /// <summary>Schedule steps done on the current group since <see cref="Begin"/> (one sweep each when unpaced).</summary>
+    int StepsDone { get; }
 
-    /// <summary>Sets up reads firstRead..firstRead+Lanes−1 at sweep 0.</summary>
+    /// <summary>Sets up reads firstRead..firstRead+Lanes−1 at step 0.</summary>
     void Begin(long firstRead);
 
-    /// <summary>Runs up to <paramref name="sweeps"/> more sweeps; returns those done (fewer on a stop or a target met).</summary>
-    int Advance(int sweeps);
+    /// <summary>Runs up to <paramref name="steps"/> more schedule steps; returns those done (fewer on a stop or a target met).</summary>
+    int Advance(int steps);
 }

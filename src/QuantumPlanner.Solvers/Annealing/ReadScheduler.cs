@@ -23,7 +23,7 @@ internal static class ReadScheduler
         var collector = new ReadCollector(model, clock, onImprovement);
         var first = createAnnealer();
         var groups = maxReads == long.MaxValue ? long.MaxValue : (maxReads + first.Lanes - 1) / first.Lanes;
-        if (first is ISplittableAnnealer && threads > 1 && groups != long.MaxValue && groups >= threads && groups % threads != 0 && sweepsPerRead > 1)
+        if (first is ISplittableAnnealer && run.PaceTicks == 0 && threads > 1 && groups != long.MaxValue && groups >= threads && groups % threads != 0 && sweepsPerRead > 1)
         {
             RunBalanced(run, model, threads, maxReads, groups, sweepsPerRead, first, createAnnealer, collector);
             return collector;
@@ -47,7 +47,7 @@ internal static class ReadScheduler
                     }
 
                     var done = annealer.Run(firstRead);
-                    Collect(run, annealer, firstRead, maxReads, done, done == sweepsPerRead, spins, collector);
+                    Collect(run, annealer, firstRead, maxReads, done == sweepsPerRead, spins, collector);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -121,9 +121,9 @@ internal static class ReadScheduler
                     // The head goes first so the next thread never waits for it.
                     try
                     {
+                        // Its sweeps are counted with the tail's, once the group is whole.
                         head.Begin(end / sweeps * lanes);
-                        var done = head.Advance((int)(end % sweeps));
-                        run.AddFlipAttempts(done * head.AttemptsPerSweep / lanes * UsedLanes(end / sweeps * lanes, lanes, maxReads));
+                        head.Advance((int)(end % sweeps));
                     }
                     finally
                     {
@@ -134,15 +134,19 @@ internal static class ReadScheduler
                 for (var g = (begin + sweeps - 1) / sweeps; (g + 1) * sweeps <= end && !run.StopRequested; g++)
                 {
                     var done = own.Run(g * lanes);
-                    Collect(run, own, g * lanes, maxReads, done, done == sweeps, spins, collector);
+                    Collect(run, own, g * lanes, maxReads, done == sweeps, spins, collector);
                 }
 
                 if (t > 0 && shared[t - 1] is { } tail)
                 {
                     handedOver[t - 1]!.Wait();
                     var firstRead = begin / sweeps * lanes;
-                    var done = run.StopRequested ? 0 : tail.Advance(sweeps - tail.SweepsDone);
-                    Collect(run, tail, firstRead, maxReads, done, tail.SweepsDone == sweeps, spins, collector);
+                    if (!run.StopRequested)
+                    {
+                        tail.Advance(sweeps - tail.StepsDone);
+                    }
+
+                    Collect(run, tail, firstRead, maxReads, tail.StepsDone == sweeps, spins, collector);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -180,11 +184,11 @@ internal static class ReadScheduler
     }
 
     /// <summary>Counts a group's work and hands its lanes (those within maxReads) to the collector.</summary>
-    private static void Collect(AnnealingRun run, IAnnealer annealer, long firstRead, long maxReads, int sweepsDone, bool complete, sbyte[] spins, ReadCollector collector)
+    private static void Collect(AnnealingRun run, IAnnealer annealer, long firstRead, long maxReads, bool complete, sbyte[] spins, ReadCollector collector)
     {
         // Lanes past the last read are computed (vectors are full) but not counted as work done.
         var used = UsedLanes(firstRead, annealer.Lanes, maxReads);
-        run.AddFlipAttempts(sweepsDone * annealer.AttemptsPerSweep / annealer.Lanes * used);
+        run.AddFlipAttempts(annealer.SweepsDone * annealer.AttemptsPerSweep / annealer.Lanes * used);
         for (var lane = 0; lane < used; lane++)
         {
             annealer.CopySpins(lane, spins);

@@ -37,24 +37,35 @@ internal sealed class ScalarAnnealer : IAnnealer
         var energy = ising.Energy(spins);
         metTarget = false;
         var betas = run.Betas;
-        for (var t = 0; t < betas.Length; t++)
+        var count = betas.Length;
+        var begin = System.Diagnostics.Stopwatch.GetTimestamp();
+        var window = run.Window(begin);
+        long sweeps = 0;
+        for (var t = 0; t < count;)
         {
             energy += Sweep(ising, field, spins, betas[t], ref rng);
+            sweeps++;
             if (run.Target is not null && run.MeetsTarget(energy))
             {
                 metTarget = true;
                 run.SignalTarget();
+                SweepsDone = sweeps;
                 return t + 1;
             }
 
-            if (run.StopRequested)
+            t = run.NextStep(t, count, begin, window);
+            if (t < count && run.StopRequested)
             {
-                return t + 1;
+                SweepsDone = sweeps;
+                return t;
             }
         }
 
-        return betas.Length;
+        SweepsDone = sweeps;
+        return count;
     }
+
+    public long SweepsDone { get; private set; }
 
     public void CopySpins(int lane, Span<sbyte> target) => spins.CopyTo(target);
 

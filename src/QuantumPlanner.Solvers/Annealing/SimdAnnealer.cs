@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -26,6 +27,8 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
     private readonly long[] energy2k = new long[Width];
     private readonly bool[] metTarget = new bool[Width];
     private VectorXoshiro rng;
+    private long begin;
+    private long window;
 
     public SimdAnnealer(AnnealingRun run)
     {
@@ -43,13 +46,15 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
 
     public int Lanes => Width;
 
-    public int SweepsDone { get; private set; }
+    public int StepsDone { get; private set; }
+
+    public long SweepsDone { get; private set; }
 
     public int Run(long firstRead)
     {
         Begin(firstRead);
         Advance(run.Tables!.Count);
-        return SweepsDone;
+        return StepsDone;
     }
 
     public void Begin(long firstRead)
@@ -75,21 +80,26 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
         }
 
         rng = new VectorXoshiro(run.Seed ^ DynamicsSalt, firstRead / Width * 4);
+        StepsDone = 0;
         SweepsDone = 0;
+        begin = Stopwatch.GetTimestamp();
+        window = run.Window(begin);
     }
 
-    public int Advance(int sweeps)
+    public int Advance(int steps)
     {
         var ising = run.Ising;
         var tables = run.Tables!;
-        var first = SweepsDone;
-        var last = (int)Math.Min(tables.Count, (long)first + sweeps);
+        var count = tables.Count;
+        var first = StepsDone;
+        var last = (int)Math.Min(count, (long)first + steps);
         var targetCheck = run.Target is not null;
         Span<int> change = stackalloc int[Width];
-        for (var t = first; t < last; t++)
+        var t = first;
+        while (t < last)
         {
             var sum = Sweep(ising, field, spinMasks, tables.Table(t, scratch), ref rng);
-            SweepsDone = t + 1;
+            SweepsDone++;
             if (targetCheck)
             {
                 sum.CopyTo(change);
@@ -107,17 +117,20 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
                 if (hit)
                 {
                     run.SignalTarget();
+                    t++;
                     break;
                 }
             }
 
-            if (run.StopRequested)
+            t = run.NextStep(t, count, begin, window);
+            if (t < count && run.StopRequested)
             {
                 break;
             }
         }
 
-        return SweepsDone - first;
+        StepsDone = Math.Min(t, count);
+        return StepsDone - first;
     }
 
     public void CopySpins(int lane, Span<sbyte> target) => LaneSpins(spinMasks, lane, target);

@@ -75,9 +75,12 @@ internal sealed class SimdTemperingAnnealer : IAnnealer
 
     public int Lanes => 1;
 
+    public long SweepsDone { get; private set; }
+
     public int Run(long firstRead)
     {
         var done = Anneal(firstRead);
+        SweepsDone = done;
         if (firstRead == 0)
         {
             report.Ladder = [.. ladder];

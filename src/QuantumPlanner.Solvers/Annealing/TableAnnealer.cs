@@ -38,25 +38,36 @@ internal sealed class TableAnnealer : IAnnealer
         var energy2k = EnergyTimes2Scale(ising, spins, field);
         var targetCheck = run.Target is not null;
         metTarget = false;
-        for (var t = 0; t < tables.Count; t++)
+        var count = tables.Count;
+        var begin = System.Diagnostics.Stopwatch.GetTimestamp();
+        var window = run.Window(begin);
+        long sweeps = 0;
+        for (var t = 0; t < count;)
         {
             // Σx over accepted flips; each changes 2·Scale·(E − offset) by 4x.
             energy2k += 4 * Sweep(ising, field, spins, tables.Table(t, scratch), ref rng);
+            sweeps++;
             if (targetCheck && run.MeetsTarget(ising.Offset + (energy2k / (2.0 * ising.Scale))))
             {
                 metTarget = true;
                 run.SignalTarget();
+                SweepsDone = sweeps;
                 return t + 1;
             }
 
-            if (run.StopRequested)
+            t = run.NextStep(t, count, begin, window);
+            if (t < count && run.StopRequested)
             {
-                return t + 1;
+                SweepsDone = sweeps;
+                return t;
             }
         }
 
-        return tables.Count;
+        SweepsDone = sweeps;
+        return count;
     }
+
+    public long SweepsDone { get; private set; }
 
     public void CopySpins(int lane, Span<sbyte> target) => spins.CopyTo(target);
 

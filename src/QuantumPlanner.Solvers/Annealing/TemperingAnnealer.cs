@@ -64,9 +64,12 @@ internal sealed class TemperingAnnealer : IAnnealer
 
     public int Lanes => 1;
 
+    public long SweepsDone { get; private set; }
+
     public int Run(long firstRead)
     {
         var done = Anneal(firstRead);
+        SweepsDone = done;
         if (firstRead == 0)
         {
             // Read 0's ladder and swap rates after tuning describe the run in Info, whatever thread ran it.
