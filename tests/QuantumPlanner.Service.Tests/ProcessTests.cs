@@ -27,6 +27,13 @@ public sealed class ProcessTests
         Assert.True(report["completed"]!.GetValue<int>() > 0, output);
         Assert.Equal(0, report["errors"]!.GetValue<int>());
 
+        // Open loop at 2 jobs/s for 2 s starts at most 4 jobs, where the closed loop above ran as many as it could.
+        (code, output) = await QplanProcess.RunAsync(["loadtest", "--url", url, "--clients", "2", "--duration", "2", "--rate", "2", "--json"], TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, output);
+        var paced = JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!;
+        Assert.InRange(paced["submitted"]!.GetValue<int>(), 1, 4);
+        Assert.Equal(0, paced["errors"]!.GetValue<int>());
+
         var logs = serve.Output;
         Assert.Contains($"\"JobId\":\"{id}\"", logs, StringComparison.Ordinal);
 

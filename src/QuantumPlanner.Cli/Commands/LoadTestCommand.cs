@@ -67,6 +67,11 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         [DefaultValue(0)]
         public int WaitSeconds { get; init; }
 
+        [CommandOption("--rate <JOBS_PER_S>")]
+        [Description("0: closed loop, each client starts its next job as soon as the last one is fetched (the most the service can do). R > 0: open loop, jobs start on a fixed schedule of R per second spread over the clients (latency at a given load, not at saturation).")]
+        [DefaultValue(0.0)]
+        public double Rate { get; init; }
+
         [CommandOption("--json")]
         [Description("Print one JSON document.")]
         public bool Json { get; init; }
@@ -86,6 +91,11 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             if (TimeLimit <= 0)
             {
                 return ValidationResult.Error($"--time-limit {TimeLimit} must be positive. Maybe --time-limit 5.");
+            }
+
+            if (Rate < 0 || !double.IsFinite(Rate))
+            {
+                return ValidationResult.Error($"--rate {Rate} must be 0 (closed loop) or a positive number of jobs per second. Maybe --rate 100.");
             }
 
             if (WaitSeconds < 0)
@@ -133,7 +143,8 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         for (var c = 0; c < clients.Length; c++)
         {
             var s = stats[c] = new ClientStats();
-            clients[c] = Task.Run(() => RunClientAsync(http, problem, settings, s, clock, deadline, () => Interlocked.Increment(ref seed), cancellationToken), cancellationToken);
+            var index = c;
+            clients[c] = Task.Run(() => RunClientAsync(http, problem, settings, index, s, clock, deadline, () => Interlocked.Increment(ref seed), cancellationToken), cancellationToken);
         }
 
         await Task.WhenAll(clients).ConfigureAwait(false);
@@ -152,10 +163,28 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
     }
 
     private static async Task RunClientAsync(
-        HttpClient http, string problem, Settings settings, ClientStats stats, Stopwatch clock, TimeSpan deadline, Func<long> nextSeed, CancellationToken cancellationToken)
+        HttpClient http, string problem, Settings settings, int index, ClientStats stats, Stopwatch clock, TimeSpan deadline, Func<long> nextSeed, CancellationToken cancellationToken)
     {
+        // Open loop: client c starts jobs at c/R, c/R + C/R, c/R + 2C/R, ... so that C clients together start R per second.
+        // A client that falls behind its schedule starts the next job at once; the report shows the rate reached.
+        var interval = settings.Rate > 0 ? settings.Clients / settings.Rate : 0;
+        var nextStart = settings.Rate > 0 ? index / settings.Rate : 0;
         while (clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
         {
+            if (interval > 0)
+            {
+                var wait = nextStart - clock.Elapsed.TotalSeconds;
+                nextStart += interval;
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken).ConfigureAwait(false);
+                    if (clock.Elapsed >= deadline)
+                    {
+                        break;
+                    }
+                }
+            }
+
             try
             {
                 await RunOneJobAsync(http, problem, settings, stats, nextSeed(), cancellationToken).ConfigureAwait(false);
@@ -341,6 +370,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         {
             ["url"] = settings.Url,
             ["clients"] = settings.Clients,
+            ["rate"] = settings.Rate,
             ["tasks"] = settings.Tasks,
             ["backend"] = settings.Backend,
             ["timeLimitSeconds"] = settings.TimeLimit,
