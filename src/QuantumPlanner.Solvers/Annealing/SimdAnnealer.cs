@@ -145,21 +145,24 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
 
     public bool MetTarget(int lane) => metTarget[lane];
 
+    /// <summary>The eight lanes' local fields at once; per group this ran longer than ten sweeps when done lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void InitFields(IsingModel ising, int[] masks, int[] field)
     {
+        ref var m0 = ref MemoryMarshal.GetArrayDataReference(masks);
+        ref var f0 = ref MemoryMarshal.GetArrayDataReference(field);
+        var one = Vector256<int>.One;
         for (var i = 0; i < ising.VariableCount; i++)
         {
-            for (var lane = 0; lane < Width; lane++)
+            var f = Vector256.Create(ising.LinearScaled[i]);
+            for (var k = ising.RowStart[i]; k < ising.RowStart[i + 1]; k++)
             {
-                var f = ising.LinearScaled[i];
-                for (var k = ising.RowStart[i]; k < ising.RowStart[i + 1]; k++)
-                {
-                    var s = masks[(ising.Neighbors[k] * Width) + lane] < 0 ? -1 : 1;
-                    f += (ising.Weights2Scaled[k] / 2) * s;
-                }
-
-                field[(i * Width) + lane] = f;
+                // A mask of −1 is spin −1 and 0 is spin +1, so mask | 1 is the spin.
+                var spin = Vector256.LoadUnsafe(ref m0, (nuint)(uint)(ising.Neighbors[k] * Width)) | one;
+                f += Vector256.Create(ising.Weights2Scaled[k] / 2) * spin;
             }
+
+            f.StoreUnsafe(ref f0, (nuint)(uint)(i * Width));
         }
     }
 
