@@ -53,6 +53,7 @@ public sealed class ParallelTemperingSampler : ISampler
         var run = new AnnealingRun(ising, seed, ladder, options, model.Vartype, deadline, cancellationToken);
         var report = new TemperingReport();
         var simd = kernel != AnnealingKernel.Table && SimdTemperingAnnealer.Supports(ising, Replicas);
+        var loopStart = clock.Elapsed;
         var collector = ReadScheduler.Run(
             run,
             model,
@@ -62,6 +63,7 @@ public sealed class ParallelTemperingSampler : ISampler
             simd ? () => new SimdTemperingAnnealer(run, sweeps, report) : () => new TemperingAnnealer(run, sweeps, report),
             clock,
             options.OnImprovement);
+        var loopEnd = clock.Elapsed;
 
         // After a cancel the best interrupted read is still a valid sample; with nothing at all there is nothing to return.
         var reads = collector.Reads(includeInterrupted: true);
@@ -70,7 +72,13 @@ public sealed class ParallelTemperingSampler : ISampler
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        var timing = new SampleTiming { Total = clock.Elapsed, TimeToBest = collector.TimeToBest, FlipAttempts = run.FlipAttempts };
+        var timing = new SampleTiming
+        {
+            Total = clock.Elapsed,
+            Sampling = loopEnd - loopStart,
+            TimeToBest = collector.TimeToBest,
+            FlipAttempts = run.FlipAttempts,
+        };
         var info = new Dictionary<string, object>
         {
             ["solver"] = Name,

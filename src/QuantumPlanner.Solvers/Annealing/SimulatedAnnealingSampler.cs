@@ -61,6 +61,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
             ? Math.Max(1, (deadline - Stopwatch.GetTimestamp()) / PacedWindows)
             : 0;
         var run = new AnnealingRun(ising, seed, betas, options, model.Vartype, deadline, cancellationToken, pace);
+        var loopStart = clock.Elapsed;
         var collector = ReadScheduler.Run(
             run,
             model,
@@ -70,6 +71,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
             () => AnnealingKernels.Create(used, run),
             clock,
             options.OnImprovement);
+        var loopEnd = clock.Elapsed;
 
         // After a cancel the best interrupted read is still a valid sample; with nothing at all there is nothing to return.
         var reads = collector.Reads(includeInterrupted: true);
@@ -78,7 +80,13 @@ public sealed class SimulatedAnnealingSampler : ISampler
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        var timing = new SampleTiming { Total = clock.Elapsed, TimeToBest = collector.TimeToBest, FlipAttempts = run.FlipAttempts };
+        var timing = new SampleTiming
+        {
+            Total = clock.Elapsed,
+            Sampling = loopEnd - loopStart,
+            TimeToBest = collector.TimeToBest,
+            FlipAttempts = run.FlipAttempts,
+        };
         var info = new Dictionary<string, object>
         {
             ["solver"] = Name,

@@ -176,6 +176,18 @@ public class AnnealingSamplerTests
         Assert.Empty(set.Best.Sample);
     }
 
+    [Theory]
+    [MemberData(nameof(Samplers))]
+    public void Sample_Timing_FlipRateIsOverTheSamplingLoopWithinTheCall(string name)
+    {
+        var model = RandomModel(Vartype.Spin, 60, seed: 4, integral: true);
+
+        var set = Create(name).Sample(model, new SamplerOptions { Seed = 3, Reads = 16, Sweeps = 200 });
+
+        Assert.InRange(set.Timing.Sampling, TimeSpan.FromTicks(1), set.Timing.Total);
+        Assert.Equal(set.Timing.FlipAttempts / set.Timing.Sampling.TotalSeconds, set.Timing.FlipsPerSecond, 6);
+    }
+
     [Fact]
     public void Sample_TimeLimit_RunsMoreReadsThanTheDefault()
     {
