@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Solvers.Planning.GeneralizedAssignment;
 using QuantumPlanner.Solvers.Planning.Greedy;
 using QuantumPlanner.Solvers.Planning.ScheduleGeneration;
 using QuantumPlanner.Solvers.Randomness;
@@ -31,9 +32,26 @@ public sealed class LocalSearchBackend : IPlanningBackend
     {
         ArgumentNullException.ThrowIfNull(options);
         var p = new CompiledProblem(problem);
+        if (PureAssignment.TryCreate(problem) is { } assignment)
+        {
+            return SolveAssignment(assignment, p, options, cancellationToken);
+        }
+
         var search = new Search(p, options, cancellationToken);
         var (assignments, hard) = search.Run();
         return new BackendResult(assignments, false, null, hard > 0 ? "infeasible" : "feasible");
+    }
+
+    /// <summary>When timing cannot matter, the plan is an assignment and tabu search over it is far stronger than
+    /// re-decoding schedules (see <see cref="AssignmentTabuSearch"/>).</summary>
+    private static BackendResult SolveAssignment(
+        PureAssignment model, CompiledProblem p, PlanningOptions options, CancellationToken ct)
+    {
+        var warm = options.InitialAssignments is { Count: > 0 } given ? given : GreedyBackend.Best(p).Assignments;
+        var search = new AssignmentTabuSearch(model, options.Seed);
+        var (agentOf, feasible, _) = search.Run(
+            model.FromAssignments(warm), options.TimeLimit, options.MaxIterations ?? long.MaxValue, options.OnProgress, ct);
+        return new BackendResult(model.ToAssignments(agentOf), false, null, feasible ? "feasible" : "infeasible");
     }
 
     private sealed class Search
