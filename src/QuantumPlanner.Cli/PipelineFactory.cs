@@ -1,5 +1,6 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.OrTools.CpSat;
+using QuantumPlanner.OrTools.Lns;
 using QuantumPlanner.Solvers.Planning;
 
 namespace QuantumPlanner.Cli;
@@ -10,5 +11,5 @@ public static class PipelineFactory
     public static PlanningPipeline Create() => new(ExtraBackends());
 
     /// <summary>Backends beyond the built-in greedy, localsearch and exact (e.g. CP-SAT from QuantumPlanner.OrTools).</summary>
-    private static IEnumerable<IPlanningBackend> ExtraBackends() => [new CpSatBackend()];
+    private static IEnumerable<IPlanningBackend> ExtraBackends() => [new CpSatBackend(), new AssignmentLnsBackend()];
 }

@@ -1,6 +1,7 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.OrTools.CpSat;
+using QuantumPlanner.OrTools.Lns;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Solvers;
 using QuantumPlanner.Solvers.Planning;
@@ -20,7 +21,7 @@ public sealed class PlanningEngine
     private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu" };
 
     // The same portfolio as the CLI: built-in heuristics plus CP-SAT, which proves small problems optimal.
-    private readonly PlanningPipeline pipeline = new([new CpSatBackend()]);
+    private readonly PlanningPipeline pipeline = new([new CpSatBackend(), new AssignmentLnsBackend()]);
 
     public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
 

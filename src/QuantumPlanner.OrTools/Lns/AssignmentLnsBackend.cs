@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.OrTools.Sat;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.OrTools.CpSat;
+
+namespace QuantumPlanner.OrTools.Lns;
+
+/// <summary>
+/// Large-neighbourhood search for problems in which timing cannot matter (<see cref="PureAssignment"/>), with CP-SAT
+/// solving each neighbourhood exactly, in the manner of very-large-scale neighbourhood search for the generalised
+/// assignment problem (Mitrović-Minić &amp; Punnen, 2009): take k agents, free every task they hold, and let CP-SAT
+/// re-assign those tasks optimally to any agent within what the fixed tasks leave of its maxWorkload, warm-started
+/// from the incumbent. Disjoint groups are solved at the same time on separate cores and every gain that still
+/// holds against the improved incumbent is kept. k grows while neighbourhoods are solved to optimality without gain and shrinks when they time
+/// out. CP-SAT's own LNS shares one worker among nine neighbourhood kinds; this one spends every core on the kind
+/// that suits assignment. It proves no bound: the pipeline runs the full CP-SAT model afterwards for that.
+/// </summary>
+public sealed class AssignmentLnsBackend : IPlanningBackend
+{
+    public const string BackendName = "cpsat-lns";
+
+    private static readonly TimeSpan FirstSolutionShare = TimeSpan.FromSeconds(2);
+    private readonly int _threads;
+
+    public AssignmentLnsBackend()
+        : this(Environment.ProcessorCount)
+    {
+    }
+
+    /// <param name="threads">Neighbourhoods solved at once.</param>
+    public AssignmentLnsBackend(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _threads = threads;
+    }
+
+    public string Name => BackendName;
+
+    public bool IsAvailable(out string? reason) => new CpSatBackend().IsAvailable(out reason);
+
+    /// <summary>True when <paramref name="problem"/> has the shape this backend solves.</summary>
+    public static bool Supports(PlanningProblem problem) => PureAssignment.TryCreate(problem) is not null;
+
+    public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        var view = PureAssignment.TryCreate(problem) ?? throw new ArgumentException(
+            $"Backend '{BackendName}' solves problems in which timing cannot matter, but problem '{problem.Name}' has " +
+            "dependencies, resource demands, availability windows, agents that must sequence tasks, or a makespan, " +
+            "load-balance, priority or soft-deadline objective. Maybe use 'cpsat' or 'auto'.",
+            nameof(problem));
+        var search = new Search(view, options, _threads, cancellationToken);
+        var (agentOf, feasible) = search.Run();
+        return agentOf is null
+            ? new BackendResult([], ProvedOptimal: false, Bound: null, Status: feasible ? "infeasible" : "unknown")
+            : new BackendResult(view.ToAssignments(agentOf), ProvedOptimal: search.ProvedOptimal, Bound: null, Status: "feasible");
+    }
+
+    private sealed class Search
+    {
+        private const double GrowOnStall = 0.25;
+        private const double ShrinkOnTimeout = 0.5;
+
+        private readonly PureAssignment view;
+        private readonly PlanningOptions options;
+        private readonly int threads;
+        private readonly CancellationToken ct;
+        private readonly Stopwatch watch = Stopwatch.StartNew();
+        private readonly ObjectiveScale scale;
+        private readonly int n;
+        private readonly int m;
+        private readonly Random rng;
+        private double groupSize = 2;
+        private long iterations;
+
+        public Search(PureAssignment view, PlanningOptions options, int threads, CancellationToken ct)
+        {
+            this.view = view;
+            this.options = options;
+            this.threads = threads;
+            this.ct = ct;
+            n = view.TaskCount;
+            m = view.AgentCount;
+            var coefficients = new List<double>(view.PairCost) { view.DropCost };
+            scale = ObjectiveScale.Choose(coefficients, 0, 1);
+            rng = new Random((int)(options.Seed % int.MaxValue));
+        }
+
+        public bool ProvedOptimal { get; private set; }
+
+        private TimeSpan Remaining => options.TimeLimit - watch.Elapsed;
+
+        private bool Stopped => ct.IsCancellationRequested || Remaining <= TimeSpan.Zero
+            || (options.MaxIterations is { } max && iterations >= max);
+
+        /// <summary>The best assignment found (null when none), and whether the problem was proved infeasible.</summary>
+        public (int[]? AgentOf, bool Infeasible) Run()
+        {
+            int[]? incumbent = null;
+            if (options.InitialAssignments is { Count: > 0 } warm)
+            {
+                var start = view.FromAssignments(warm);
+                if (view.Evaluate(start).Overload == 0)
+                {
+                    incumbent = start;
+                }
+            }
+
+            if (incumbent is null)
+            {
+                // Neighbourhoods need a feasible plan to move from: CP-SAT's first solution on the whole problem.
+                var limit = TimeSpan.FromTicks(Math.Min(Remaining.Ticks, Math.Max(FirstSolutionShare.Ticks, Remaining.Ticks / 2)));
+                var all = Enumerable.Range(0, m).ToArray();
+                var first = SolveGroup(all, null, limit, firstSolutionOnly: true, seed: 0);
+                if (first.Status == CpSolverStatus.Infeasible)
+                {
+                    return (null, true);
+                }
+
+                incumbent = first.AgentOf;
+                if (incumbent is null)
+                {
+                    return (null, false);
+                }
+            }
+
+            double best = view.Evaluate(incumbent).Cost;
+            options.OnProgress?.Invoke(best);
+            while (!Stopped)
+            {
+                int k = Math.Clamp((int)Math.Round(groupSize), Math.Min(2, m), m);
+                var groups = PickGroups(k);
+                var results = new GroupResult[groups.Count];
+                var snapshot = (int[])incumbent.Clone();
+                var limit = SubproblemLimit(k);
+                long round = iterations;
+                Parallel.For(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = groups.Count }, g =>
+                    results[g] = SolveGroup(groups[g], snapshot, limit, firstSolutionOnly: false, seed: (int)((round + g) % int.MaxValue)));
+                iterations += groups.Count;
+
+                bool gained = false, timedOut = false;
+                for (int g = 0; g < groups.Count; g++)
+                {
+                    var r = results[g];
+                    timedOut |= r.Status is not (CpSolverStatus.Optimal or CpSolverStatus.Infeasible);
+                    if (r.AgentOf is null)
+                    {
+                        continue;
+                    }
+
+                    // Freed tasks of different groups are disjoint; Evaluate catches two groups filling one receiver.
+                    var candidate = (int[])incumbent.Clone();
+                    foreach (int t in r.Freed)
+                    {
+                        candidate[t] = r.AgentOf[t];
+                    }
+
+                    var (cost, overload) = view.Evaluate(candidate);
+                    if (overload == 0 && cost < best - 1e-9)
+                    {
+                        incumbent = candidate;
+                        best = cost;
+                        gained = true;
+                    }
+
+                    if (k == m && r.Status == CpSolverStatus.Optimal)
+                    {
+                        ProvedOptimal = true; // the whole problem was the neighbourhood
+                    }
+                }
+
+                if (gained)
+                {
+                    options.OnProgress?.Invoke(best);
+                }
+
+                if (ProvedOptimal)
+                {
+                    break;
+                }
+
+                groupSize = timedOut
+                    ? Math.Max(2, groupSize - ShrinkOnTimeout)
+                    : gained ? groupSize : Math.Min(m, groupSize + GrowOnStall);
+            }
+
+            return (incumbent, false);
+        }
+
+        private TimeSpan SubproblemLimit(int k)
+        {
+            // Small neighbourhoods are solved in milliseconds; a cap keeps one hard one from eating the budget.
+            var cap = TimeSpan.FromSeconds(k == m ? 3600 : 0.5 + (0.1 * k));
+            return Remaining < cap ? Remaining : cap;
+        }
+
+        /// <summary>Disjoint groups of k agents, one per thread while agents last.</summary>
+        private List<int[]> PickGroups(int k)
+        {
+            var agents = Enumerable.Range(0, m).ToArray();
+            rng.Shuffle(agents);
+            var groups = new List<int[]>();
+            for (int g = 0; g < threads && (g + 1) * k <= m; g++)
+            {
+                groups.Add(agents[(g * k)..((g + 1) * k)]);
+            }
+
+            return groups;
+        }
+
+        private readonly record struct GroupResult(CpSolverStatus Status, int[]? AgentOf, List<int> Freed);
+
+        /// <summary>Re-assigns, optimally, every task the <paramref name="agents"/> hold in <paramref name="current"/>
+        /// (all tasks when it is null) to any agent within what the other tasks leave of its maxWorkload, so tasks may
+        /// also leave the group (an ejection chain of any length in one step); the other tasks stay where they are.</summary>
+        private GroupResult SolveGroup(int[] agents, int[]? current, TimeSpan limit, bool firstSolutionOnly, int seed)
+        {
+            var inGroup = new bool[m];
+            foreach (int a in agents)
+            {
+                inGroup[a] = true;
+            }
+
+            var freed = new List<int>();
+            var fixedLoad = new long[m];
+            for (int t = 0; t < n; t++)
+            {
+                int holder = current is null ? PureAssignment.Dropped : current[t];
+                bool free = current is null || (holder >= 0 ? inGroup[holder] : HasOptionIn(t, inGroup));
+                if (free)
+                {
+                    freed.Add(t);
+                }
+                else if (holder >= 0)
+                {
+                    fixedLoad[holder] += view.PairLoad[(t * m) + holder];
+                }
+            }
+
+            var model = new CpModel();
+            var literals = new List<(int Task, int Agent, BoolVar Literal)>();
+            var load = new LinearExprBuilder?[m];
+            var objective = LinearExpr.NewBuilder();
+            var choices = new List<ILiteral>();
+            foreach (int t in freed)
+            {
+                int holder = current is null ? int.MinValue : current[t];
+                choices.Clear();
+                foreach (int a in view.Options[t])
+                {
+                    int pair = (t * m) + a;
+                    if (view.PairLoad[pair] > view.Capacity[a] - fixedLoad[a])
+                    {
+                        continue; // cannot fit there whatever the other freed tasks do
+                    }
+
+                    var x = model.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"x{t}_{a}"));
+                    literals.Add((t, a, x));
+                    choices.Add(x);
+                    (load[a] ??= LinearExpr.NewBuilder()).AddTerm(x, view.PairLoad[pair]);
+                    objective.AddTerm(x, scale.ToInteger(view.PairCost[pair]));
+                    if (current is not null)
+                    {
+                        model.AddHint(x, holder == a);
+                    }
+                }
+
+                if (view.Droppable[t])
+                {
+                    var drop = model.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"drop{t}"));
+                    literals.Add((t, PureAssignment.Dropped, drop));
+                    choices.Add(drop);
+                    objective.AddTerm(drop, scale.ToInteger(view.DropCost));
+                    if (current is not null)
+                    {
+                        model.AddHint(drop, holder == PureAssignment.Dropped);
+                    }
+                }
+
+                model.AddExactlyOne(choices);
+            }
+
+            for (int a = 0; a < m; a++)
+            {
+                if (load[a] is { } expression && view.Capacity[a] < long.MaxValue / 4)
+                {
+                    model.Add(expression <= view.Capacity[a] - fixedLoad[a]);
+                }
+            }
+
+            model.Minimize(objective);
+            using var solver = new CpSolver
+            {
+                StringParameters = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"max_time_in_seconds:{Math.Max(0.001, limit.TotalSeconds):R} num_workers:{(current is null ? threads : 1)} random_seed:{seed} stop_after_first_solution:{(firstSolutionOnly ? "true" : "false")}"),
+            };
+            CpSolverStatus status;
+            using (ct.Register(static s => ((CpSolver)s!).StopSearch(), solver))
+            {
+                status = solver.Solve(model);
+            }
+
+            if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+            {
+                return new GroupResult(status, null, freed);
+            }
+
+            var agentOf = current is null ? new int[n] : (int[])current.Clone();
+            foreach (var (task, agent, literal) in literals)
+            {
+                if (solver.BooleanValue(literal))
+                {
+                    agentOf[task] = agent;
+                }
+            }
+
+            return new GroupResult(status, agentOf, freed);
+        }
+
+        private bool HasOptionIn(int task, bool[] inGroup)
+        {
+            if (!view.Droppable[task])
+            {
+                return false;
+            }
+
+            foreach (int a in view.Options[task])
+            {
+                if (inGroup[a])
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

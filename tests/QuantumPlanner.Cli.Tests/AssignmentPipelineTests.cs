@@ -1,0 +1,33 @@
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Core.Planning.Import;
+
+namespace QuantumPlanner.Cli.Tests;
+
+public sealed class AssignmentPipelineTests
+{
+    [Fact]
+    public void Auto_PureAssignment_RunsTabuThenNeighbourhoodsThenCpSatAndProvesTheOptimum()
+    {
+        var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
+
+        var plan = PipelineFactory.Create().Solve(problem, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(20), Seed = 2 }, CancellationToken.None);
+
+        var tried = plan.BackendsTried.Select(b => b.Backend).ToList();
+        Assert.Equal(["greedy", "localsearch", "cpsat-lns", "cpsat"], tried.Where(b => b != "exact"));
+        Assert.Equal("optimal", plan.Status);
+        Assert.Empty(plan.Score.Violations);
+        Assert.Equal(plan.Bound!.Value, plan.Score.Objective, 6);
+    }
+
+    [Fact]
+    public void Auto_ProblemWhereTimingMatters_SkipsTheAssignmentSearch()
+    {
+        var gap = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
+        var timed = gap with { Objective = gap.Objective with { Makespan = 1 } };
+
+        var plan = PipelineFactory.Create().Solve(timed, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(2), Seed = 2 }, CancellationToken.None);
+
+        Assert.DoesNotContain(plan.BackendsTried, b => b.Backend == "cpsat-lns");
+        Assert.Empty(plan.Score.Violations);
+    }
+}
