@@ -10,6 +10,7 @@ public class PlanningCommandsTests
     [InlineData("field-service.json")]
     [InlineData("ml-pipeline.json")]
     [InlineData("ai-agents.json")]
+    [InlineData("support-tickets.json")]
     public async Task Solve_Example_PrintsFeasibleJsonPlan(string example)
     {
         var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example(example), "--format", "json", "--time-limit", "2");
