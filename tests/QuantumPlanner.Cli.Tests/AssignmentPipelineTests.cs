@@ -6,21 +6,34 @@ namespace QuantumPlanner.Cli.Tests;
 public sealed class AssignmentPipelineTests
 {
     [Fact]
-    public void Auto_PureAssignment_RunsTabuThenNeighbourhoodsThenCpSatAndProvesTheOptimum()
+    public void Auto_PureAssignment_RunsTabuThenCpSatAndProvesTheOptimum()
     {
         var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
 
         var plan = PipelineFactory.Create().Solve(problem, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(20), Seed = 2 }, CancellationToken.None);
 
         var tried = plan.BackendsTried.Select(b => b.Backend).ToList();
-        Assert.Equal(["greedy", "localsearch", "cpsat-lns", "cpsat"], tried.Where(b => b != "exact"));
+        Assert.Equal(["greedy", "localsearch", "cpsat"], tried.Where(b => b != "exact"));
         Assert.Equal("optimal", plan.Status);
         Assert.Empty(plan.Score.Violations);
         Assert.Equal(plan.Bound!.Value, plan.Score.Objective, 6);
     }
 
     [Fact]
-    public void Auto_ProblemWhereTimingMatters_SkipsTheAssignmentSearch()
+    public void CpSatLns_Gap_ReachesTheOptimumAutoProves()
+    {
+        var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
+        var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(20), Seed = 2 };
+        var proved = PipelineFactory.Create().Solve(problem, "auto", options, CancellationToken.None);
+
+        var lns = PipelineFactory.Create().Solve(problem, "cpsat-lns", options, CancellationToken.None);
+
+        Assert.Empty(lns.Score.Violations);
+        Assert.Equal(proved.Score.Objective, lns.Score.Objective, 6);
+    }
+
+    [Fact]
+    public void Auto_ProblemWhereTimingMatters_DoesNotUseTheAssignmentView()
     {
         var gap = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
         var timed = gap with { Objective = gap.Objective with { Makespan = 1 } };
@@ -28,6 +41,7 @@ public sealed class AssignmentPipelineTests
         var plan = PipelineFactory.Create().Solve(timed, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(2), Seed = 2 }, CancellationToken.None);
 
         Assert.DoesNotContain(plan.BackendsTried, b => b.Backend == "cpsat-lns");
+        Assert.Contains(plan.BackendsTried, b => b.Backend == "localsearch");
         Assert.Empty(plan.Score.Violations);
     }
 }
