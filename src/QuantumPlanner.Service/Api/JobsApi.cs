@@ -78,7 +78,10 @@ internal static class JobsApi
         }
 
         // Answered from the result cache, or a replay of a finished job: later GETs need no database.
-        finished.Add(job);
+        if (job.Status.IsFinished())
+        {
+            finished.Add(job);
+        }
         var view = JobView.From(job);
         return created ? Results.Accepted(view.Links.Self, view) : Results.Ok(view);
     }
@@ -173,7 +176,11 @@ internal static class JobsApi
             return ApiProblems.NotFound($"Job {id}");
         }
 
-        finished.Add(job);
+        if (job.Status.IsFinished())
+        {
+            finished.Add(job);
+        }
+
         return ResultOf(id, job.Status, job.ResultJson, job.Error);
     }
 
