@@ -108,6 +108,9 @@ public static class ServiceApp
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<MetricsRefresher>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton(provider => new FinishedJobCache(
+            Math.Max(0, Settings(provider).FinishedJobCacheMegabytes) * 1024L * 1024L,
+            provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
 
         services.AddProblemDetails(ProblemDetailsDefaults.Configure);
         services.AddExceptionHandler<ApiExceptionHandler>();

@@ -53,6 +53,12 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>Completes the job exactly once: true only for the one call that moved it from running (owned by this worker) to completed.</summary>
     Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="CompleteAsync"/> that also returns the completed row as stored (null where CompleteAsync answers false),
+    /// so the caller can serve the finished job without reading it back.
+    /// </summary>
+    Task<JobRecord?> CompleteReturningAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
+
     /// <summary>Fails the job for good (no retry); false when the job is no longer ours.</summary>
     Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default);
 

@@ -133,7 +133,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
 
-        var problem = SmallProblem(settings.Tasks);
+        var template = new RequestTemplate(SmallProblem(settings.Tasks), settings.Backend, settings.TimeLimit);
         var stats = new ClientStats[settings.Clients];
         var clock = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(settings.Duration);
@@ -144,7 +144,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         {
             var s = stats[c] = new ClientStats();
             var index = c;
-            clients[c] = Task.Run(() => RunClientAsync(http, problem, settings, index, s, clock, deadline, () => Interlocked.Increment(ref seed), cancellationToken), cancellationToken);
+            clients[c] = Task.Run(() => RunClientAsync(http, template, settings, index, s, clock, deadline, () => Interlocked.Increment(ref seed), cancellationToken), cancellationToken);
         }
 
         await Task.WhenAll(clients).ConfigureAwait(false);
@@ -163,7 +163,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
     }
 
     private static async Task RunClientAsync(
-        HttpClient http, string problem, Settings settings, int index, ClientStats stats, Stopwatch clock, TimeSpan deadline, Func<long> nextSeed, CancellationToken cancellationToken)
+        HttpClient http, RequestTemplate template, Settings settings, int index, ClientStats stats, Stopwatch clock, TimeSpan deadline, Func<long> nextSeed, CancellationToken cancellationToken)
     {
         // Open loop: client c starts jobs at c/R, c/R + C/R, c/R + 2C/R, ... so that C clients together start R per second.
         // A client that falls behind its schedule starts the next job at once; the report shows the rate reached.
@@ -187,7 +187,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
 
             try
             {
-                await RunOneJobAsync(http, problem, settings, stats, nextSeed(), cancellationToken).ConfigureAwait(false);
+                await RunOneJobAsync(http, template, settings, stats, nextSeed(), cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
@@ -197,22 +197,19 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             {
                 stats.Error("timeout");
             }
+            catch (JsonException)
+            {
+                stats.Error("malformed JSON");
+            }
         }
     }
 
-    private static async Task RunOneJobAsync(HttpClient http, string problem, Settings settings, ClientStats stats, long seed, CancellationToken cancellationToken)
+    private static async Task RunOneJobAsync(HttpClient http, RequestTemplate template, Settings settings, ClientStats stats, long seed, CancellationToken cancellationToken)
     {
-        var request = new JsonObject
-        {
-            ["problem"] = JsonNode.Parse(problem),
-            ["backend"] = settings.Backend,
-            ["timeLimitSeconds"] = settings.TimeLimit,
-            ["seed"] = seed,
-        };
-        var body = request.ToJsonString();
         var start = Stopwatch.GetTimestamp();
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var content = template.Body(seed);
         using var post = await http.PostAsync("api/v1/jobs", content, cancellationToken).ConfigureAwait(false);
+        var posted = await post.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         stats.PostMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         stats.Submitted++;
         if ((int)post.StatusCode != 202 && (int)post.StatusCode != 200)
@@ -221,13 +218,15 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             return;
         }
 
-        var id = JsonNode.Parse(await post.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["id"]?.ToString();
+        var id = JobJson.Read(posted).Id;
         if (string.IsNullOrEmpty(id))
         {
             stats.Error("POST without id");
             return;
         }
 
+        var plainUrl = "api/v1/jobs/" + id;
+        var waitUrl = settings.WaitSeconds > 0 ? $"{plainUrl}?waitSeconds={settings.WaitSeconds}" : plainUrl;
         // Long-poll mode still measures one plain GET per job, so GET latency is reported over real non-waiting requests.
         var plainGet = true;
         while (true)
@@ -235,8 +234,8 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             var wait = plainGet ? 0 : settings.WaitSeconds;
             plainGet = settings.WaitSeconds == 0;
             var getStart = Stopwatch.GetTimestamp();
-            using var get = await http.GetAsync(wait > 0 ? $"api/v1/jobs/{id}?waitSeconds={wait}" : $"api/v1/jobs/{id}", cancellationToken).ConfigureAwait(false);
-            var text = await get.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var get = await http.GetAsync(wait > 0 ? waitUrl : plainUrl, cancellationToken).ConfigureAwait(false);
+            var body = await get.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             (wait > 0 ? stats.LongPollMs : stats.GetMs).Add(Stopwatch.GetElapsedTime(getStart).TotalMilliseconds);
             if (!get.IsSuccessStatusCode)
             {
@@ -244,9 +243,14 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
                 return;
             }
 
-            var job = JsonNode.Parse(text)!;
-            var status = job["status"]?.ToString();
-            if (status is "queued" or "running")
+            var job = JobJson.Read(body);
+            if (job.Id != id)
+            {
+                stats.Error("GET of another job");
+                return;
+            }
+
+            if (job.Status is "queued" or "running")
             {
                 if (settings.WaitSeconds == 0)
                 {
@@ -256,41 +260,157 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
                 continue;
             }
 
-            if (status != "completed")
+            if (job.Status != "completed")
             {
-                stats.Error($"job {status}");
+                stats.Error($"job {job.Status}");
                 return;
             }
 
-            AddSpan(stats.QueueMs, job["createdAt"], job["startedAt"]);
-            AddSpan(stats.SolveMs, job["startedAt"], job["completedAt"]);
+            AddSpan(stats.QueueMs, job.CreatedAt, job.StartedAt);
+            AddSpan(stats.SolveMs, job.StartedAt, job.CompletedAt);
             break;
         }
 
-        using var result = await http.GetAsync($"api/v1/jobs/{id}/result", cancellationToken).ConfigureAwait(false);
+        using var result = await http.GetAsync(plainUrl + "/result", cancellationToken).ConfigureAwait(false);
+        var plan = await result.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccessStatusCode)
         {
             stats.Error($"GET result {(int)result.StatusCode}");
             return;
         }
 
-        var plan = JsonNode.Parse(await result.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-        if (plan?["timing"]?["totalMs"] is { } total)
+        if (!JobJson.TryReadPlan(plan, out var totalMs))
         {
-            stats.PipelineMs.Add(total.GetValue<double>());
+            stats.Error("result without assignments");
+            return;
+        }
+
+        if (totalMs is { } ms)
+        {
+            stats.PipelineMs.Add(ms);
         }
 
         stats.EndToEndMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         stats.Completed++;
     }
 
-    private static void AddSpan(List<double> into, JsonNode? from, JsonNode? to)
+    private static void AddSpan(List<double> into, DateTimeOffset? from, DateTimeOffset? to)
     {
-        if (from is not null && to is not null
-            && DateTimeOffset.TryParse(from.ToString(), CultureInfo.InvariantCulture, out var a)
-            && DateTimeOffset.TryParse(to.ToString(), CultureInfo.InvariantCulture, out var b))
+        if (from is { } a && to is { } b)
         {
             into.Add((b - a).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// The body of every job, serialised once: only the seed differs, so each request costs one copy of the bytes
+    /// instead of building and serialising a JSON tree (the load generator shares the CPUs with the service it measures).
+    /// </summary>
+    internal sealed class RequestTemplate(string problem, string backend, double timeLimitSeconds)
+    {
+        private readonly byte[] prefix = Encoding.UTF8.GetBytes(
+            "{\"problem\":" + problem + ",\"backend\":" + JsonSerializer.Serialize(backend) + ",\"timeLimitSeconds\":"
+            + timeLimitSeconds.ToString("R", CultureInfo.InvariantCulture) + ",\"seed\":");
+
+        public ByteArrayContent Body(long seed)
+        {
+            Span<byte> digits = stackalloc byte[24];
+            seed.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
+            var body = new byte[prefix.Length + length + 1];
+            prefix.CopyTo(body, 0);
+            digits[..length].CopyTo(body.AsSpan(prefix.Length));
+            body[^1] = (byte)'}';
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return content;
+        }
+    }
+
+    /// <summary>Reads the few fields the load test checks straight from the response bytes, without building a DOM.</summary>
+    internal static class JobJson
+    {
+        internal readonly record struct JobFields(string? Id, string? Status, DateTimeOffset? CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
+
+        /// <summary>Top-level id, status and timestamps of a job view; throws <see cref="JsonException"/> on malformed JSON.</summary>
+        public static JobFields Read(ReadOnlySpan<byte> json)
+        {
+            var reader = new Utf8JsonReader(json);
+            string? id = null, status = null;
+            DateTimeOffset? created = null, started = null, completed = null;
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+                {
+                    continue;
+                }
+
+                var name = reader.ValueSpan;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (name.SequenceEqual("id"u8))
+                {
+                    id = reader.GetString();
+                }
+                else if (name.SequenceEqual("status"u8))
+                {
+                    status = reader.GetString();
+                }
+                else if (name.SequenceEqual("createdAt"u8))
+                {
+                    created = reader.GetDateTimeOffset();
+                }
+                else if (name.SequenceEqual("startedAt"u8))
+                {
+                    started = reader.GetDateTimeOffset();
+                }
+                else if (name.SequenceEqual("completedAt"u8))
+                {
+                    completed = reader.GetDateTimeOffset();
+                }
+            }
+
+            return new JobFields(id, status, created, started, completed);
+        }
+
+        /// <summary>
+        /// True when <paramref name="json"/> is a plan object with an assignments array (the whole document is read, so
+        /// malformed JSON throws <see cref="JsonException"/>); <paramref name="totalMs"/> is its timing.totalMs when present.
+        /// </summary>
+        public static bool TryReadPlan(ReadOnlySpan<byte> json, out double? totalMs)
+        {
+            var reader = new Utf8JsonReader(json);
+            totalMs = null;
+            var assignments = false;
+            var inTiming = false;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 1)
+                {
+                    inTiming = false;
+                }
+
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
+
+                if (reader.CurrentDepth == 1)
+                {
+                    assignments |= reader.ValueTextEquals("assignments"u8) && reader.Read() && reader.TokenType == JsonTokenType.StartArray;
+                    inTiming = reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("timing"u8);
+                }
+                else if (inTiming && reader.CurrentDepth == 2 && reader.ValueTextEquals("totalMs"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                {
+                    totalMs = reader.GetDouble();
+                }
+            }
+
+            return assignments;
         }
     }
 

@@ -35,6 +35,7 @@ internal static class JobsApi
         PlanningEngine engine,
         WorkSignal signal,
         MaintenanceState maintenance,
+        FinishedJobCache finished,
         IOptions<QuantumPlannerOptions> options,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -76,6 +77,11 @@ internal static class JobsApi
             }
         }
 
+        // Answered from the result cache, or a replay of a finished job: later GETs need no database.
+        if (job.Status.IsFinished())
+        {
+            finished.Add(job);
+        }
         var view = JobView.From(job);
         return created ? Results.Accepted(view.Links.Self, view) : Results.Ok(view);
     }
@@ -86,6 +92,7 @@ internal static class JobsApi
         ClaimsPrincipal user,
         IJobStore store,
         WorkSignal signal,
+        FinishedJobCache finished,
         IOptions<QuantumPlannerOptions> options,
         CancellationToken cancellationToken)
     {
@@ -96,32 +103,52 @@ internal static class JobsApi
             return ApiProblems.BadRequest($"waitSeconds {w} is outside 0..{maxWait}. Maybe waitSeconds={Math.Min(10, maxWait)}.");
         }
 
+        if (finished.TryGet(tenant, id, out var entry))
+        {
+            return JsonBytes(entry!.ViewJson);
+        }
+
         if (waitSeconds is not > 0)
         {
             var job = await store.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-            return job is null ? ApiProblems.NotFound($"Job {id}") : Results.Ok(JobView.From(job));
+            return job is null ? ApiProblems.NotFound($"Job {id}") : JsonBytes(finished.Add(job));
         }
 
-        var finished = await WaitUntilFinishedAsync(id, tenant, TimeSpan.FromSeconds(waitSeconds.Value), store, signal, cancellationToken).ConfigureAwait(false);
-        return finished is null ? ApiProblems.NotFound($"Job {id}") : Results.Ok(JobView.From(finished));
+        return await WaitUntilFinishedAsync(id, tenant, TimeSpan.FromSeconds(waitSeconds.Value), store, signal, finished, cancellationToken).ConfigureAwait(false)
+            ?? ApiProblems.NotFound($"Job {id}");
     }
+
+    // The same bytes and content type as Results.Ok(view) writes, serialised once for finished jobs.
+    private static IResult JsonBytes(byte[] json) => Results.Bytes(json, "application/json; charset=utf-8");
 
     /// <summary>
     /// Long poll: the job as soon as it is completed, failed or cancelled, or as it is when <paramref name="wait"/> runs
     /// out. Jobs of this process wake the request at once (WorkSignal); jobs run by other processes are re-read every
     /// <see cref="RecheckInterval"/>. The watch is registered before each read, so a change between the two is not missed.
     /// </summary>
-    private static async Task<JobRecord?> WaitUntilFinishedAsync(Guid id, string tenant, TimeSpan wait, IJobStore store, WorkSignal signal, CancellationToken cancellationToken)
+    private static async Task<IResult?> WaitUntilFinishedAsync(
+        Guid id, string tenant, TimeSpan wait, IJobStore store, WorkSignal signal, FinishedJobCache finished, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             using var watcher = signal.Watch(id);
+            // A job this process finished is in the cache before its watchers wake (JobWorker adds it first).
+            if (finished.TryGet(tenant, id, out var entry))
+            {
+                return JsonBytes(entry!.ViewJson);
+            }
+
             var job = await store.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
             var left = TimeSpan.FromSeconds((deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
-            if (job is null || job.Status.IsFinished() || left <= TimeSpan.Zero)
+            if (job is null)
             {
-                return job;
+                return null;
+            }
+
+            if (job.Status.IsFinished() || left <= TimeSpan.Zero)
+            {
+                return JsonBytes(finished.Add(job));
             }
 
             try
@@ -135,22 +162,35 @@ internal static class JobsApi
         }
     }
 
-    private static async Task<IResult> GetResultAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetResultAsync(Guid id, ClaimsPrincipal user, IJobStore store, FinishedJobCache finished, CancellationToken cancellationToken)
     {
-        var job = await store.GetAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
+        var tenant = ApiClaims.TenantOf(user);
+        if (finished.TryGet(tenant, id, out var entry) && (entry!.Status != JobStatus.Completed || entry.ResultJson is not null))
+        {
+            return ResultOf(id, entry.Status, entry.ResultJson, entry.Error);
+        }
+
+        var job = await store.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (job is null)
         {
             return ApiProblems.NotFound($"Job {id}");
         }
 
-        return job.Status switch
+        if (job.Status.IsFinished())
         {
-            JobStatus.Completed when job.ResultJson is not null => Results.Text(job.ResultJson, "application/json"),
-            JobStatus.Failed => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job failed.", $"Job {id} failed: {job.Error}. Maybe fix the problem and submit it again."),
-            JobStatus.Cancelled => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job was cancelled.", $"Job {id} was cancelled; it has no result."),
-            _ => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job has not finished.", $"Job {id} is {job.Status.ToStorage()}. Maybe poll GET /api/v1/jobs/{id} until it is completed."),
-        };
+            finished.Add(job);
+        }
+
+        return ResultOf(id, job.Status, job.ResultJson, job.Error);
     }
+
+    private static IResult ResultOf(Guid id, JobStatus status, string? resultJson, string? error) => status switch
+    {
+        JobStatus.Completed when resultJson is not null => Results.Text(resultJson, "application/json"),
+        JobStatus.Failed => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job failed.", $"Job {id} failed: {error}. Maybe fix the problem and submit it again."),
+        JobStatus.Cancelled => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job was cancelled.", $"Job {id} was cancelled; it has no result."),
+        _ => ApiProblems.Problem(StatusCodes.Status409Conflict, "The job has not finished.", $"Job {id} is {status.ToStorage()}. Maybe poll GET /api/v1/jobs/{id} until it is completed."),
+    };
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, IJobStore store, string? status, int? limit, string? cursor, CancellationToken cancellationToken)
     {
@@ -188,8 +228,11 @@ internal static class JobsApi
         }
     }
 
-    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, IJobStore store, WorkSignal signal, CancellationToken cancellationToken)
+    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, IJobStore store, WorkSignal signal, FinishedJobCache finished, CancellationToken cancellationToken)
     {
+        // Finished jobs cannot be cancelled, so their entry cannot be stale; forget it anyway, so that a DELETE always
+        // answers, and leaves behind, what the store holds.
+        finished.Remove(id);
         var job = await store.CancelAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
         if (job is null)
         {
@@ -203,6 +246,7 @@ internal static class JobsApi
 
         // Running here: stop the solver now; elsewhere its worker's next heartbeat sees the cancel.
         signal.CancelLocal(id);
+        finished.Add(job);
         signal.JobChanged(id);
         return Results.Ok(JobView.From(job));
     }

@@ -34,6 +34,12 @@ public sealed class QuantumPlannerOptions
     /// <summary>Size bound of the in-memory result cache (used without Redis), in MiB of stored plan JSON.</summary>
     public int MemoryCacheMegabytes { get; set; } = 8;
 
+    /// <summary>
+    /// Size bound of the in-process copy of finished jobs that GET /api/v1/jobs/{id} and /result answer without the
+    /// database (finished jobs never change), in MiB; 0 turns it off.
+    /// </summary>
+    public int FinishedJobCacheMegabytes { get; set; } = 4;
+
     /// <summary>After a busy period, how long the process must be quiet before it returns free memory to the OS; 0 never.</summary>
     public int IdleTrimSeconds { get; set; } = 30;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Solving;
@@ -21,6 +22,7 @@ internal sealed class JobWorker(
     PlanningEngine engine,
     WorkSignal signal,
     ServiceMetrics metrics,
+    FinishedJobCache finished,
     IOptions<QuantumPlannerOptions> options,
     ILogger<JobWorker> logger) : BackgroundService
 {
@@ -241,8 +243,11 @@ internal sealed class JobWorker(
 
     private async Task CompleteAsync(JobRecord job, string backend, string resultJson, Plan? plan)
     {
-        if (await store.CompleteAsync(job.Id, workerId, backend, resultJson, CancellationToken.None).ConfigureAwait(false))
+        var completed = await store.CompleteReturningAsync(job.Id, workerId, backend, resultJson, CancellationToken.None).ConfigureAwait(false);
+        if (completed is not null)
         {
+            // Before the job's watchers wake (ProcessAsync signals Finished afterwards), so long polls answer from memory.
+            finished.Add(completed);
             metrics.JobsTotal.WithLabels("completed", backend).Inc();
         }
         else

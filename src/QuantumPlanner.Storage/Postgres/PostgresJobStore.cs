@@ -14,6 +14,50 @@ internal sealed class PostgresJobStore : IJobStore
     private static readonly string Columns = ColumnsOf(string.Empty);
     private static readonly string ClaimedColumns = ColumnsOf("j.");
 
+    // The hot statements use positional parameters ($1, ...): with named ones (@id) Npgsql rewrites the SQL text on
+    // every execution (a parse and a new string per call, visible in a CPU profile of the service under load,
+    // docs/runbooks/service.md "Load test"). Built once, so the text is not re-formatted per call either.
+    private static readonly string GetSql = $"SELECT {Columns} FROM optimization_jobs WHERE id = $1 AND tenant_id = $2";
+    private static readonly string GetByIdSql = $"SELECT {Columns} FROM optimization_jobs WHERE id = $1";
+    private static readonly string CompleteSql =
+        $"""
+        UPDATE optimization_jobs
+        SET status = 'completed', backend_used = $3, result = $4, completed_at = $5, lease_expires_at = NULL
+        WHERE id = $1 AND status = 'running' AND worker_id = $2
+        RETURNING {Columns}
+        """;
+
+    private static readonly string ClaimSql =
+        $"""
+        WITH exhausted AS (
+            UPDATE optimization_jobs
+            SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = $1, lease_expires_at = NULL
+            WHERE id IN (
+                SELECT id FROM optimization_jobs
+                WHERE status = 'running' AND lease_expires_at < $1 AND attempts >= $2
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id),
+        expired AS (
+            SELECT id, 0 AS claim_rank, lease_expires_at AS claim_since FROM optimization_jobs
+            WHERE status = 'running' AND lease_expires_at < $1 AND attempts < $2
+            ORDER BY lease_expires_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+        queued AS (
+            SELECT id, 1 AS claim_rank, created_at AS claim_since FROM optimization_jobs
+            WHERE status = 'queued'
+            ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+        picked AS (
+            SELECT id, claim_rank, claim_since FROM (SELECT * FROM expired UNION ALL SELECT * FROM queued) c
+            ORDER BY claim_rank, claim_since, id LIMIT $3),
+        claimed AS (
+            UPDATE optimization_jobs j
+            SET status = 'running', worker_id = $4, lease_expires_at = $5, attempts = j.attempts + 1,
+                started_at = $1, progress_objective = NULL, error = NULL
+            FROM picked c
+            WHERE j.id = c.id
+            RETURNING c.claim_rank, c.claim_since, {ClaimedColumns})
+        SELECT {Columns} FROM claimed ORDER BY claim_rank, claim_since, id
+        """;
+
     private readonly PostgresDatabase _database;
     private readonly TimeProvider _time;
 
@@ -45,25 +89,25 @@ internal sealed class PostgresJobStore : IJobStore
             $"""
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash,
                 idempotency_key, attempts, created_at, started_at, completed_at, time_limit_seconds, seed)
-            VALUES (@id, @tenant, @status, @backend, @used, @problem, @result, @hash, @key, 0, @now, @started, @completed, @limit, @seed)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14)
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             RETURNING {Columns}
             """);
         var p = insert.Parameters;
-        p.AddWithValue("id", Guid.CreateVersion7(now));
-        p.AddWithValue("tenant", job.TenantId);
-        p.AddWithValue("status", (cached ? JobStatus.Completed : JobStatus.Queued).ToStorage());
-        p.AddWithValue("backend", job.BackendRequested);
-        p.AddWithValue("used", cached ? (object?)job.CachedBackendUsed ?? job.BackendRequested : DBNull.Value);
-        p.AddWithValue("problem", NpgsqlDbType.Jsonb, job.ProblemJson);
-        p.AddWithValue("result", NpgsqlDbType.Jsonb, cached ? job.CachedResultJson! : (object)DBNull.Value);
-        p.AddWithValue("hash", job.ProblemHash);
-        p.AddWithValue("key", (object?)job.IdempotencyKey ?? DBNull.Value);
-        p.AddWithValue("now", now);
-        p.AddWithValue("started", cached ? now : (object)DBNull.Value);
-        p.AddWithValue("completed", cached ? now : (object)DBNull.Value);
-        p.AddWithValue("limit", job.TimeLimitSeconds);
-        p.AddWithValue("seed", job.Seed);
+        Add(p, Guid.CreateVersion7(now));
+        Add(p, job.TenantId);
+        Add(p, (cached ? JobStatus.Completed : JobStatus.Queued).ToStorage());
+        Add(p, job.BackendRequested);
+        AddNullable(p, cached ? job.CachedBackendUsed ?? job.BackendRequested : null, NpgsqlDbType.Text);
+        AddNullable(p, job.ProblemJson, NpgsqlDbType.Jsonb);
+        AddNullable(p, cached ? job.CachedResultJson : null, NpgsqlDbType.Jsonb);
+        Add(p, job.ProblemHash);
+        AddNullable(p, job.IdempotencyKey, NpgsqlDbType.Text);
+        Add(p, now);
+        AddNullable(p, cached ? now : null);
+        AddNullable(p, cached ? now : null);
+        Add(p, job.TimeLimitSeconds);
+        Add(p, job.Seed);
         var created = await SingleAsync(insert, cancellationToken).ConfigureAwait(false);
         if (created is not null)
         {
@@ -71,9 +115,9 @@ internal sealed class PostgresJobStore : IJobStore
         }
 
         // The insert lost to an existing row with this key; ON CONFLICT waited for that row's transaction, so it is visible.
-        await using var select = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = @tenant AND idempotency_key = @key");
-        select.Parameters.AddWithValue("tenant", job.TenantId);
-        select.Parameters.AddWithValue("key", job.IdempotencyKey!);
+        await using var select = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = $1 AND idempotency_key = $2");
+        Add(select.Parameters, job.TenantId);
+        Add(select.Parameters, job.IdempotencyKey!);
         var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
         return new EnqueueResult(existing, false);
@@ -81,16 +125,16 @@ internal sealed class PostgresJobStore : IJobStore
 
     public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = ReadSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id AND tenant_id = @tenant");
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("tenant", tenantId);
+        await using var command = ReadSource.CreateCommand(GetSql);
+        Add(command.Parameters, id);
+        Add(command.Parameters, tenantId);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<JobRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = ReadSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE id = @id");
-        command.Parameters.AddWithValue("id", id);
+        await using var command = ReadSource.CreateCommand(GetByIdSql);
+        Add(command.Parameters, id);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -137,74 +181,43 @@ internal sealed class PostgresJobStore : IJobStore
         // because they have waited longest, and the first k are claimed. Rows locked but not picked are released at
         // the end of the statement. FOR UPDATE re-checks each row's status after locking, so a job cancelled between
         // the scan and the lock is skipped.
-        await using var claim = _database.RelaxedDataSource.CreateCommand(
-            $"""
-            WITH exhausted AS (
-                UPDATE optimization_jobs
-                SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = @now, lease_expires_at = NULL
-                WHERE id IN (
-                    SELECT id FROM optimization_jobs
-                    WHERE status = 'running' AND lease_expires_at < @now AND attempts >= @max
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING id),
-            expired AS (
-                SELECT id, 0 AS claim_rank, lease_expires_at AS claim_since FROM optimization_jobs
-                WHERE status = 'running' AND lease_expires_at < @now AND attempts < @max
-                ORDER BY lease_expires_at, id LIMIT @k FOR UPDATE SKIP LOCKED),
-            queued AS (
-                SELECT id, 1 AS claim_rank, created_at AS claim_since FROM optimization_jobs
-                WHERE status = 'queued'
-                ORDER BY created_at, id LIMIT @k FOR UPDATE SKIP LOCKED),
-            picked AS (
-                SELECT id, claim_rank, claim_since FROM (SELECT * FROM expired UNION ALL SELECT * FROM queued) c
-                ORDER BY claim_rank, claim_since, id LIMIT @k),
-            claimed AS (
-                UPDATE optimization_jobs j
-                SET status = 'running', worker_id = @worker, lease_expires_at = @lease, attempts = j.attempts + 1,
-                    started_at = @now, progress_objective = NULL, error = NULL
-                FROM picked c
-                WHERE j.id = c.id
-                RETURNING c.claim_rank, c.claim_since, {ClaimedColumns})
-            SELECT {Columns} FROM claimed ORDER BY claim_rank, claim_since, id
-            """);
-        claim.Parameters.AddWithValue("now", now);
-        claim.Parameters.AddWithValue("max", maxAttempts);
-        claim.Parameters.AddWithValue("k", maxJobs);
-        claim.Parameters.AddWithValue("worker", workerId);
-        claim.Parameters.AddWithValue("lease", Microseconds.Truncate(now + leaseDuration));
+        await using var claim = _database.RelaxedDataSource.CreateCommand(ClaimSql);
+        Add(claim.Parameters, now);
+        Add(claim.Parameters, maxAttempts);
+        Add(claim.Parameters, maxJobs);
+        Add(claim.Parameters, workerId);
+        Add(claim.Parameters, Microseconds.Truncate(now + leaseDuration));
         return await ManyAsync(claim, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
         await using var command = _database.RelaxedDataSource.CreateCommand(
-            "UPDATE optimization_jobs SET lease_expires_at = @lease WHERE id = @id AND status = 'running' AND worker_id = @worker");
-        command.Parameters.AddWithValue("lease", Microseconds.Truncate(Now() + leaseDuration));
-        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+            "UPDATE optimization_jobs SET lease_expires_at = $3 WHERE id = $1 AND status = 'running' AND worker_id = $2");
+        return await OwnedAsync(command, id, workerId, Microseconds.Truncate(Now() + leaseDuration), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default)
     {
         await using var command = _database.RelaxedDataSource.CreateCommand(
-            "UPDATE optimization_jobs SET progress_objective = @objective WHERE id = @id AND status = 'running' AND worker_id = @worker");
-        command.Parameters.AddWithValue("objective", objective);
-        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+            "UPDATE optimization_jobs SET progress_objective = $3 WHERE id = $1 AND status = 'running' AND worker_id = $2");
+        return await OwnedAsync(command, id, workerId, objective, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
+    public async Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
+        await CompleteReturningAsync(id, workerId, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;
+
+    public async Task<JobRecord?> CompleteReturningAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backendUsed);
         ArgumentNullException.ThrowIfNull(resultJson);
-        await using var command = DataSource.CreateCommand(
-            """
-            UPDATE optimization_jobs
-            SET status = 'completed', backend_used = @used, result = @result, completed_at = @now, lease_expires_at = NULL
-            WHERE id = @id AND status = 'running' AND worker_id = @worker
-            """);
-        command.Parameters.AddWithValue("used", backendUsed);
-        command.Parameters.AddWithValue("result", NpgsqlDbType.Jsonb, resultJson);
-        command.Parameters.AddWithValue("now", Now());
-        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+        await using var command = DataSource.CreateCommand(CompleteSql);
+        Add(command.Parameters, id);
+        Add(command.Parameters, workerId);
+        Add(command.Parameters, backendUsed);
+        AddNullable(command.Parameters, resultJson, NpgsqlDbType.Jsonb);
+        Add(command.Parameters, Now());
+        return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default)
@@ -213,12 +226,14 @@ internal sealed class PostgresJobStore : IJobStore
         await using var command = DataSource.CreateCommand(
             """
             UPDATE optimization_jobs
-            SET status = 'failed', error = @error, completed_at = @now, lease_expires_at = NULL
-            WHERE id = @id AND status = 'running' AND worker_id = @worker
+            SET status = 'failed', error = $3, completed_at = $4, lease_expires_at = NULL
+            WHERE id = $1 AND status = 'running' AND worker_id = $2
             """);
-        command.Parameters.AddWithValue("error", error);
-        command.Parameters.AddWithValue("now", Now());
-        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+        Add(command.Parameters, id);
+        Add(command.Parameters, workerId);
+        Add(command.Parameters, error);
+        Add(command.Parameters, Now());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default)
@@ -228,9 +243,11 @@ internal sealed class PostgresJobStore : IJobStore
             UPDATE optimization_jobs
             SET status = 'queued', worker_id = NULL, lease_expires_at = NULL, started_at = NULL, progress_objective = NULL,
                 attempts = GREATEST(attempts - 1, 0)
-            WHERE id = @id AND status = 'running' AND worker_id = @worker
+            WHERE id = $1 AND status = 'running' AND worker_id = $2
             """);
-        return await OwnedAsync(command, id, workerId, cancellationToken).ConfigureAwait(false);
+        Add(command.Parameters, id);
+        Add(command.Parameters, workerId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task<JobRecord?> CancelAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
@@ -311,12 +328,23 @@ internal sealed class PostgresJobStore : IJobStore
         $"{alias}result::text, {alias}problem_hash, {alias}idempotency_key, {alias}attempts, {alias}worker_id, {alias}lease_expires_at, " +
         $"{alias}created_at, {alias}started_at, {alias}completed_at, {alias}error, {alias}time_limit_seconds, {alias}seed, {alias}progress_objective";
 
-    private static async Task<bool> OwnedAsync(NpgsqlCommand command, Guid id, string workerId, CancellationToken cancellationToken)
+    // $1 id, $2 worker, $3 the value the statement sets.
+    private static async Task<bool> OwnedAsync<T>(NpgsqlCommand command, Guid id, string workerId, T value, CancellationToken cancellationToken)
     {
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("worker", workerId);
+        Add(command.Parameters, id);
+        Add(command.Parameters, workerId);
+        Add(command.Parameters, value);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
+
+    // Positional (unnamed) and typed, so no boxing and no SQL rewriting.
+    private static void Add<T>(NpgsqlParameterCollection parameters, T value) => parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
+
+    private static void AddNullable(NpgsqlParameterCollection parameters, string? value, NpgsqlDbType type) =>
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = (object?)value ?? DBNull.Value });
+
+    private static void AddNullable(NpgsqlParameterCollection parameters, DateTimeOffset? value) =>
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value is { } v ? v : DBNull.Value });
 
     private static async Task<JobRecord?> SingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

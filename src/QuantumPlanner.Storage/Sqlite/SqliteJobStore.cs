@@ -207,25 +207,28 @@ internal sealed class SqliteJobStore : IJobStore
             p => p.AddWithValue("$objective", objective),
             cancellationToken);
 
-    public Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
+    public async Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
+        await CompleteReturningAsync(id, workerId, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;
+
+    public async Task<JobRecord?> CompleteReturningAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backendUsed);
         ArgumentNullException.ThrowIfNull(resultJson);
-        return OwnedAsync(
-            """
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"""
             UPDATE optimization_jobs
             SET status = 'completed', backend_used = $used, result = $result, completed_at = $now, lease_expires_at = NULL
             WHERE id = $id AND status = 'running' AND worker_id = $worker
-            """,
-            id,
-            workerId,
-            p =>
-            {
-                p.AddWithValue("$used", backendUsed);
-                p.AddWithValue("$result", resultJson);
-                p.AddWithValue("$now", NowMicros());
-            },
-            cancellationToken);
+            RETURNING {Columns}
+            """;
+        command.Parameters.AddWithValue("$used", backendUsed);
+        command.Parameters.AddWithValue("$result", resultJson);
+        command.Parameters.AddWithValue("$now", NowMicros());
+        command.Parameters.AddWithValue("$id", Text(id));
+        command.Parameters.AddWithValue("$worker", workerId);
+        return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default)

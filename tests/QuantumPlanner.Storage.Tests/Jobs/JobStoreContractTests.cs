@@ -355,6 +355,27 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     }
 
     [ServiceFact]
+    public async Task CompleteReturning_OwnedRunningJob_ReturnsTheRowAsStoredAndOnlyOnce()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme", key: "k-9"));
+        await store.ClaimAsync("w1", Lease, 3);
+        Clock.Advance(TimeSpan.FromTicks(12_345_670)); // 1.234567 s, whole microseconds like the stores keep
+
+        Assert.Null(await store.CompleteReturningAsync(job.Id, "w2", "sa", "{}"));
+        var completed = await store.CompleteReturningAsync(job.Id, "w1", "greedy", """{"plan":1}""");
+
+        Assert.NotNull(completed);
+        Assert.Equal(JobStatus.Completed, completed.Status);
+        Assert.Equal("greedy", completed.BackendUsed);
+        Assert.Equal(Clock.GetUtcNow(), completed.CompletedAt);
+        Assert.Null(completed.LeaseExpiresAt);
+        Assert.Equal(await store.GetByIdAsync(job.Id), completed);
+        Assert.Null(await store.CompleteReturningAsync(job.Id, "w1", "greedy", """{"plan":2}"""));
+        Assert.False(await store.CompleteAsync(job.Id, "w1", "greedy", """{"plan":3}"""));
+    }
+
+    [ServiceFact]
     public async Task Claim_LeaseExpiredMaxAttemptsTimes_FailsTheJobWithTheReason()
     {
         var store = await StoreAsync();
