@@ -173,6 +173,13 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         {
             if (interval > 0)
             {
+                // Decide by the scheduled time, not the clock: a timer that fires a hair early must not add a start at
+                // the deadline itself (2 jobs/s for 2 s is exactly 4 starts).
+                if (nextStart >= deadline.TotalSeconds)
+                {
+                    break;
+                }
+
                 var wait = nextStart - clock.Elapsed.TotalSeconds;
                 nextStart += interval;
                 if (wait > 0)
