@@ -213,7 +213,11 @@ public sealed class PlanningPipeline
                 best = scored;
                 bestBackend = backend.Name;
                 Assignments = result.Assignments;
-                options.OnProgress?.Invoke(scored.Score.Objective);
+                if (scored.Score.HardViolations == 0)
+                {
+                    // Progress means "best feasible objective so far"; an infeasible plan's objective can be lower.
+                    options.OnProgress?.Invoke(scored.Score.Objective);
+                }
             }
 
             if (result.ProvedOptimal && scored.Score.HardViolations == 0 && best == scored)

@@ -152,7 +152,10 @@ public sealed class LocalSearchBackend : IPlanningBackend
                         Array.Copy(genes, bestGenes, n);
                         sinceBest = 0;
                         kicksWithoutGain = 0;
-                        options.OnProgress?.Invoke(best.Item2);
+                        if (best.Item1 == 0)
+                        {
+                            options.OnProgress?.Invoke(best.Item2);
+                        }
                     }
                     else
                     {
