@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Google.OrTools.Sat;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.OrTools.GeneralizedAssignment;
 using QuantumPlanner.OrTools.CpSat;
 
 namespace QuantumPlanner.OrTools.Lns;
@@ -83,8 +84,7 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
             this.ct = ct;
             n = view.TaskCount;
             m = view.AgentCount;
-            var coefficients = new List<double>(view.PairCost) { view.DropCost };
-            scale = ObjectiveScale.Choose(coefficients, 0, 1);
+            scale = AssignmentCpModel.ScaleFor(view);
             rng = new Random((int)(options.Seed % int.MaxValue));
         }
 
@@ -251,73 +251,16 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
             }
 
             var freed = new List<int>();
-            var fixedLoad = new long[m];
             for (int t = 0; t < n; t++)
             {
                 int holder = current is null ? PureAssignment.Dropped : current[t];
-                bool free = current is null || (holder >= 0 ? inGroup[holder] : HasOptionIn(t, inGroup));
-                if (free)
+                if (current is null || (holder >= 0 ? inGroup[holder] : HasOptionIn(t, inGroup)))
                 {
                     freed.Add(t);
                 }
-                else if (holder >= 0)
-                {
-                    fixedLoad[holder] += view.PairLoad[(t * m) + holder];
-                }
             }
 
-            var model = new CpModel();
-            var literals = new List<(int Task, int Agent, BoolVar Literal)>();
-            var load = new LinearExprBuilder?[m];
-            var objective = LinearExpr.NewBuilder();
-            var choices = new List<ILiteral>();
-            foreach (int t in freed)
-            {
-                int holder = current is null ? int.MinValue : current[t];
-                choices.Clear();
-                foreach (int a in view.Options[t])
-                {
-                    int pair = (t * m) + a;
-                    if (view.PairLoad[pair] > view.Capacity[a] - fixedLoad[a])
-                    {
-                        continue; // cannot fit there whatever the other freed tasks do
-                    }
-
-                    var x = model.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"x{t}_{a}"));
-                    literals.Add((t, a, x));
-                    choices.Add(x);
-                    (load[a] ??= LinearExpr.NewBuilder()).AddTerm(x, view.PairLoad[pair]);
-                    objective.AddTerm(x, scale.ToInteger(view.PairCost[pair]));
-                    if (current is not null)
-                    {
-                        model.AddHint(x, holder == a);
-                    }
-                }
-
-                if (view.Droppable[t])
-                {
-                    var drop = model.NewBoolVar(string.Create(CultureInfo.InvariantCulture, $"drop{t}"));
-                    literals.Add((t, PureAssignment.Dropped, drop));
-                    choices.Add(drop);
-                    objective.AddTerm(drop, scale.ToInteger(view.DropCost));
-                    if (current is not null)
-                    {
-                        model.AddHint(drop, holder == PureAssignment.Dropped);
-                    }
-                }
-
-                model.AddExactlyOne(choices);
-            }
-
-            for (int a = 0; a < m; a++)
-            {
-                if (load[a] is { } expression && view.Capacity[a] < long.MaxValue / 4)
-                {
-                    model.Add(expression <= view.Capacity[a] - fixedLoad[a]);
-                }
-            }
-
-            model.Minimize(objective);
+            var model = AssignmentCpModel.Build(view, scale, freed, current);
             using var solver = new CpSolver
             {
                 StringParameters = string.Create(
@@ -327,7 +270,7 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
             CpSolverStatus status;
             using (token.Register(static s => ((CpSolver)s!).StopSearch(), solver))
             {
-                status = solver.Solve(model);
+                status = solver.Solve(model.Model);
             }
 
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -335,15 +278,7 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
                 return new GroupResult(status, null, freed);
             }
 
-            var agentOf = current is null ? new int[n] : (int[])current.Clone();
-            foreach (var (task, agent, literal) in literals)
-            {
-                if (solver.BooleanValue(literal))
-                {
-                    agentOf[task] = agent;
-                }
-            }
-
+            var agentOf = model.Extract(solver, current);
             return new GroupResult(status, agentOf, freed);
         }
 
