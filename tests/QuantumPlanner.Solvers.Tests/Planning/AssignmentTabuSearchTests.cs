@@ -127,12 +127,16 @@ public class AssignmentTabuSearchTests
     }
 
     /// <summary>The best objective over every agent (or, for optional tasks, none) per task; null if none fits.</summary>
-    private static double? BestByEnumeration(PlanningProblem problem)
+    private static double? BestByEnumeration(PlanningProblem problem) => OptimumByEnumeration(problem)?.Objective;
+
+    /// <summary>An optimal plan by trying every agent (or, for optional tasks, none) per task: its objective and
+    /// each task's agent index (<see cref="PureAssignment.Dropped"/> for none); null if no plan fits.</summary>
+    internal static (double Objective, int[] AgentOf)? OptimumByEnumeration(PlanningProblem problem)
     {
         var n = problem.Tasks.Count;
         var m = problem.Agents.Count;
         var choice = new int[n];
-        double? best = null;
+        (double Objective, int[] AgentOf)? best = null;
         while (true)
         {
             var plan = new List<Assignment>();
@@ -147,9 +151,9 @@ public class AssignmentTabuSearchTests
             }
 
             var score = PlanScorer.Score(problem, plan).Score;
-            if (score.HardViolations == 0 && (best is null || score.Objective < best))
+            if (score.HardViolations == 0 && (best is null || score.Objective < best.Value.Objective))
             {
-                best = score.Objective;
+                best = (score.Objective, choice.Select(c => c < m ? c : PureAssignment.Dropped).ToArray());
             }
 
             var i = 0;
