@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.OrTools.Sat;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.OrTools.GeneralizedAssignment;
 
 namespace QuantumPlanner.OrTools.CpSat;
 
@@ -50,6 +51,14 @@ public sealed class CpSatBackend : IPlanningBackend
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
+
+        // A pure assignment problem with a feasible warm start: Lagrangian branch and bound beside CP-SAT.
+        if (options.InitialAssignments is { Count: > 0 } warm
+            && PureAssignment.TryCreate(problem) is { } view
+            && PureAssignmentSolve.TrySolve(view, warm, options, _workers, cancellationToken) is { } reduced)
+        {
+            return reduced;
+        }
 
         // Data → model → variables → constraints → objective.
         var model = PlanningCpModel.Build(problem);
