@@ -14,7 +14,9 @@ namespace QuantumPlanner.Solvers.Planning.GeneralizedAssignment;
 /// </summary>
 public sealed class AssignmentBranchAndBound
 {
-    private const int NodeIterations = 30;
+    // Fewer steps per node buy more nodes: on GAP type D, 15 left the five 100/200-job instances 38 units above
+    // best known in sum (mean of three seeds) against 78 with 30; 10 was no better than 15.
+    private const int NodeIterations = 15;
     private const double NodeStepScale = 0.25;
     private const int ClockEvery = 16;
 
