@@ -133,9 +133,6 @@ internal sealed class AssignmentCpModel
         return model;
     }
 
-    /// <summary>Only plans whose scaled objective is at most <paramref name="maxScaled"/> count.</summary>
-    public void AddObjectiveCutoff(long maxScaled) => Model.Add(objective <= maxScaled);
-
     /// <summary>Each task's agent after a solve: freed tasks from the solver, the others from <paramref name="current"/>.</summary>
     public int[] Extract(CpSolver solver, int[]? current)
     {

@@ -131,7 +131,7 @@ public sealed class AssignmentBranchAndBound
 
     private void Explore(bool[] allowed, int[] forced, double[] start)
     {
-        if (stopped || (++Nodes % ClockEvery == 0 && stop()))
+        if (stopped || (++Nodes % ClockEvery == 1 && stop()))
         {
             stopped = true;
             return;
