@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Google.OrTools.Sat;
 using QuantumPlanner.Core.Planning;
-using QuantumPlanner.OrTools.GeneralizedAssignment;
 using QuantumPlanner.OrTools.CpSat;
+using QuantumPlanner.OrTools.GeneralizedAssignment;
 
 namespace QuantumPlanner.OrTools.Lns;
 
