@@ -27,9 +27,6 @@ internal sealed class AssignmentCpModel
 
     public ObjectiveScale Scale { get; }
 
-    /// <summary>Pairs (and drop options) that became variables.</summary>
-    public int VariableCount => literals.Count;
-
     /// <summary>The objective scale every assignment model of <paramref name="view"/> uses.</summary>
     public static ObjectiveScale ScaleFor(PureAssignment view)
     {
