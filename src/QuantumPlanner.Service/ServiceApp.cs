@@ -167,6 +167,7 @@ public static class ServiceApp
         app.MapHealthChecks("/health/quantum", HealthJson.For(check => check.Tags.Contains("quantum")));
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOpenApi();
+        app.MapSchemasApi();
 
         if (options.Api)
         {
