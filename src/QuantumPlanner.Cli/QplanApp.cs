@@ -86,6 +86,7 @@ public static class QplanApp
             db.SetDescription("Database administration.");
             db.AddCommand<DbMigrateCommand>("migrate").WithDescription("Apply schema migrations.");
         });
+        config.AddCommand<McpCommand>("mcp").WithDescription("MCP tool server on stdin/stdout, for agent frameworks.");
         config.AddCommand<LoadTestCommand>("loadtest").WithDescription("Closed-loop load test of a running service.");
     }
 }

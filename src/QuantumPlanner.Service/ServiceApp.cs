@@ -6,6 +6,7 @@ using Prometheus;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Health;
+using QuantumPlanner.Service.Mcp;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
@@ -119,6 +120,7 @@ public static class ServiceApp
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ApiClaims.Admin, "true"));
         services.AddPerKeyRateLimiting();
+        services.AddPlannerMcpHttp();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"])
@@ -174,6 +176,7 @@ public static class ServiceApp
             app.MapJobsApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapSolveApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
+            app.MapPlannerMcp();
         }
     }
 
