@@ -9,7 +9,7 @@ namespace QuantumPlanner.Cli.Commands;
 /// <summary>
 /// qplan solve PROBLEM: runs the planning pipeline and prints the plan as tables, JSON or a Gantt chart (SVG).
 /// With --output the file gets the JSON (table, json) or the SVG (gantt-svg). Exit 0 for a feasible or optimal
-/// plan, 1 when none was found, 2 for bad input.
+/// plan, 1 when none was found, 2 for bad input. With --url the solve runs as a job on that service (RemoteSolve).
 /// </summary>
 public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Settings>
 {
@@ -43,6 +43,14 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         [Description("Show the score per term, per constraint, per task and per agent.")]
         public bool Explain { get; init; }
 
+        [CommandOption("--url <URL>")]
+        [Description("Solve on a running service (qplan serve) as a job instead of in this process.")]
+        public string? Url { get; init; }
+
+        [CommandOption("--api-key <KEY>")]
+        [Description("API key for --url (default: the QP_API_KEY environment variable).")]
+        public string? ApiKey { get; init; }
+
         public override ValidationResult Validate()
         {
             if (Format is not ("table" or "json" or "gantt-svg"))
@@ -64,16 +72,29 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
             return ExitCodes.BadInput;
         }
 
-        var pipeline = PipelineFactory.Create();
-        var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
         Plan plan;
-        try
+        if (settings.Url is { } url)
         {
-            plan = pipeline.Solve(problem, settings.Backend, options, cancellationToken);
+            var remote = RemoteSolve.Run(console, settings.Problem, url, settings.ApiKey, settings.Backend, settings.TimeLimit, settings.Seed, out var failed, cancellationToken);
+            if (remote is null)
+            {
+                return failed;
+            }
+
+            plan = remote;
         }
-        catch (ArgumentException ex)
+        else
         {
-            throw new UserInputException(ex.Message, ex);
+            var pipeline = PipelineFactory.Create();
+            var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
+            try
+            {
+                plan = pipeline.Solve(problem, settings.Backend, options, cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UserInputException(ex.Message, ex);
+            }
         }
 
         var stdoutIsData = settings.Output is null && settings.Format != "table";
