@@ -477,7 +477,8 @@ internal sealed class PlanningCpModel
                 {
                     if (c.Agent == a)
                     {
-                        if (c.Interval is not null)
+                        // A milestone takes no capacity (CP-SAT would not let a zero-size interval sit inside another).
+                        if (c.Interval is not null && c.Duration > 0)
                         {
                             intervals.Add(c.Interval);
                         }
@@ -525,7 +526,10 @@ internal sealed class PlanningCpModel
                 // Exactly one alternative is present, so each adds the task's demand once.
                 foreach (var c in _candidates[t])
                 {
-                    cumulative.AddDemand(c.Interval!, demand);
+                    if (c.Duration > 0)
+                    {
+                        cumulative.AddDemand(c.Interval!, demand);
+                    }
                 }
             }
         }
