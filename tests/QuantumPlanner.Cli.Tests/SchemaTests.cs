@@ -132,6 +132,8 @@ public sealed class SchemaTests
     [InlineData("WindowKeys", "window")]
     [InlineData("TaskKeys", "task")]
     [InlineData("ObjectiveKeys", "objective")]
+    [InlineData("BaselineKeys", "baseline")]
+    [InlineData("BaselineAssignmentKeys", "baselineAssignment")]
     public void ProblemSchema_Properties_AreExactlyWhatTheReaderAccepts(string readerField, string definition)
     {
         var reader = typeof(PlanningJson).Assembly.GetType("QuantumPlanner.Core.Planning.ProblemReader", throwOnError: true)!;
