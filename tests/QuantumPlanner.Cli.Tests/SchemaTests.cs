@@ -98,8 +98,34 @@ public sealed class SchemaTests
         }
     }
 
+    [Fact]
+    public async Task BothSchemas_ReplanFromAPastedPlanWithAPin_AreValid()
+    {
+        var (exit, first) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--format", "json", "--backend", "greedy");
+        Assert.Equal(ExitCodes.Ok, exit);
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(CliRun.Example("software-sprint.json")))!.AsObject();
+        var baseline = System.Text.Json.Nodes.JsonNode.Parse(first)!.AsObject();
+        baseline["assignments"]![0]!["pinned"] = true;
+        problem["baseline"] = baseline;
+        problem["objective"]!["changes"] = 5;
+        AssertValid(ProblemSchema.Value, problem.ToJsonString());
+
+        var file = CliRun.TempFile(problem.ToJsonString());
+        try
+        {
+            var (solved, plan) = await CliRun.RunAsync("solve", file, "--format", "json", "--backend", "localsearch", "--time-limit", "1", "--seed", "9");
+            Assert.Equal(ExitCodes.Ok, solved);
+            AssertValid(PlanSchema.Value, plan);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("""{ "tasks": [{ "id": "a", "dependson": ["b"] }] }""", "/tasks/0/dependson")]
+    [InlineData("""{ "tasks": [{ "id": "a" }], "baseline": { "assignments": [{ "task": "a", "pinned": "yes" }] } }""", "/baseline/assignments/0/pinned")]
     [InlineData("""{ "tasks": [{ "duration": 2 }] }""", "/tasks/0")]
     [InlineData("""{ "tasks": [{ "id": "a", "duration": "2" }] }""", "/tasks/0/duration")]
     [InlineData("""{ "tasks": [{ "id": "a", "duration": 0.5 }] }""", "/tasks/0/duration")]
