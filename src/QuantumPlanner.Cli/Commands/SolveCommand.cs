@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using QuantumPlanner.Core.Charts;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.OrTools;
 using Spectre.Console;
@@ -9,7 +10,7 @@ namespace QuantumPlanner.Cli.Commands;
 
 /// <summary>
 /// qplan solve PROBLEM: runs the planning pipeline and prints the plan as tables, JSON or a Gantt chart (SVG).
-/// With --output the file gets the JSON (table, json) or the SVG (gantt-svg). Exit 0 for a feasible or optimal
+/// With --output the file gets the JSON (table, json), the SVG (gantt-svg) or a PNG of it (gantt-png). Exit 0 for a feasible or optimal
 /// plan, 1 when none was found, 2 for bad input. With --url the solve runs as a job on that service (RemoteSolve).
 /// </summary>
 public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Settings>
@@ -33,11 +34,11 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         public ulong Seed { get; init; } = 1;
 
         [CommandOption("--output <FILE>")]
-        [Description("Write the plan to FILE (JSON, or SVG with --format gantt-svg).")]
+        [Description("Write the plan to FILE (JSON, SVG with --format gantt-svg, PNG with gantt-png).")]
         public string? Output { get; init; }
 
         [CommandOption("--format <FORMAT>")]
-        [Description("table (default), json or gantt-svg.")]
+        [Description("table (default), json, gantt-svg, or gantt-png (needs --output and Chromium).")]
         public string Format { get; init; } = "table";
 
         [CommandOption("--explain")]
@@ -54,9 +55,14 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
 
         public override ValidationResult Validate()
         {
-            if (Format is not ("table" or "json" or "gantt-svg"))
+            if (Format is not ("table" or "json" or "gantt-svg" or "gantt-png"))
             {
-                return ValidationResult.Error($"--format '{Format}' is unknown. Maybe table, json or gantt-svg.");
+                return ValidationResult.Error($"--format '{Format}' is unknown. Maybe table, json, gantt-svg or gantt-png.");
+            }
+
+            if (Format == "gantt-png" && Output is null)
+            {
+                return ValidationResult.Error("--format gantt-png writes a file: add --output FILE.png.");
             }
 
             return TimeLimit is > 0 and <= 86_400 ? ValidationResult.Success() : ValidationResult.Error($"--time-limit must be between 0 and 86400 seconds (got {TimeLimit}).");
@@ -100,7 +106,19 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
 
         var stdoutIsData = settings.Output is null && settings.Format != "table";
         var text = settings.Format == "gantt-svg" ? GanttSvg.Render(problem, plan) : PlanningJson.Serialize(plan);
-        if (settings.Output is { } path)
+        if (settings.Format == "gantt-png")
+        {
+            try
+            {
+                GanttPng.Write(GanttSvg.Draw(problem, plan), settings.Output!);
+            }
+            catch (InvalidOperationException ex)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.Failure;
+            }
+        }
+        else if (settings.Output is { } path)
         {
             File.WriteAllText(path, text + "\n");
         }
