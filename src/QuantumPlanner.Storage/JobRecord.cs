@@ -20,7 +20,21 @@ public sealed record JobRecord(
     string? Error,
     int TimeLimitSeconds,
     long Seed,
-    double? ProgressObjective);
+    double? ProgressObjective)
+{
+    /// <summary>Incremented by every claim; the fence that <see cref="JobClaim.Token"/> carries.</summary>
+    public long ClaimToken { get; init; }
+
+    /// <summary>The claim this row was handed out under, for the worker-side calls of <see cref="IJobStore"/>.</summary>
+    public JobClaim Claim => new(Id, WorkerId ?? string.Empty, ClaimToken);
+}
+
+/// <summary>
+/// One claim of a job: the worker it was handed to and the claim's token. Worker-side calls act only while the job is
+/// still under this very claim, so a worker that lost its lease (and even one that reclaimed the same job later, or
+/// another process sharing its worker id) can no longer heartbeat, complete or fail it.
+/// </summary>
+public readonly record struct JobClaim(Guid JobId, string WorkerId, long Token);
 
 /// <summary>
 /// A job to enqueue. <see cref="ProblemHash"/> is usually <see cref="CacheKey.ProblemHash"/> of the problem.
