@@ -52,6 +52,22 @@ public sealed record NewJob(
     public string? CachedResultJson { get; init; }
 
     public string? CachedBackendUsed { get; init; }
+
+    /// <summary>
+    /// The tenant's quota of queued + running jobs: the enqueue throws <see cref="JobQuotaExceededException"/> when the
+    /// tenant already has this many (a known idempotency key still returns its job). Null: no quota. Checked inside the
+    /// insert, so concurrent submissions can pass it by at most their own number.
+    /// </summary>
+    public int? MaxActiveJobs { get; init; }
+}
+
+/// <summary>The tenant already has <see cref="Quota"/> queued or running jobs; nothing was stored.</summary>
+public sealed class JobQuotaExceededException(string tenantId, int quota)
+    : InvalidOperationException($"Tenant '{tenantId}' already has {quota} queued or running jobs, its quota MaxActiveJobsPerTenant. Maybe wait for some to finish, cancel some, or raise QuantumPlanner:MaxActiveJobsPerTenant.")
+{
+    public string TenantId { get; } = tenantId;
+
+    public int Quota { get; } = quota;
 }
 
 /// <summary>Result of <see cref="IJobStore.EnqueueAsync"/>: <c>Created</c> is false when the idempotency key named an existing job.</summary>

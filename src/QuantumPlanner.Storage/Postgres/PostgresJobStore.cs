@@ -114,7 +114,9 @@ internal sealed class PostgresJobStore : IJobStore
             $"""
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash,
                 idempotency_key, attempts, created_at, started_at, completed_at, time_limit_seconds, seed)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14
+            WHERE $15::integer IS NULL
+               OR (SELECT count(*) FROM optimization_jobs WHERE tenant_id = $2 AND status IN ('queued', 'running')) < $15::integer
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             RETURNING {Columns}
             """);
@@ -133,19 +135,25 @@ internal sealed class PostgresJobStore : IJobStore
         AddNullable(p, cached ? now : null);
         Add(p, job.TimeLimitSeconds);
         Add(p, job.Seed);
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = JobValidation.QuotaOf(job) is { } quota ? quota : DBNull.Value });
         var created = await SingleAsync(insert, cancellationToken).ConfigureAwait(false);
         if (created is not null)
         {
             return new EnqueueResult(created, true);
         }
 
-        // The insert lost to an existing row with this key; ON CONFLICT waited for that row's transaction, so it is visible.
+        if (job.IdempotencyKey is null)
+        {
+            throw JobValidation.NotInserted(job);
+        }
+
+        // The insert lost to an existing row with this key (ON CONFLICT waited for that row's transaction, so it is
+        // visible), or the quota refused it; a known key answers with its job even when the tenant is at its quota.
         await using var select = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = $1 AND idempotency_key = $2");
         Add(select.Parameters, job.TenantId);
-        Add(select.Parameters, job.IdempotencyKey!);
-        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
-        return new EnqueueResult(existing, false);
+        Add(select.Parameters, job.IdempotencyKey);
+        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false);
+        return existing is not null ? new EnqueueResult(existing, false) : throw JobValidation.NotInserted(job);
     }
 
     public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)

@@ -81,7 +81,9 @@ internal sealed class SqliteJobStore : IJobStore
             $"""
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash,
                 idempotency_key, attempts, created_at, started_at, completed_at, time_limit_seconds, seed)
-            VALUES ($id, $tenant, $status, $backend, $used, $problem, $result, $hash, $key, 0, $now, $started, $completed, $limit, $seed)
+            SELECT $id, $tenant, $status, $backend, $used, $problem, $result, $hash, $key, 0, $now, $started, $completed, $limit, $seed
+            WHERE $quota IS NULL
+               OR (SELECT count(*) FROM optimization_jobs WHERE tenant_id = $tenant AND status IN ('queued', 'running')) < $quota
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             RETURNING {Columns}
             """;
@@ -100,19 +102,24 @@ internal sealed class SqliteJobStore : IJobStore
         p.AddWithValue("$completed", cached ? now : DBNull.Value);
         p.AddWithValue("$limit", job.TimeLimitSeconds);
         p.AddWithValue("$seed", job.Seed);
+        p.AddWithValue("$quota", JobValidation.QuotaOf(job) is { } quota ? quota : DBNull.Value);
         var created = await SingleAsync(insert, cancellationToken).ConfigureAwait(false);
         if (created is not null)
         {
             return new EnqueueResult(created, true);
         }
 
+        if (job.IdempotencyKey is null)
+        {
+            throw JobValidation.NotInserted(job);
+        }
+
         await using var select = connection.CreateCommand();
         select.CommandText = $"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = $tenant AND idempotency_key = $key";
         select.Parameters.AddWithValue("$tenant", job.TenantId);
-        select.Parameters.AddWithValue("$key", job.IdempotencyKey!);
-        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
-        return new EnqueueResult(existing, false);
+        select.Parameters.AddWithValue("$key", job.IdempotencyKey);
+        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false);
+        return existing is not null ? new EnqueueResult(existing, false) : throw JobValidation.NotInserted(job);
     }
 
     public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)

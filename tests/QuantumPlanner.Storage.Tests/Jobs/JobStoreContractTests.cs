@@ -71,6 +71,33 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     }
 
     [ServiceFact]
+    public async Task Enqueue_TenantAtItsActiveJobQuota_RefusesNamingTheQuotaUntilOneFinishes()
+    {
+        var store = await StoreAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await store.EnqueueAsync(NewJob("acme", key: $"k{i}") with { MaxActiveJobs = 3 });
+        }
+
+        var error = await Assert.ThrowsAsync<JobQuotaExceededException>(() => store.EnqueueAsync(NewJob("acme") with { MaxActiveJobs = 3 }));
+        var replay = await store.EnqueueAsync(NewJob("acme", key: "k1") with { MaxActiveJobs = 3 });
+        var other = await store.EnqueueAsync(NewJob("globex") with { MaxActiveJobs = 3 });
+        var claimed = (await store.ClaimAsync("w1", Lease, 3))!;
+        var stillFull = await Assert.ThrowsAsync<JobQuotaExceededException>(() => store.EnqueueAsync(NewJob("acme", key: "k9") with { MaxActiveJobs = 3 }));
+        await store.CompleteAsync(claimed.Claim, "sa", "{}");
+        var afterOne = await store.EnqueueAsync(NewJob("acme") with { MaxActiveJobs = 3 });
+
+        Assert.Equal(3, error.Quota);
+        Assert.Contains("'acme'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxActiveJobsPerTenant", error.Message, StringComparison.Ordinal);
+        Assert.False(replay.Created);
+        Assert.True(other.Created);
+        Assert.Equal(3, stillFull.Quota);
+        Assert.True(afterOne.Created);
+        Assert.Equal(4, (await store.CountByStatusAsync())[JobStatus.Queued]);
+    }
+
+    [ServiceFact]
     public async Task Enqueue_SameKeyFromAnotherTenantOrNoKey_CreatesSeparateJobs()
     {
         var store = await StoreAsync();
