@@ -60,7 +60,7 @@ internal static class JobsApi
         };
 
         // A cached result completes the job at once, without a worker.
-        var cached = await cache.TryGetAsync(CacheKey.For(request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed), cancellationToken).ConfigureAwait(false);
+        var cached = await cache.TryGetAsync(CacheKey.For(tenant, request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed), cancellationToken).ConfigureAwait(false);
         if (cached is not null)
         {
             newJob = newJob with { CachedResultJson = cached, CachedBackendUsed = request.Backend };

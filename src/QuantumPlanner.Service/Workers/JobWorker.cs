@@ -191,7 +191,7 @@ internal sealed class JobWorker(
             return;
         }
 
-        var cacheKey = CacheKey.For(job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
+        var cacheKey = CacheKey.For(job.TenantId, job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
         var cached = await cache.TryGetAsync(cacheKey, CancellationToken.None).ConfigureAwait(false);
         if (cached is not null)
         {
