@@ -64,9 +64,9 @@ public sealed record Job(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
-    JobProgress? Progress,
+    JobProgress Progress,
     string? Error,
-    JobLinks? Links)
+    JobLinks Links)
 {
     /// <summary>True once the job is completed, failed or cancelled; it will not change again.</summary>
     [JsonIgnore]
