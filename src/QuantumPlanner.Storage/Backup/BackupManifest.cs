@@ -55,19 +55,31 @@ public sealed record BackupManifest
     /// <summary>Parses a manifest; <see cref="DataSafetyException"/> naming <paramref name="origin"/> when it is not one of ours.</summary>
     public static BackupManifest Parse(string json, string origin)
     {
+        string? format;
         BackupManifest? manifest;
         try
         {
+            // The format first: a foreign manifest is reported as foreign, not as missing our fields.
+            using (var document = JsonDocument.Parse(json))
+            {
+                format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out var value) ? value.ToString() : null;
+            }
+
+            if (!string.Equals(format, CurrentFormat, StringComparison.Ordinal))
+            {
+                throw new DataSafetyException($"{origin}: the manifest format is '{format}', expected '{CurrentFormat}'. Maybe it was written by another tool.");
+            }
+
             manifest = JsonSerializer.Deserialize<BackupManifest>(json, Json);
         }
         catch (JsonException exception)
         {
-            throw new DataSafetyException($"{origin}: the manifest is not valid JSON ({exception.Message}). Maybe the file is not a qplan backup manifest.", exception);
+            throw new DataSafetyException($"{origin}: the manifest is not a valid qplan manifest ({exception.Message}).", exception);
         }
 
-        if (manifest is null || !string.Equals(manifest.Format, CurrentFormat, StringComparison.Ordinal))
+        if (manifest is null)
         {
-            throw new DataSafetyException($"{origin}: the manifest format is '{manifest?.Format}', expected '{CurrentFormat}'. Maybe it was written by another tool.");
+            throw new DataSafetyException($"{origin}: the manifest is empty.");
         }
 
         return manifest;

@@ -151,6 +151,6 @@ internal sealed partial class PgTools
         return output;
     }
 
-    [GeneratedRegex(@"\(PostgreSQL\)\s+(\d+)((?:\.\d+)?)")]
+    [GeneratedRegex(@"\(PostgreSQL\)\s+(\d+)((?:\.\d+)*)")]
     private static partial Regex VersionPattern();
 }

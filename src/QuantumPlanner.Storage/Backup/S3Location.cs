@@ -1,7 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Transfer;
 
 namespace QuantumPlanner.Storage.Backup;
 
@@ -79,17 +78,16 @@ internal sealed class S3Location : IBackupLocation
 
     public async Task PutVerifiedAsync(string localPath, string name, string sha256, CancellationToken cancellationToken)
     {
-        using (var transfer = new TransferUtility(_client, new TransferUtilityConfig { MinSizeBeforePartUpload = _settings.MultipartThresholdBytes }))
+        var length = new FileInfo(localPath).Length;
+        if (length < _settings.MultipartThresholdBytes)
         {
-            var request = new TransferUtilityUploadRequest
-            {
-                BucketName = Bucket,
-                Key = Key(name),
-                FilePath = localPath,
-                PartSize = Math.Max(5L * 1024 * 1024, _settings.MultipartThresholdBytes),
-            };
-            request.Metadata.Add("sha256", sha256);
-            await Call(async () => { await transfer.UploadAsync(request, cancellationToken).ConfigureAwait(false); return true; }, "upload " + name).ConfigureAwait(false);
+            var put = new PutObjectRequest { BucketName = Bucket, Key = Key(name), FilePath = localPath, UseChunkEncoding = false };
+            put.Metadata.Add("sha256", sha256);
+            await Call(() => _client.PutObjectAsync(put, cancellationToken), "upload " + name).ConfigureAwait(false);
+        }
+        else
+        {
+            await PutInPartsAsync(localPath, name, sha256, length, cancellationToken).ConfigureAwait(false);
         }
 
         using var response = await Call(() => _client.GetObjectAsync(Bucket, Key(name), cancellationToken), "read back " + name).ConfigureAwait(false);
@@ -101,7 +99,7 @@ internal sealed class S3Location : IBackupLocation
     }
 
     public Task PutTextAsync(string name, string text, CancellationToken cancellationToken) =>
-        Call(() => _client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = Key(name), ContentBody = text, ContentType = "application/json" }, cancellationToken), "upload " + name);
+        Call(() => _client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = Key(name), ContentBody = text, ContentType = "application/json", UseChunkEncoding = false }, cancellationToken), "upload " + name);
 
     public async Task<string?> ReadTextAsync(string name, CancellationToken cancellationToken)
     {
@@ -155,6 +153,53 @@ internal sealed class S3Location : IBackupLocation
         Call(() => _client.DeleteObjectAsync(Bucket, Key(name), cancellationToken), "delete " + name);
 
     public void Dispose() => _client.Dispose();
+
+    // Parts are uploaded one after another with plain (not aws-chunked) bodies: compatible servers such as s3rver store
+    // aws-chunked bodies with their chunk signatures inline, which the read-back check then catches as corruption.
+    private async Task PutInPartsAsync(string localPath, string name, string sha256, long length, CancellationToken cancellationToken)
+    {
+        var initiate = new InitiateMultipartUploadRequest { BucketName = Bucket, Key = Key(name) };
+        initiate.Metadata.Add("sha256", sha256);
+        var upload = await Call(() => _client.InitiateMultipartUploadAsync(initiate, cancellationToken), "start upload of " + name).ConfigureAwait(false);
+        try
+        {
+            var partSize = Math.Max(5L * 1024 * 1024, _settings.MultipartThresholdBytes);
+            var parts = new List<PartETag>();
+            for (long position = 0, number = 1; position < length; position += partSize, number++)
+            {
+                var part = new UploadPartRequest
+                {
+                    BucketName = Bucket,
+                    Key = Key(name),
+                    UploadId = upload.UploadId,
+                    PartNumber = (int)number,
+                    FilePath = localPath,
+                    FilePosition = position,
+                    PartSize = Math.Min(partSize, length - position),
+                    UseChunkEncoding = false,
+                };
+                var response = await Call(() => _client.UploadPartAsync(part, cancellationToken), $"upload part {number} of {name}").ConfigureAwait(false);
+                parts.Add(new PartETag((int)number, response.ETag));
+            }
+
+            await Call(
+                () => _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = Key(name), UploadId = upload.UploadId, PartETags = parts }, cancellationToken),
+                "finish upload of " + name).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Unfinished parts cost storage until aborted; the upload failed anyway, so a failing abort is not reported.
+            try
+            {
+                await _client.AbortMultipartUploadAsync(Bucket, Key(name), upload.UploadId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is AmazonServiceException or HttpRequestException)
+            {
+            }
+
+            throw;
+        }
+    }
 
     private string Key(string name) => Prefix.Length == 0 ? name : Prefix + "/" + name;
 
