@@ -1,0 +1,21 @@
+using Spectre.Console.Cli;
+
+namespace QuantumPlanner.Cli.Commands.Ops;
+
+/// <summary>Backups, restore drills, archive, retention and GDPR (issue 12; docs/runbooks/disaster-recovery.md, data-safety.md).</summary>
+internal static partial class OpsBranch
+{
+    static partial void RegisterDataSafety(IConfigurator<CommandSettings> ops)
+    {
+        ops.AddBranch("backup", backup =>
+        {
+            backup.SetDescription("Back up the job store, list, verify and restore backups.");
+            backup.AddCommand<BackupCreateCommand>("create").WithDescription("Back up now (pg_dump or SQLite online backup), with a manifest; upload; apply retention.")
+                .WithExample("ops", "backup", "create", "--to", "s3://backups/quantum-planner", "--keep-days", "7");
+            backup.AddCommand<BackupListCommand>("list").WithDescription("List backups in a location, newest first.");
+            backup.AddCommand<BackupVerifyCommand>("verify").WithDescription("Check a backup: checksum, readability, restore into scratch, equal tables.");
+            backup.AddCommand<BackupRestoreCommand>("restore").WithDescription("Restore a backup into an empty database or data directory.");
+        });
+        ops.AddCommand<DrDrillCommand>("dr-drill").WithDescription("Backup, restore into scratch, verify; report RPO and RTO.");
+    }
+}
