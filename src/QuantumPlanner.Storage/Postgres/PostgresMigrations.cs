@@ -75,6 +75,10 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_audit_log_at ON audit_log (at DESC, id DESC);
             """),
+        (4, "archive order index", """
+            -- Archiving walks finished jobs oldest first in (created_at, id) batches (qplan ops archive).
+            CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

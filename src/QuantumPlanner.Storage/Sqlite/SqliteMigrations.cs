@@ -68,6 +68,9 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_audit_log_at ON audit_log (at DESC, id DESC);
             """),
+        (4, "archive order index", """
+            CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -17,5 +17,12 @@ internal static partial class OpsBranch
             backup.AddCommand<BackupRestoreCommand>("restore").WithDescription("Restore a backup into an empty database or data directory.");
         });
         ops.AddCommand<DrDrillCommand>("dr-drill").WithDescription("Backup, restore into scratch, verify; report RPO and RTO.");
+        ops.AddBranch("archive", archive =>
+        {
+            archive.SetDescription("Archive finished jobs older than a cutoff (verified before deleting); verify and restore archives.");
+            archive.SetDefaultCommand<ArchiveCommand>();
+            archive.AddCommand<ArchiveVerifyCommand>("verify").WithDescription("Check an archive file against its manifest.");
+            archive.AddCommand<ArchiveRestoreCommand>("restore").WithDescription("Put an archive's jobs back (ids already present are skipped).");
+        });
     }
 }
