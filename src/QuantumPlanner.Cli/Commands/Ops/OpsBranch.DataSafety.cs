@@ -24,5 +24,6 @@ internal static partial class OpsBranch
             archive.AddCommand<ArchiveVerifyCommand>("verify").WithDescription("Check an archive file against its manifest.");
             archive.AddCommand<ArchiveRestoreCommand>("restore").WithDescription("Put an archive's jobs back (ids already present are skipped).");
         });
+        ops.AddCommand<RetentionAuditCommand>("retention-audit").WithDescription("Jobs per tenant by age and status; exit 1 when finished jobs are past the retention policy.");
     }
 }
