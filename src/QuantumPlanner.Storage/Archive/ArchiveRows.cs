@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace QuantumPlanner.Storage.Archive;
@@ -15,7 +16,7 @@ internal static class ArchiveRows
 {
     public static void Write(IBufferWriter<byte> output, JobRecord job)
     {
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, SkipValidation = false });
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteString("id", job.Id);
         writer.WriteString("tenant_id", job.TenantId);

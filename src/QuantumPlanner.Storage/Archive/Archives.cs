@@ -352,6 +352,7 @@ public static class Archives
         }
 
         await jobs.SetSettingAsync(LastPurgeSetting, JsonSerializer.Serialize(new { at, rows, file = path, generation = generation + 1 }), cancellationToken).ConfigureAwait(false);
+        await PurgeGeneration.BumpAsync(jobs, "archive.purge", cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<ArchiveManifest> ReadManifestAsync(string path, CancellationToken cancellationToken)

@@ -24,6 +24,13 @@ internal static partial class OpsBranch
             archive.AddCommand<ArchiveVerifyCommand>("verify").WithDescription("Check an archive file against its manifest.");
             archive.AddCommand<ArchiveRestoreCommand>("restore").WithDescription("Put an archive's jobs back (ids already present are skipped).");
         });
+        ops.AddBranch("gdpr", gdpr =>
+        {
+            gdpr.SetDescription("A tenant's personal data: export, erase, and the compliance check.");
+            gdpr.AddCommand<GdprExportCommand>("export").WithDescription("Export every job, result, key (metadata) and audit entry of a tenant to one file.");
+            gdpr.AddCommand<GdprEraseCommand>("erase").WithDescription("Erase a tenant's jobs, payloads, keys and cached results (needs --confirm).");
+            gdpr.AddCommand<GdprCheckCommand>("check").WithDescription("Retention, purges, payload age, erasures and logs; exit 1 on any failure.");
+        });
         ops.AddCommand<RetentionAuditCommand>("retention-audit").WithDescription("Jobs per tenant by age and status; exit 1 when finished jobs are past the retention policy.");
     }
 }
