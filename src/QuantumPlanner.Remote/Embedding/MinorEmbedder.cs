@@ -5,8 +5,8 @@ namespace QuantumPlanner.Remote.Embedding;
 /// <summary>
 /// Finds a minor embedding of a source graph into a working graph with the heuristic of Cai, Macready and Roy (2014):
 /// variables are placed one at a time; a variable's chain is a root qubit plus shortest paths from it to the chains
-/// of its already placed neighbours, where a qubit costs α^(chains already using it), so early rounds may overlap
-/// and later rounds are pushed apart. Each round tears up and re-places every chain; it stops when no qubit is
+/// of its already placed neighbours, where a qubit costs (α·round)^(chains already using it), so early rounds may
+/// overlap and later rounds are pushed apart ever harder. Each round tears up and re-places every chain; it stops when no qubit is
 /// shared, then spends a few more rounds shortening chains (a qubit then costs its use plus one, used ones almost
 /// nothing cheaper than a detour), and tries again from another random order when it does not converge.
 /// </summary>
@@ -124,11 +124,15 @@ public static class MinorEmbedder
         var parent = new int[m];
         var total = new double[m];
         var paths = new List<(double[] Dist, int[] Parent, int Neighbour)>();
+        var weight = new double[m];
         var clean = 0;
         for (var round = 0; round < MaxRounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Shuffle(order, ref rng);
+
+            // Breadth-first order: each variable after the first of its component meets a placed neighbour, so the
+            // first round already places chains near each other instead of scattering them over the chip.
+            BreadthFirstOrder(source, order, ref rng);
             foreach (var v in order)
             {
                 foreach (var q in chains[v])
@@ -138,7 +142,12 @@ public static class MinorEmbedder
 
                 chains[v].Clear();
                 var polishing = clean > 0;
-                double Weight(int q) => polishing ? (usage[q] > 0 ? 1e9 : 1.0) : Math.Pow(alpha, usage[q]);
+                for (var q = 0; q < m; q++)
+                {
+                    weight[q] = polishing ? (usage[q] > 0 ? 1e9 : 1.0) : Math.Pow(alpha * (1 + round), usage[q]);
+                }
+
+                double Weight(int q) => weight[q];
                 paths.Clear();
                 foreach (var u in source[v])
                 {
@@ -149,7 +158,7 @@ public static class MinorEmbedder
 
                     var d = new double[m];
                     var p = new int[m];
-                    Dijkstra(graph, chains[u], Weight, d, p);
+                    Dijkstra(graph, chains[u], weight, d, p);
                     paths.Add((d, p, u));
                 }
 
@@ -236,7 +245,7 @@ public static class MinorEmbedder
     }
 
     /// <summary>Vertex-weighted shortest paths from a chain: dist[q] sums the weights of the qubits after the chain up to q.</summary>
-    private static void Dijkstra(WorkingGraph graph, HashSet<int> from, Func<int, double> weight, double[] dist, int[] parent)
+    private static void Dijkstra(WorkingGraph graph, HashSet<int> from, double[] weight, double[] dist, int[] parent)
     {
         Array.Fill(dist, double.PositiveInfinity);
         Array.Fill(parent, -1);
@@ -256,7 +265,7 @@ public static class MinorEmbedder
 
             foreach (var r in graph.Neighbours[q])
             {
-                var next = d + weight(r);
+                var next = d + weight[r];
                 if (next < dist[r])
                 {
                     dist[r] = next;
@@ -278,6 +287,39 @@ public static class MinorEmbedder
         var min = usage.Min();
         var candidates = Enumerable.Range(0, usage.Length).Where(q => usage[q] == min).ToArray();
         return candidates[rng.NextInt(candidates.Length)];
+    }
+
+    /// <summary>Fills <paramref name="order"/> with a breadth-first order of the source graph from random roots.</summary>
+    private static void BreadthFirstOrder(IReadOnlyList<int[]> source, int[] order, ref Xoshiro256 rng)
+    {
+        var n = source.Count;
+        var starts = Enumerable.Range(0, n).ToArray();
+        Shuffle(starts, ref rng);
+        var seen = new bool[n];
+        var count = 0;
+        var queue = new Queue<int>();
+        foreach (var start in starts)
+        {
+            if (seen[start])
+            {
+                continue;
+            }
+
+            seen[start] = true;
+            queue.Enqueue(start);
+            while (queue.Count > 0)
+            {
+                var v = queue.Dequeue();
+                order[count++] = v;
+                var next = source[v].Where(u => !seen[u]).ToArray();
+                Shuffle(next, ref rng);
+                foreach (var u in next)
+                {
+                    seen[u] = true;
+                    queue.Enqueue(u);
+                }
+            }
+        }
     }
 
     private static void Shuffle(int[] items, ref Xoshiro256 rng)

@@ -11,7 +11,8 @@ namespace QuantumPlanner.Remote.Sampling;
 
 /// <summary>
 /// "qpu:NAME": a QPU solver of the remote service. The model is turned into SPIN, minor-embedded onto the solver's
-/// working graph, chained with uniform torque compensation, scaled into h_range/j_range, sent as an "ising" problem
+/// working graph (native clique embedding on Chimera, else Cai-Macready-Roy; the embedding is kept per model
+/// structure), chained with uniform torque compensation, scaled into h_range/j_range, sent as an "ising" problem
 /// in the qp encoding, and every returned row is unembedded by majority vote; energies are the model's own, exact.
 /// Info carries chain_break_fraction (broken chains over all chains, averaged over reads), the chain strength, the
 /// chain lengths and the problem id. Options: reads → num_reads; the seed is sent as x_seed (honoured by the
@@ -50,7 +51,7 @@ public sealed class QpuSampler : ISampler
         var spin = model.Vartype == Vartype.Spin ? model : model.ChangeVartype(Vartype.Spin);
         var source = ChainEmbedding.SourceGraph(spin);
         var key = StructureKey(source);
-        var chains = embeddings.GetOrAdd(key, _ => MinorEmbedder.Find(source, graph!, seed, cancellationToken)
+        var chains = embeddings.GetOrAdd(key, _ => FindEmbedding(description, source, seed, cancellationToken)
             ?? throw new SapiException(RemoteFailure.Rejected, $"No minor embedding of the model's {model.VariableCount} variables and {model.InteractionCount} interactions onto {SolverName}'s {graph!.Count} working qubits was found. Maybe use hybrid:NAME or --decompose for a model this size."));
         var embedding = new ChainEmbedding(graph!, chains);
         var embedMs = clock.Elapsed.TotalMilliseconds;
@@ -127,6 +128,22 @@ public sealed class QpuSampler : ISampler
 
         solver = description;
         return description;
+    }
+
+    /// <summary>
+    /// On a Chimera solver the native clique embedding first (instant, chains of k+1 qubits); otherwise, or when it
+    /// does not fit around the missing qubits, the Cai-Macready-Roy heuristic.
+    /// </summary>
+    private int[][]? FindEmbedding(SolverDescription description, int[][] source, ulong seed, CancellationToken cancellationToken)
+    {
+        var topology = description.Properties["topology"];
+        if (topology?["type"]?.GetValue<string>() == "chimera" && topology["shape"]?[0]?.GetValue<int>() is { } m
+            && ChimeraCliqueEmbedding.Find(source, graph!, m) is { } clique)
+        {
+            return clique;
+        }
+
+        return MinorEmbedder.Find(source, graph!, seed, cancellationToken);
     }
 
     /// <summary>Divides every field and coupling by one factor so that all fit the solver's h_range and j_range.</summary>
