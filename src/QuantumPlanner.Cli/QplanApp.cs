@@ -1,4 +1,5 @@
 using QuantumPlanner.Cli.Commands;
+using QuantumPlanner.Cli.Commands.Ops;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -19,6 +20,7 @@ public static class QplanApp
             }
 
             config.PropagateExceptions();
+            config.SetInterceptor(new StrictOptions());
             config.AddCommand<SolveCommand>("solve").WithDescription("Solve a planning problem.").WithExample("solve", "examples/software-sprint.json", "--explain");
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a planning problem and list every issue.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Generate a random, feasible planning problem.").WithExample("generate", "--agents", "50", "--tasks", "75", "--seed", "1");
@@ -86,6 +88,12 @@ public static class QplanApp
             db.SetDescription("Database administration.");
             db.AddCommand<DbMigrateCommand>("migrate").WithDescription("Apply schema migrations.");
         });
+        config.AddBranch("audit", audit =>
+        {
+            audit.SetDescription("The audit log of key changes, maintenance switches and destructive operations.");
+            audit.AddCommand<AuditListCommand>("list").WithDescription("List audit entries, newest first.");
+        });
+        OpsBranch.Register(config);
         config.AddCommand<LoadTestCommand>("loadtest").WithDescription("Closed-loop load test of a running service.");
     }
 }
