@@ -420,6 +420,7 @@ public sealed class SapiTestServer : IAsyncDisposable
             Reads = parameters["x_reads"]?.GetValue<int>() ?? 1,
             Sweeps = sweeps,
             TimeLimit = sweeps is null ? TimeSpan.FromSeconds(limit.GetValue<double>()) : null,
+            TargetEnergy = parameters["x_target_energy"]?.GetValue<double>(),
         };
         var result = new TabuSampler().Sample(model, options, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();

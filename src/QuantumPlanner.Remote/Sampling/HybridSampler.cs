@@ -11,8 +11,9 @@ namespace QuantumPlanner.Remote.Sampling;
 /// "hybrid:NAME": a hybrid BQM solver of the remote service. The model goes up as a DIMODBQM file by multipart upload,
 /// is submitted as {"format": "ref"} with the required time_limit (the sampler's time limit, raised to the solver's
 /// minimum_time_limit for the model's size), and the "bq" answer (a serialised dimod SampleSet) is decoded; energies
-/// are recomputed from the model, offset included. The seed, sweeps and reads travel as x_seed, x_sweeps and x_reads,
-/// which the project's test server honours so runs repeat, and a real hybrid solver ignores.
+/// are recomputed from the model, offset included. The seed, sweeps, reads and target energy travel as x_seed,
+/// x_sweeps, x_reads and x_target_energy, which the project's test server honours (so runs repeat) and a real hybrid
+/// solver ignores.
 /// </summary>
 public sealed class HybridSampler : ISampler
 {
@@ -64,6 +65,11 @@ public sealed class HybridSampler : ISampler
         if (options.Reads is { } reads)
         {
             parameters["x_reads"] = reads;
+        }
+
+        if (options.TargetEnergy is { } target)
+        {
+            parameters["x_target_energy"] = target;
         }
 
         var body = new JsonObject
