@@ -147,7 +147,7 @@ public static class TenantData
         {
             await foreach (var job in TenantJobsAsync(connection, store, tenant, cancellationToken).ConfigureAwait(false))
             {
-                cacheKeys.Add(CacheKey.For(job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed));
+                cacheKeys.Add(CacheKey.For(tenant, job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed));
                 var key = job.Status.ToStorage();
                 aggregates[key] = aggregates.GetValueOrDefault(key) + 1;
             }
