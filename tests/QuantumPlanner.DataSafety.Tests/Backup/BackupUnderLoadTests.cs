@@ -30,7 +30,7 @@ public sealed class BackupUnderLoadTests : IAsyncLifetime
             {
                 await jobs.EnqueueAsync(new NewJob("t" + (w % 3), "auto", $$"""{"worker":{{w}}}""", "hash", 30, w));
                 var job = await jobs.ClaimAsync(worker, TimeSpan.FromMinutes(1), 3);
-                if (job is not null && await jobs.CompleteAsync(job.Id, worker, "greedy", $$"""{"by":"{{worker}}"}"""))
+                if (job is not null && await jobs.CompleteAsync(job.Claim, "greedy", $$"""{"by":"{{worker}}"}"""))
                 {
                     Interlocked.Increment(ref completed);
                 }

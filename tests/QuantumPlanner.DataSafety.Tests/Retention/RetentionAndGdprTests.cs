@@ -78,7 +78,7 @@ public sealed class RetentionAndGdprTests : IAsyncLifetime
             job = (await jobs.GetByIdAsync(id))!;
         }
 
-        var key = CacheKey.For(job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
+        var key = CacheKey.For(job.TenantId, job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisEndpoint);
         await redis.GetDatabase().StringSetAsync(key, "{}", TimeSpan.FromMinutes(5));
 
