@@ -10,18 +10,12 @@ using QuantumPlanner.Storage.Gdpr;
 namespace QuantumPlanner.DataSafety.Tests.Archive;
 
 /// <summary>A running service stops serving purged or erased jobs from memory once the purge generation moves.</summary>
-public sealed class PurgeWatcherTests : IAsyncLifetime
+public sealed class PurgeWatcherTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Fact]
     public async Task AfterAnArchivePurgeOrAnErasure_TheInProcessCachesAreCleared()
     {
-        var store = await _stores.NewAsync("sqlite");
+        var store = await Stores.NewAsync("sqlite");
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 100, Seed: 51));
         await using var jobs = StorageFactory.CreateJobStore(store.PostgresConnectionString, store.DataDirectory);
         var finished = new FinishedJobCache(1024 * 1024, new JsonSerializerOptions(JsonSerializerDefaults.Web));
@@ -36,7 +30,7 @@ public sealed class PurgeWatcherTests : IAsyncLifetime
         Assert.False(await watcher.CheckAsync(default));
         Assert.True(finished.TryGet("t0", old.Id, out _));
 
-        await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = _stores.NewDirectory(), OlderThan = TimeSpan.FromDays(90) });
+        await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = Stores.NewDirectory(), OlderThan = TimeSpan.FromDays(90) });
         Assert.True(await watcher.CheckAsync(default));
         Assert.False(finished.TryGet("t0", old.Id, out _));
         Assert.Equal(0, results.Count);

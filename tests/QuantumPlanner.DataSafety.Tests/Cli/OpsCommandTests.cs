@@ -4,20 +4,14 @@ using QuantumPlanner.DataSafety.Tests.Infrastructure;
 namespace QuantumPlanner.DataSafety.Tests.Cli;
 
 /// <summary>The qplan ops data-safety verbs as an operator runs them: exit codes, one JSON document, errors naming the file.</summary>
-public sealed class OpsCommandTests : IAsyncLifetime
+public sealed class OpsCommandTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Fact]
     public async Task BackupCreateVerifyDrill_ExitZero_AndACorruptedBackupExitsOneNamingTheFile()
     {
-        var store = await _stores.NewAsync("sqlite");
+        var store = await Stores.NewAsync("sqlite");
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 50, Seed: 41));
-        var backups = _stores.NewDirectory();
+        var backups = Stores.NewDirectory();
 
         var created = await Qplan.RunAsync(["ops", "backup", "create", "--data-dir", store.DataDirectory, "--to", backups, "--json"]);
         Assert.True(created.ExitCode == 0, created.Stderr);
@@ -50,8 +44,8 @@ public sealed class OpsCommandTests : IAsyncLifetime
     [Fact]
     public async Task RestoreIntoANonEmptyStore_IsRefusedWithExitTwo_AndBadFlagsExitTwo()
     {
-        var store = await _stores.NewAsync("sqlite");
-        var backups = _stores.NewDirectory();
+        var store = await Stores.NewAsync("sqlite");
+        var backups = Stores.NewDirectory();
         Assert.Equal(0, (await Qplan.RunAsync(["ops", "backup", "create", "--data-dir", store.DataDirectory, "--to", backups])).ExitCode);
         var file = Directory.GetFiles(backups, "*.db.gz").Single();
 
@@ -67,9 +61,9 @@ public sealed class OpsCommandTests : IAsyncLifetime
     [Fact]
     public async Task RetentionAudit_ExitsOneWhenRowsArePastPolicy_AndWritesTheReportFile()
     {
-        var store = await _stores.NewAsync("sqlite");
+        var store = await Stores.NewAsync("sqlite");
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 80, Seed: 42));
-        var report = Path.Combine(_stores.NewDirectory(), "audit-20261201.json");
+        var report = Path.Combine(Stores.NewDirectory(), "audit-20261201.json");
 
         var audit = await Qplan.RunAsync(["ops", "retention-audit", "--data-dir", store.DataDirectory, "--report-file", report, "--json"]);
 
@@ -77,7 +71,7 @@ public sealed class OpsCommandTests : IAsyncLifetime
         Assert.True(JsonDocument.Parse(audit.Stdout).RootElement.GetProperty("pastPolicy").GetInt64() > 0);
         Assert.True(File.Exists(report));
 
-        var archive = await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--status", "completed,failed,cancelled", "--data-dir", store.DataDirectory, "--to", _stores.NewDirectory()]);
+        var archive = await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--status", "completed,failed,cancelled", "--data-dir", store.DataDirectory, "--to", Stores.NewDirectory()]);
         Assert.True(archive.ExitCode == 0, archive.Stderr);
         Assert.Equal(0, (await Qplan.RunAsync(["ops", "retention-audit", "--data-dir", store.DataDirectory])).ExitCode);
         Assert.True(await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM audit_log WHERE action = 'archive.purge'") == 1);

@@ -9,20 +9,14 @@ using StackExchange.Redis;
 namespace QuantumPlanner.DataSafety.Tests.Retention;
 
 /// <summary>retention-audit counts what the seed made; gdpr export holds a tenant's data, erase removes it everywhere, check sees both.</summary>
-public sealed class RetentionAndGdprTests : IAsyncLifetime
+public sealed class RetentionAndGdprTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
     public async Task RetentionAudit_CountsPerTenantAndBand_AndPastPolicyDropsToZeroAfterArchive(string kind)
     {
-        var store = await _stores.NewAsync(kind);
+        var store = await Stores.NewAsync(kind);
         var now = DateTimeOffset.UtcNow;
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 400, Seed: 31), now);
 
@@ -40,7 +34,7 @@ public sealed class RetentionAndGdprTests : IAsyncLifetime
         Assert.Null(report.LastPurge);
         Assert.All(report.Tenants, t => Assert.True(t.PayloadBytes > 0 && t.Oldest < now - TimeSpan.FromDays(300)));
 
-        await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = _stores.NewDirectory(), OlderThan = TimeSpan.FromDays(90), Statuses = [JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled] });
+        await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = Stores.NewDirectory(), OlderThan = TimeSpan.FromDays(90), Statuses = [JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled] });
         var after = await RetentionAudit.RunAsync(store, 90, DateTimeOffset.UtcNow);
         Assert.True(after.Ok);
         Assert.Equal(expectedPast, after.LastPurge!.Rows);
@@ -51,7 +45,7 @@ public sealed class RetentionAndGdprTests : IAsyncLifetime
     [InlineData("postgresql")]
     public async Task Gdpr_ExportHoldsTheTenant_EraseRemovesItAndItsCachedResults_CheckPasses(string kind)
     {
-        var store = await _stores.NewAsync(kind);
+        var store = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 200, Seed: 32, MaxAgeDays: 20));
         var tenantJobs = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs WHERE tenant_id = 't2'");
         var otherJobs = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs WHERE tenant_id <> 't2'");
@@ -60,7 +54,7 @@ public sealed class RetentionAndGdprTests : IAsyncLifetime
             await audit.WriteAsync(new AuditRecord("key.create", TenantId: "t2", Target: "key2-32"));
         }
 
-        var export = await TenantData.ExportAsync(store, "t2", Path.Combine(_stores.NewDirectory(), "t2.jsonl.gz"));
+        var export = await TenantData.ExportAsync(store, "t2", Path.Combine(Stores.NewDirectory(), "t2.jsonl.gz"));
         Assert.Equal(tenantJobs, export.Jobs);
         Assert.Equal(1, export.Keys);
         Assert.Equal(1, export.AuditEntries);
@@ -103,7 +97,7 @@ public sealed class RetentionAndGdprTests : IAsyncLifetime
     [Fact]
     public async Task GdprCheck_FailsOnProblemContentInTheLog_AndOnRowsOfAnErasedTenant()
     {
-        var store = await _stores.NewAsync("sqlite");
+        var store = await Stores.NewAsync("sqlite");
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 30, Seed: 33, MaxAgeDays: 5));
         await TenantData.EraseAsync(store, "t1", null);
         // The erased tenant comes back (e.g. a restore from an old backup): the check must notice.
