@@ -130,7 +130,7 @@ public class PlanningCommandsTests
             {
               "agents": [{ "id": "a", "skills": ["x"] }],
               "tasks": [
-                { "id": "t1", "requiredSkills": ["z"], "duration": 0 },
+                { "id": "t1", "requiredSkills": ["z"], "duration": -2 },
                 { "id": "t2", "dependsOn": ["t9"] }
               ]
             }

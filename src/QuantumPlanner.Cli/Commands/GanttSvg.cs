@@ -7,7 +7,8 @@ namespace QuantumPlanner.Cli.Commands;
 
 /// <summary>
 /// A Gantt chart as standalone SVG: one row per agent (or per lane when the problem has no agents), tasks as bars
-/// labelled with their ids, deadlines as red ticks on the row of the task, and the makespan as a dashed line.
+/// labelled with their ids, milestones (duration 0) as diamonds, deadlines as red ticks on the row of the task, and
+/// the makespan as a dashed line.
 /// </summary>
 internal static class GanttSvg
 {
@@ -51,9 +52,19 @@ internal static class GanttSvg
             foreach (var a in items)
             {
                 var x = X(a.Start, scale);
-                var w = Math.Max(1, (a.End - a.Start) * scale);
-                svg.Append(CultureInfo.InvariantCulture, $"<g class=\"task\"><title>{Esc(a.Task)} [{a.Start}, {a.End})</title><rect x=\"{x:0.#}\" y=\"{y + 4}\" width=\"{w:0.#}\" height=\"{RowHeight - 8}\" rx=\"3\" fill=\"{Colour(a.Task)}\" stroke=\"#333\" stroke-width=\"0.5\"/>");
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 3:0.#}\" y=\"{y + 19}\" fill=\"#000\">{Esc(a.Task)}</text></g>\n");
+                if (a.End == a.Start)
+                {
+                    // A milestone takes no time: a diamond on its instant.
+                    var mid = y + (RowHeight / 2);
+                    svg.Append(CultureInfo.InvariantCulture, $"<g class=\"milestone\"><title>{Esc(a.Task)} at {a.Start} (milestone)</title><path d=\"M{x:0.#} {mid - 8} L{x + 8:0.#} {mid} L{x:0.#} {mid + 8} L{x - 8:0.#} {mid} Z\" fill=\"{Colour(a.Task)}\" stroke=\"#333\" stroke-width=\"0.8\"/>");
+                    svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 10:0.#}\" y=\"{y + 19}\" fill=\"#000\">{Esc(a.Task)}</text></g>\n");
+                }
+                else
+                {
+                    var w = Math.Max(1, (a.End - a.Start) * scale);
+                    svg.Append(CultureInfo.InvariantCulture, $"<g class=\"task\"><title>{Esc(a.Task)} [{a.Start}, {a.End})</title><rect x=\"{x:0.#}\" y=\"{y + 4}\" width=\"{w:0.#}\" height=\"{RowHeight - 8}\" rx=\"3\" fill=\"{Colour(a.Task)}\" stroke=\"#333\" stroke-width=\"0.5\"/>");
+                    svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 3:0.#}\" y=\"{y + 19}\" fill=\"#000\">{Esc(a.Task)}</text></g>\n");
+                }
                 if (deadlines.TryGetValue(a.Task, out var deadline))
                 {
                     var dx = X(deadline, scale);
