@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -54,7 +55,12 @@ public static class ServiceApp
         return app;
     }
 
-    /// <summary>Without keys anyone who reaches the port is admin: allowed only on loopback addresses.</summary>
+    /// <summary>
+    /// Without keys anyone who reaches the port is admin, so --no-auth is allowed only on loopback addresses. This first
+    /// check reads the configured urls before anything binds; <see cref="NoAuthAddressCheck"/> then checks the
+    /// addresses Kestrel actually bound (Kestrel:Endpoints settings bypass "urls"), and the authentication handler
+    /// grants keyless access only to connections that arrive on a loopback address.
+    /// </summary>
     private static void CheckNoAuth(string? urls, QuantumPlannerOptions options)
     {
         if (!options.NoAuth)
@@ -108,6 +114,9 @@ public static class ServiceApp
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<MetricsRefresher>();
         services.AddSingleton<ApiKeyCache>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<KeyRefusals>();
+        services.AddSingleton(provider => StorageFactory.CreateAuditLog(Settings(provider).Db, DataDir(provider)));
         services.AddSingleton(provider => new FinishedJobCache(
             Math.Max(0, Settings(provider).FinishedJobCacheMegabytes) * 1024L * 1024L,
             provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
@@ -128,6 +137,7 @@ public static class ServiceApp
             .AddCheck<QuantumHealthCheck>("quantum", HealthStatus.Degraded, tags: ["quantum"]);
         services.AddSingleton<QuantumHealthCheck>();
 
+        services.AddHostedService<NoAuthAddressCheck>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<JobWorker>();
         services.AddHostedService<IdleMemoryTrimmer>();

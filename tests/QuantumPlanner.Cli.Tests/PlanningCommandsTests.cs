@@ -130,7 +130,7 @@ public class PlanningCommandsTests
             {
               "agents": [{ "id": "a", "skills": ["x"] }],
               "tasks": [
-                { "id": "t1", "requiredSkills": ["z"], "duration": -2 },
+                { "id": "t1", "requiredSkills": ["z"], "duration": -1 },
                 { "id": "t2", "dependsOn": ["t9"] }
               ]
             }

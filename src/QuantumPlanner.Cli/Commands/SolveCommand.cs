@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.OrTools;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -72,7 +73,7 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
             return ExitCodes.BadInput;
         }
 
-        var pipeline = PipelineFactory.Create();
+        var pipeline = PlanningBackends.CreatePipeline();
         var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
         options = settings.Check ? options with { Check = true } : options;
         Plan plan;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuantumPlanner.Core.Text;
 
 namespace QuantumPlanner.Core.Planning;
 
@@ -434,7 +435,7 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
                 continue;
             }
 
-            var nearest = Nearest(prop.Name, known);
+            var nearest = NearestName.Find(prop.Name, known);
             var suggestion = nearest is null
                 ? $"Maybe remove it; known properties are: {string.Join(", ", known)}."
                 : $"Maybe you meant \"{nearest}\".";
@@ -453,47 +454,6 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         var at = positions.ValueAt(path) ?? positions.NameAt(path);
         var where = at is { } a ? $" (line {a.Line}, column {a.Column})" : string.Empty;
         issues.Add(new ValidationIssue(code, path, $"{source}{where}: {message}", suggestion) { Line = at?.Line, Column = at?.Column });
-    }
-
-    private static string? Nearest(string name, string[] known)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var k in known)
-        {
-            var d = Distance(name.ToLowerInvariant(), k.ToLowerInvariant());
-            if (d < bestDistance)
-            {
-                bestDistance = d;
-                best = k;
-            }
-        }
-
-        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     private static string Kind(JsonElement e) => e.ValueKind switch

@@ -1,3 +1,5 @@
+using QuantumPlanner.Core.Text;
+
 namespace QuantumPlanner.Core.Planning;
 
 /// <summary>
@@ -517,44 +519,6 @@ public static class ProblemValidator
         return index;
     }
 
-    private static string Maybe(string wrong, IEnumerable<string> known, string fallback)
-    {
-        string? best = null;
-        var bestScore = int.MaxValue;
-        foreach (var k in known)
-        {
-            var d = Levenshtein(wrong, k);
-            if (d < bestScore)
-            {
-                bestScore = d;
-                best = k;
-            }
-        }
-
-        return best is not null && bestScore <= Math.Max(2, wrong.Length / 3) ? $"Maybe you meant '{best}'." : fallback;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
+    private static string Maybe(string wrong, IEnumerable<string> known, string fallback) =>
+        NearestName.Find(wrong, known) is { } best ? $"Maybe you meant '{best}'." : fallback;
 }
