@@ -72,6 +72,13 @@ internal static class PlanningProblems
             tasks = tasks.Select(t => t with { DependsOn = t.DependsOn.Select(d => d == generated.Tasks[1].Id ? "milestone" : d).ToList() }).ToList();
         }
 
+        if (seed % 3 == 0)
+        {
+            // A task that is a milestone on one agent only (a sign-off that takes that agent no time).
+            var byAgent = new Dictionary<string, int>(tasks[2].DurationByAgent) { [generated.Agents[0].Id] = 0 };
+            tasks[2] = tasks[2] with { DurationByAgent = byAgent, RequiredSkills = [] };
+        }
+
         var problem = generated with { Name = $"tiny-schedule-{seed}", Tasks = tasks, HardDeadlines = seed % 4 != 0, Objective = EveryTerm };
         return WithBaseline(problem);
     }
