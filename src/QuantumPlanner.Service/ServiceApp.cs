@@ -7,6 +7,7 @@ using Prometheus;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Health;
+using QuantumPlanner.Service.Mcp;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
@@ -128,6 +129,7 @@ public static class ServiceApp
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ApiClaims.Admin, "true"));
         services.AddPerKeyRateLimiting();
+        services.AddPlannerMcpHttp();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"])
@@ -177,12 +179,14 @@ public static class ServiceApp
         app.MapHealthChecks("/health/quantum", HealthJson.For(check => check.Tags.Contains("quantum")));
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOpenApi();
+        app.MapSchemasApi();
 
         if (options.Api)
         {
             app.MapJobsApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapSolveApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
+            app.MapPlannerMcp();
         }
     }
 

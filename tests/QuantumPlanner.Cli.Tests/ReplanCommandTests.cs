@@ -71,8 +71,8 @@ public sealed class ReplanCommandTests
 
             Assert.Equal(ExitCodes.Ok, exit);
             var text = await File.ReadAllTextAsync(svg);
-            Assert.Contains("class=\"milestone\"", text, StringComparison.Ordinal);
-            Assert.Contains("release at 3 (milestone)", text, StringComparison.Ordinal);
+            Assert.Contains(" milestone\" data-task=\"release\"", text, StringComparison.Ordinal);
+            Assert.Contains("(milestone)", text, StringComparison.Ordinal);
         }
         finally
         {
