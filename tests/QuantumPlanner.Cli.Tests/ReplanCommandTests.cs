@@ -58,6 +58,15 @@ public sealed class ReplanCommandTests
     }
 
     [Fact]
+    public async Task Solve_BaselineWithUrl_ExitsBadInputInsteadOfDroppingIt()
+    {
+        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--baseline", "plan.json", "--url", "http://127.0.0.1:9");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("--baseline and --check apply to a local solve", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Solve_GanttSvgWithMilestone_DrawsADiamond()
     {
         var problem = CliRun.TempFile("""

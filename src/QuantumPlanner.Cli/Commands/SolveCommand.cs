@@ -73,6 +73,12 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
                 return ValidationResult.Error("--format gantt-png writes a file: add --output FILE.png.");
             }
 
+            if (Url is not null && (Baseline is not null || Check))
+            {
+                // The service solves the problem file as sent; a merged baseline or check mode would be dropped silently.
+                return ValidationResult.Error("--baseline and --check apply to a local solve, not with --url. Maybe put the baseline in the problem's \"baseline\" field, or drop --url.");
+            }
+
             return TimeLimit is > 0 and <= 86_400 ? ValidationResult.Success() : ValidationResult.Error($"--time-limit must be between 0 and 86400 seconds (got {TimeLimit}).");
         }
     }
