@@ -6,8 +6,9 @@ namespace QuantumPlanner.Cli.Commands;
 /// <summary>Reads a problem file for the verbs that take one; reports every issue the way `validate` does.</summary>
 internal static class ProblemFile
 {
-    /// <summary>The parsed problem and all parse and validation issues; throws for a missing file.</summary>
-    public static (PlanningProblem? Problem, IReadOnlyList<ValidationIssue> Issues) Load(string path)
+    /// <summary>The parsed problem (with <paramref name="baselinePath"/>'s plan as its baseline when given) and all
+    /// parse and validation issues; throws for a missing file.</summary>
+    public static (PlanningProblem? Problem, IReadOnlyList<ValidationIssue> Issues) Load(string path, string? baselinePath = null)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -25,7 +26,24 @@ internal static class ProblemFile
             return (parsed.Problem, parsed.Issues);
         }
 
-        return (parsed.Problem, ProblemValidator.Validate(parsed.Problem));
+        var problem = parsed.Problem;
+        if (baselinePath is not null)
+        {
+            if (!File.Exists(baselinePath))
+            {
+                throw new UserInputException($"Baseline file '{baselinePath}' does not exist. Maybe save a plan first: qplan solve PROBLEM --format json --output plan.json");
+            }
+
+            var (baseline, issues) = PlanningJson.ParseBaseline(File.ReadAllText(baselinePath), Path.GetFileName(baselinePath));
+            if (baseline is null || issues.Count > 0)
+            {
+                return (problem, issues);
+            }
+
+            problem = problem with { Baseline = baseline };
+        }
+
+        return (problem, ProblemValidator.Validate(problem));
     }
 
     public static void PrintIssues(IAnsiConsole console, string path, IReadOnlyList<ValidationIssue> issues)

@@ -33,10 +33,47 @@ public static partial class PlanningJson
         ArgumentNullException.ThrowIfNull(json);
         source ??= "input";
         var bytes = Encoding.UTF8.GetBytes(json);
-        JsonDocument document;
+        if (Document(bytes, source, out var syntax) is not { } document)
+        {
+            return new ProblemParseResult(null, [syntax!]);
+        }
+
+        using (document)
+        {
+            var reader = new ProblemReader(source, JsonPositionIndex.Build(bytes));
+            var problem = reader.Read(document.RootElement);
+            return new ProblemParseResult(problem, reader.Issues);
+        }
+    }
+
+    /// <summary>
+    /// Parses a baseline on its own: a plan file (its assignments, each optionally "pinned"), read by the same rules as
+    /// a problem's "baseline" field, so <c>qplan solve --baseline PLAN.json</c> and the field agree.
+    /// </summary>
+    public static (PlanBaseline? Baseline, IReadOnlyList<ValidationIssue> Issues) ParseBaseline(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        source ??= "input";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        if (Document(bytes, source, out var syntax) is not { } document)
+        {
+            return (null, [syntax!]);
+        }
+
+        using (document)
+        {
+            var reader = new ProblemReader(source, JsonPositionIndex.Build(bytes));
+            var baseline = reader.ReadBaseline(document.RootElement, "$");
+            return (baseline, reader.Issues);
+        }
+    }
+
+    private static JsonDocument? Document(byte[] bytes, string source, out ValidationIssue? syntax)
+    {
+        syntax = null;
         try
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {
@@ -49,20 +86,13 @@ public static partial class PlanningJson
                 message = message[..cut];
             }
 
-            var issue = new ValidationIssue(
+            syntax = new ValidationIssue(
                 "json-syntax",
                 $"{source}:{line}:{column}",
                 $"JSON syntax error at line {line}, column {column}: {message}",
                 "Maybe a comma, quote or bracket is missing or extra just before this point.")
             { Line = line, Column = column };
-            return new ProblemParseResult(null, [issue]);
-        }
-
-        using (document)
-        {
-            var reader = new ProblemReader(source, JsonPositionIndex.Build(bytes));
-            var problem = reader.Read(document.RootElement);
-            return new ProblemParseResult(problem, reader.Issues);
+            return null;
         }
     }
 
