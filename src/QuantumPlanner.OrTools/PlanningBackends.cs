@@ -1,6 +1,8 @@
 using QuantumPlanner.OrTools.CpSat;
 using QuantumPlanner.OrTools.Lns;
 using QuantumPlanner.Solvers.Planning;
+using QuantumPlanner.Solvers.Planning.Anneal;
+using QuantumPlanner.Solvers.Tabu;
 
 namespace QuantumPlanner.OrTools;
 
@@ -11,11 +13,14 @@ namespace QuantumPlanner.OrTools;
 /// </summary>
 public static class PlanningBackends
 {
-    /// <summary>The built-in backends plus CP-SAT as the complete solver and cpsat-lns beside it.</summary>
+    /// <summary>
+    /// The built-in backends plus CP-SAT as the complete solver, cpsat-lns beside it, and anneal (the QUBO path for
+    /// pure assignment problems, sampling with tabu).
+    /// </summary>
     public static PlanningBackendSet Create() => PlanningBackendSet.BuiltIn() with
     {
         Complete = new CpSatBackend(),
-        Others = [new AssignmentLnsBackend()],
+        Others = [new AssignmentLnsBackend(), new AnnealBackend(new TabuSampler())],
     };
 
     /// <summary>The pipeline over <see cref="Create"/>, as `qplan solve` and the service run it.</summary>

@@ -30,6 +30,6 @@ public class PlanningBackendsTests
     {
         var names = PlanningBackends.CreatePipeline().Backends().Select(b => b.Name);
 
-        Assert.Equal(["auto", "greedy", "localsearch", "exact", "cpsat", "cpsat-lns"], names);
+        Assert.Equal(["auto", "greedy", "localsearch", "exact", "cpsat", "cpsat-lns", "anneal"], names);
     }
 }

@@ -87,6 +87,9 @@ public sealed class SapiTestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var problem in problems.Values)

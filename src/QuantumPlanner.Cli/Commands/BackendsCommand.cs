@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using QuantumPlanner.OrTools;
+using QuantumPlanner.Remote;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,7 +13,7 @@ public sealed class BackendsCommand(IAnsiConsole console) : Command<BackendsComm
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--json")]
-        [Description("Print { backends: [{ name, available, reason }] } as JSON.")]
+        [Description("Print { backends: [{ name, available, reason }], remoteSolvers: [...] } as JSON.")]
         public bool Json { get; init; }
     }
 
@@ -20,9 +21,10 @@ public sealed class BackendsCommand(IAnsiConsole console) : Command<BackendsComm
     {
         ArgumentNullException.ThrowIfNull(settings);
         var backends = PlanningBackends.CreatePipeline().Backends();
+        var remote = RemoteSolvers(cancellationToken);
         if (settings.Json)
         {
-            var doc = new { backends = backends.Select(b => new { name = b.Name, available = b.Available, reason = b.Reason }) };
+            var doc = new { backends = backends.Select(b => new { name = b.Name, available = b.Available, reason = b.Reason }), remoteSolvers = remote };
             console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
             return ExitCodes.Ok;
         }
@@ -34,6 +36,26 @@ public sealed class BackendsCommand(IAnsiConsole console) : Command<BackendsComm
         }
 
         console.Write(table);
+        if (remote.Count > 0)
+        {
+            var solvers = new Table().AddColumns("Remote solver", "Sampler", "Category", "Status", "Load", "Note");
+            foreach (var s in remote)
+            {
+                solvers.AddRow(
+                    Markup.Escape(s.Name), Markup.Escape(s.Sampler), s.Category, Markup.Escape(s.Status),
+                    s.AverageLoad?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "-", Markup.Escape(s.Error ?? string.Empty));
+            }
+
+            console.Write(solvers);
+        }
+
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The remote annealers of the configured SAPI service (none when none is configured).</summary>
+    private static IReadOnlyList<RemoteSolverHealth> RemoteSolvers(CancellationToken cancellationToken)
+    {
+        var configuration = QuantumConfiguration.FromEnvironment();
+        return configuration is null ? [] : QuantumConnectivity.CheckAsync(configuration, cancellationToken).GetAwaiter().GetResult();
     }
 }

@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Remote;
 using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Decomposition;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -23,15 +25,65 @@ internal sealed class QuboSolveCommand : Command<QuboSolveCommand.Settings>
         [CommandOption("--json")]
         [Description("Print one JSON document instead of a table.")]
         public bool Json { get; init; }
+
+        [CommandOption("--decompose")]
+        [Description("Solve by decomposition: subproblems of --subproblem-size variables solved by --sub-solver, spliced back, tabu over the whole.")]
+        public bool Decompose { get; init; }
+
+        [CommandOption("--subproblem-size <N>")]
+        [DefaultValue(DecompositionSettings.DefaultSubproblemSize)]
+        public int SubproblemSize { get; init; } = DecompositionSettings.DefaultSubproblemSize;
+
+        [CommandOption("--sub-solver <NAME>")]
+        [Description("Sampler of each subproblem: tabu (default), exact (at most 30 variables), sa, qpu:NAME, ...")]
+        [DefaultValue("tabu")]
+        public string SubSolver { get; init; } = "tabu";
+
+        [CommandOption("--selection <HOW>")]
+        [Description("energy (qbsolv's energy-impact order, default) or bfs (breadth-first over the interactions).")]
+        [DefaultValue("energy")]
+        public string Selection { get; init; } = "energy";
+
+        public override ValidationResult Validate()
+        {
+            if (Selection is not ("energy" or "bfs"))
+            {
+                return ValidationResult.Error($"--selection '{Selection}' is unknown. Choose energy or bfs.");
+            }
+
+            if (SubproblemSize < 1)
+            {
+                return ValidationResult.Error($"--subproblem-size {SubproblemSize} must be at least 1.");
+            }
+
+            if (Decompose && !IsKnownSampler(SubSolver))
+            {
+                return ValidationResult.Error($"--sub-solver '{SubSolver}' is unknown. Choose one of: {string.Join(", ", SamplerCatalog.Names)}, qpu:NAME, hybrid:NAME.");
+            }
+
+            return base.Validate();
+        }
+
+        /// <summary>The sampler these settings ask for, decomposed when --decompose is given.</summary>
+        public ISampler CreateSampler()
+        {
+            if (!Decompose)
+            {
+                return CreateNamed(Solver);
+            }
+
+            var selection = Selection == "bfs" ? SubproblemSelection.BreadthFirst : SubproblemSelection.EnergyImpact;
+            return new DecomposingSampler(CreateNamed(SubSolver), new DecompositionSettings { SubproblemSize = SubproblemSize, Selection = selection });
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var problem = QuboInput.Read(settings.File, settings.Format);
-        var sampler = SamplerCatalog.Create(settings.Solver);
+        var sampler = settings.CreateSampler();
         var options = settings.ToOptions(problem);
         var result = sampler.Sample(problem.Model, options, cancellationToken);
-        var report = QuboSolveReport.From(problem, settings.Solver, result);
+        var report = QuboSolveReport.From(problem, settings.Decompose ? sampler.Name : settings.Solver, result);
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonOutput.Serialize(report));
@@ -53,7 +105,7 @@ internal sealed class QuboSolveCommand : Command<QuboSolveCommand.Settings>
 internal class SamplerSettings : CommandSettings
 {
     [CommandOption("--solver <NAME>")]
-    [Description("sa, pt, tabu, exact, steepest or auto.")]
+    [Description("sa, pt, tabu, exact, steepest, auto, or a remote annealer qpu:NAME / hybrid:NAME (falls back to tabu on an outage).")]
     [DefaultValue("auto")]
     public string Solver { get; init; } = "auto";
 
@@ -80,9 +132,9 @@ internal class SamplerSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (!SamplerCatalog.Names.Contains(Solver))
+        if (!IsKnownSampler(Solver))
         {
-            return ValidationResult.Error($"--solver '{Solver}' is unknown. Choose one of: {string.Join(", ", SamplerCatalog.Names)}.");
+            return ValidationResult.Error($"--solver '{Solver}' is unknown. Choose one of: {string.Join(", ", SamplerCatalog.Names)}, qpu:NAME, hybrid:NAME.");
         }
 
         if (TimeLimit is { } t && (!double.IsFinite(t) || t <= 0))
@@ -96,6 +148,21 @@ internal class SamplerSettings : CommandSettings
         }
 
         return ValidationResult.Success();
+    }
+
+    protected static bool IsKnownSampler(string name) => SamplerCatalog.Names.Contains(name) || RemoteSamplers.IsRemote(name);
+
+    /// <summary>A local sampler, or a remote one (configured from the environment) behind its fallback.</summary>
+    protected static ISampler CreateNamed(string name)
+    {
+        try
+        {
+            return RemoteSamplers.Create(name);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserInputException(ex.Message, ex);
+        }
     }
 
     public SamplerOptions ToOptions(QuboProblem problem, Action<double, TimeSpan>? onImprovement = null) => new()

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
@@ -72,7 +73,7 @@ internal static class SolveApi
         return Results.Text(json, "application/json");
     }
 
-    private static async Task<IResult> SolveQuboAsync(HttpContext context, IOptions<QuantumPlannerOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> SolveQuboAsync(HttpContext context, IOptions<QuantumPlannerOptions> options, ServiceMetrics metrics, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var (document, error) = await ProblemRequestReader.ReadJsonAsync(context.Request, settings.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
@@ -94,7 +95,7 @@ internal static class SolveApi
 
         var errors = new List<ApiError>();
         var solver = body["solver"]?.GetValue<string>() ?? (SamplerCatalog.Names.Count > 0 ? SamplerCatalog.Names[0] : "sa");
-        if (!SamplerCatalog.Names.Contains(solver, StringComparer.Ordinal))
+        if (!SamplerCatalog.Names.Contains(solver, StringComparer.Ordinal) && !(RemoteSamplers.IsRemote(solver) && QuantumConfiguration.FromEnvironment() is not null))
         {
             errors.Add(new ApiError("unknown-solver", "$.solver", $"Sampler '{solver}' is not installed.", SamplerCatalog.Names.Count == 0 ? "No QUBO sampler is installed in this build." : $"Maybe one of: {string.Join(", ", SamplerCatalog.Names)}."));
         }
@@ -128,7 +129,7 @@ internal static class SolveApi
             return ApiProblems.Unprocessable($"The QUBO request has {errors.Count} error(s); each is listed in \"errors\".", errors);
         }
 
-        var sampler = SamplerCatalog.Create(solver);
+        var sampler = RemoteSamplers.Create(solver, onFallback: reason => metrics.ClassicalFallback.WithLabels(reason).Inc());
         var samplerOptions = new SamplerOptions { Seed = seed, Reads = reads, Sweeps = sweeps, TimeLimit = sweeps is null ? TimeSpan.FromSeconds(seconds) : null };
         var set = await Task.Run(() => sampler.Sample(problem.Model, samplerOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
         var best = set.Best;
@@ -147,6 +148,7 @@ internal static class SolveApi
             objective = problem.ObjectiveOf(best.Energy),
             sample,
             reads = set.TotalReads,
+            fallback = set.Info.TryGetValue("fallback", out var fallback) ? fallback : null,
             timing = new { totalMs = set.Timing.Total.TotalMilliseconds, timeToBestMs = set.Timing.TimeToBest.TotalMilliseconds },
         });
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
 using QuantumPlanner.Storage;
@@ -73,9 +74,18 @@ internal sealed class MaintenanceHealthCheck(MaintenanceState maintenance) : IHe
     }
 }
 
-/// <summary>Each sampler solves a tiny model with a known ground state; cached for a minute because it costs CPU.</summary>
+/// <summary>
+/// Each sampler solves a tiny model with a known ground state, and each remote solver of the configured SAPI
+/// service is listed (reachable, status, load, latency); cached for a minute because it costs CPU and a round trip.
+/// </summary>
 internal sealed class QuantumHealthCheck : IHealthCheck
 {
+    private static IReadOnlyList<RemoteSolverHealth> RemoteSolvers(CancellationToken cancellationToken)
+    {
+        var configuration = QuantumConfiguration.FromEnvironment();
+        return configuration is null ? [] : QuantumConnectivity.CheckAsync(configuration, cancellationToken).GetAwaiter().GetResult();
+    }
+
     private HealthCheckResult? last;
     private long checkedAt = long.MinValue;
 
@@ -97,11 +107,21 @@ internal sealed class QuantumHealthCheck : IHealthCheck
             }
         }
 
-        var result = data.Count == 0
-            ? HealthCheckResult.Healthy("No QUBO sampler is installed; planning uses classical backends.", data)
-            : failures.Count == 0
-                ? HealthCheckResult.Healthy($"{data.Count} sampler(s) found the known ground state.", data)
-                : HealthCheckResult.Degraded($"Sampler(s) {string.Join(", ", failures)} missed the known ground state; planning falls back to classical backends.", data: data);
+        var remote = RemoteSolvers(cancellationToken);
+        var remoteDown = remote.Where(s => !s.Reachable || s.Status != "ONLINE").Select(s => s.Name).ToArray();
+        if (remote.Count > 0)
+        {
+            data["remote"] = remote.Select(s => new { name = s.Name, sampler = s.Sampler, category = s.Category, reachable = s.Reachable, status = s.Status, load = s.AverageLoad, latencyMs = s.LatencyMs, error = s.Error }).ToArray();
+        }
+
+        var local = data.Count - (remote.Count > 0 ? 1 : 0);
+        var result = failures.Count > 0
+            ? HealthCheckResult.Degraded($"Sampler(s) {string.Join(", ", failures)} missed the known ground state; planning falls back to classical backends.", data: data)
+            : remoteDown.Length > 0
+                ? HealthCheckResult.Degraded($"Remote solver(s) {string.Join(", ", remoteDown)} unreachable or not online; qpu:/hybrid: calls fall back to the local sampler.", data: data)
+                : local == 0
+                    ? HealthCheckResult.Healthy("No QUBO sampler is installed; planning uses classical backends.", data)
+                    : HealthCheckResult.Healthy($"{local} sampler(s) found the known ground state; {remote.Count} remote solver(s) online.", data);
         last = result;
         checkedAt = Environment.TickCount64;
         return Task.FromResult(result);

@@ -23,7 +23,15 @@ public sealed class ServiceMetrics
             new CounterConfiguration { LabelNames = ["status", "backend"] });
         ClassicalFallback = factory.CreateCounter(
             "classical_fallback_total",
-            "Jobs that asked for a quantum-inspired backend and were answered by a classical one.");
+            "Calls for a remote annealer (qpu:NAME, hybrid:NAME) answered by the local sampler, by reason: unreachable, timeout, quota, offline.",
+            new CounterConfiguration { LabelNames = ["reason"] });
+
+        // Every reason from zero, so a dashboard's rate() sees the series before the first fallback.
+        foreach (var reason in new[] { "unreachable", "timeout", "quota", "offline" })
+        {
+            ClassicalFallback.WithLabels(reason);
+        }
+
         ErrorRate = factory.CreateGauge(
             "quantum_planner_error_rate",
             "Failed jobs over finished jobs in the last 5 minutes (all replicas, from the database).");

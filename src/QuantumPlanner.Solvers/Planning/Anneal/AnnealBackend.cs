@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Core.Qubo.Compilation;
+
+namespace QuantumPlanner.Solvers.Planning.Anneal;
+
+/// <summary>
+/// "anneal": the quantum path for pure assignment problems. Compiles the problem to a BQM
+/// (<see cref="AssignmentQuboCompiler"/>), samples it with the given sampler (local or qpu:/hybrid:), decodes every
+/// distinct sample, repairs it greedily, polishes it on the native model (first-improvement moves of one task and
+/// swaps of two, within every maxWorkload) and keeps the cheapest feasible plan. The penalty starts at the objective's
+/// scale; while the best sample decodes infeasible it doubles, up to the bound that provably separates feasible from
+/// infeasible states, and the model is sampled again. Each round gets half the remaining time.
+/// Problems where timing matters (dependencies, windows, resources, makespan) are refused: their compilation is not
+/// built yet.
+/// </summary>
+public sealed class AnnealBackend(ISampler sampler) : IPlanningBackend
+{
+    public string Name => "anneal";
+
+    public bool IsAvailable(out string? reason)
+    {
+        reason = null;
+        return true;
+    }
+
+    public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        var view = PureAssignment.TryCreate(problem)
+            ?? throw new ArgumentException($"Problem '{problem.Name}' is not a pure assignment (timing matters in it); anneal compiles pure assignment problems only. Maybe --backend cpsat.");
+        var clock = Stopwatch.StartNew();
+        var penalty = AssignmentQuboCompiler.ScalePenalty(view);
+        var bound = AssignmentQuboCompiler.ProvablePenalty(view);
+        int[]? best = null;
+        var bestCost = double.PositiveInfinity;
+        var round = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var remaining = options.TimeLimit - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero && best is not null)
+            {
+                break;
+            }
+
+            var compiled = AssignmentQuboCompiler.Compile(view, penalty);
+            var slice = TimeSpan.FromSeconds(Math.Max(0.05, remaining.TotalSeconds / 2));
+            var samples = sampler.Sample(compiled.Model, new SamplerOptions { Seed = options.Seed + (ulong)round, TimeLimit = slice }, cancellationToken);
+            round++;
+            var rawFeasible = false;
+            foreach (var record in samples.Records)
+            {
+                var (agentOf, feasible) = compiled.Decode(record.Sample);
+                rawFeasible |= feasible;
+                var repaired = Polish(view, compiled.Repair(agentOf));
+                var (cost, overload) = view.Evaluate(repaired);
+                if (overload == 0 && cost < bestCost)
+                {
+                    (best, bestCost) = (repaired, cost);
+                    options.OnProgress?.Invoke(cost);
+                }
+            }
+
+            if (!rawFeasible && penalty < bound)
+            {
+                penalty = Math.Min(bound, penalty * 2);
+            }
+            else if (clock.Elapsed >= options.TimeLimit)
+            {
+                break;
+            }
+        }
+
+        if (best is null)
+        {
+            return new BackendResult([], false, null, "no-solution") { Strategy = sampler.Name };
+        }
+
+        return new BackendResult(view.ToAssignments(best), false, null, "feasible") { Strategy = sampler.Name };
+    }
+
+    /// <summary>Descent on the assignment: moves of one task and swaps of two that lower the cost and keep every load within maxWorkload.</summary>
+    internal static int[] Polish(PureAssignment view, int[] agentOf)
+    {
+        var a = (int[])agentOf.Clone();
+        var m = view.AgentCount;
+        var load = new long[m];
+        for (var t = 0; t < a.Length; t++)
+        {
+            if (a[t] != PureAssignment.Dropped)
+            {
+                load[a[t]] += view.PairLoad[(t * m) + a[t]];
+            }
+        }
+
+        if (Enumerable.Range(0, m).Any(k => load[k] > view.Capacity[k]))
+        {
+            return a;
+        }
+
+        double Cost(int t, int agent) => agent == PureAssignment.Dropped ? view.DropCost : view.PairCost[(t * m) + agent];
+        long Load(int t, int agent) => agent == PureAssignment.Dropped ? 0 : view.PairLoad[(t * m) + agent];
+        var improved = true;
+        while (improved)
+        {
+            improved = false;
+            for (var t = 0; t < a.Length; t++)
+            {
+                var from = a[t];
+                var targets = view.Droppable[t] ? view.Options[t].Append(PureAssignment.Dropped) : view.Options[t];
+                foreach (var to in targets)
+                {
+                    if (to != from && Cost(t, to) < Cost(t, from) - 1e-9 && (to == PureAssignment.Dropped || load[to] + Load(t, to) <= view.Capacity[to]))
+                    {
+                        Move(t, to);
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+
+            for (var t = 0; t < a.Length; t++)
+            {
+                for (var u = t + 1; u < a.Length; u++)
+                {
+                    var (at, au) = (a[t], a[u]);
+                    if (at == au || at == PureAssignment.Dropped || au == PureAssignment.Dropped || !view.Allows(t, au) || !view.Allows(u, at))
+                    {
+                        continue;
+                    }
+
+                    var delta = Cost(t, au) + Cost(u, at) - Cost(t, at) - Cost(u, au);
+                    if (delta < -1e-9
+                        && load[au] - Load(u, au) + Load(t, au) <= view.Capacity[au]
+                        && load[at] - Load(t, at) + Load(u, at) <= view.Capacity[at])
+                    {
+                        Move(t, au);
+                        Move(u, at);
+                        improved = true;
+                    }
+                }
+            }
+        }
+
+        return a;
+
+        void Move(int t, int to)
+        {
+            if (a[t] != PureAssignment.Dropped)
+            {
+                load[a[t]] -= Load(t, a[t]);
+            }
+
+            a[t] = to;
+            if (to != PureAssignment.Dropped)
+            {
+                load[to] += Load(t, to);
+            }
+        }
+    }
+}
