@@ -5,6 +5,7 @@ using QuantumPlanner.OrTools.Lns;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Solvers;
 using QuantumPlanner.Solvers.Planning;
+using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Solving;
 
@@ -14,12 +15,6 @@ namespace QuantumPlanner.Service.Solving;
 /// </summary>
 public sealed class PlanningEngine
 {
-    /// <summary>
-    /// Backends that go through a QUBO sampler (DESIGN.md §6); a plan from any other backend for such a request is a
-    /// classical fallback. "exact" is not among them: the planning "exact" backend enumerates the native model.
-    /// </summary>
-    private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu" };
-
     // The same portfolio as the CLI: built-in heuristics plus CP-SAT, which proves small problems optimal.
     private readonly PlanningPipeline pipeline = new([new CpSatBackend(), new AssignmentLnsBackend()]);
 
@@ -27,8 +22,8 @@ public sealed class PlanningEngine
 
     public bool IsKnownBackend(string name) => BackendNames.Contains(name, StringComparer.OrdinalIgnoreCase);
 
-    public static bool IsClassicalFallback(string requested, string used) =>
-        QuantumBackends.Contains(requested) && !QuantumBackends.Contains(used);
+    /// <summary>The rule is <see cref="BackendFamilies"/>'s, shared with the ops reports.</summary>
+    public static bool IsClassicalFallback(string requested, string used) => BackendFamilies.IsClassicalFallback(requested, used);
 
     public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken cancellationToken) =>
         pipeline.Solve(problem, backend, options, cancellationToken);
@@ -38,7 +33,7 @@ public sealed class PlanningEngine
         var views = new List<BackendView>();
         foreach (var (name, available, reason) in pipeline.Backends())
         {
-            views.Add(new BackendView(name, QuantumBackends.Contains(name) ? "quantum-inspired" : "classical", available, reason));
+            views.Add(new BackendView(name, BackendFamilies.IsQuantum(name) ? "quantum-inspired" : "classical", available, reason));
         }
 
         return views;
