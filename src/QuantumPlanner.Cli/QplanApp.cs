@@ -1,4 +1,5 @@
 using QuantumPlanner.Cli.Commands;
+using QuantumPlanner.Cli.Commands.Ops;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -86,6 +87,12 @@ public static class QplanApp
             db.SetDescription("Database administration.");
             db.AddCommand<DbMigrateCommand>("migrate").WithDescription("Apply schema migrations.");
         });
+        config.AddBranch("audit", audit =>
+        {
+            audit.SetDescription("The audit log of key changes, maintenance switches and destructive operations.");
+            audit.AddCommand<AuditListCommand>("list").WithDescription("List audit entries, newest first.");
+        });
+        OpsBranch.Register(config);
         config.AddCommand<LoadTestCommand>("loadtest").WithDescription("Closed-loop load test of a running service.");
     }
 }

@@ -40,6 +40,14 @@ public static class StorageFactory
             : new Operations.PostgresOperationsStore(postgresConnectionString, time);
     }
 
+    public static IAuditLog CreateAuditLog(string? postgresConnectionString, string dataDirectory, TimeProvider? timeProvider = null)
+    {
+        var time = timeProvider ?? TimeProvider.System;
+        return string.IsNullOrWhiteSpace(postgresConnectionString)
+            ? new SqliteAuditLog(new SqliteDatabase(SqlitePath(dataDirectory)), time)
+            : new PostgresAuditLog(new PostgresDatabase(postgresConnectionString), time);
+    }
+
     /// <summary>
     /// Redis when an endpoint is given (e.g. "localhost:6379"), otherwise an in-memory cache bounded to
     /// <paramref name="memoryCacheMegabytes"/> MiB of stored JSON (two bytes a character).

@@ -1,42 +1,9 @@
 using System.ComponentModel;
 using System.Text.Json;
-using QuantumPlanner.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands;
-
-/// <summary>Where the key and job stores live: the same flags and fallbacks as serve.</summary>
-internal class StoreSettings : CommandSettings
-{
-    [CommandOption("--db <CONNECTION>")]
-    [Description("PostgreSQL connection string (default: QP_DB, else SQLite in --data-dir).")]
-    public string? Db { get; init; }
-
-    [CommandOption("--data-dir <DIR>")]
-    [Description("Folder of the SQLite store (default: <local data>/quantum-planner).")]
-    public string? DataDir { get; init; }
-
-    public string? Connection => string.IsNullOrWhiteSpace(Db) ? NullIfEmpty(Environment.GetEnvironmentVariable("QP_DB")) : Db;
-
-    public string Directory => string.IsNullOrWhiteSpace(DataDir)
-        ? new Service.Configuration.QuantumPlannerOptions().ResolveDataDir()
-        : DataDir;
-
-    public async Task<IApiKeyStore> OpenKeysAsync(CancellationToken cancellationToken)
-    {
-        if (Connection is null)
-        {
-            System.IO.Directory.CreateDirectory(Directory);
-        }
-
-        var keys = StorageFactory.CreateApiKeyStore(Connection, Directory);
-        await keys.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        return keys;
-    }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-}
 
 /// <summary>qplan keys create: makes a key and prints it once.</summary>
 internal sealed class KeysCreateCommand : AsyncCommand<KeysCreateCommand.Settings>
@@ -137,28 +104,5 @@ internal sealed class KeysRevokeCommand : AsyncCommand<KeysRevokeCommand.Setting
 
         Console.Out.WriteLine($"Revoked key {settings.Id}.");
         return ExitCodes.Ok;
-    }
-}
-
-/// <summary>qplan db migrate: applies the schema migrations (the service also does this at start-up).</summary>
-internal sealed class DbMigrateCommand : AsyncCommand<StoreSettings>
-{
-    public override async Task<int> ExecuteAsync(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
-    {
-        if (settings.Connection is null)
-        {
-            System.IO.Directory.CreateDirectory(settings.Directory);
-        }
-
-        var store = StorageFactory.CreateJobStore(settings.Connection, settings.Directory);
-        await using (store.ConfigureAwait(false))
-        {
-            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            var applied = await store.MigrationsAppliedAsync(cancellationToken).ConfigureAwait(false);
-            Console.Out.WriteLine(applied
-                ? $"Migrations applied ({StorageFactory.KindOf(settings.Connection)})."
-                : "Migrations are still missing after migrate; see the log above.");
-            return applied ? ExitCodes.Ok : ExitCodes.Failure;
-        }
     }
 }

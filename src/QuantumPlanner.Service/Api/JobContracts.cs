@@ -46,8 +46,6 @@ public sealed record JobView(
 
 public sealed record JobListView(IReadOnlyList<JobView> Items, string? NextCursor);
 
-public sealed record MaintenanceView(bool Enabled, string? Message, DateTimeOffset? Since);
-
 public sealed record MaintenanceRequest(bool Enabled, string? Message);
 
 public sealed record BackendView(string Name, string Kind, bool Available, string? Reason);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using QuantumPlanner.Service.Api;
 using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Workers;
@@ -10,9 +8,8 @@ namespace QuantumPlanner.Service.Workers;
 /// </summary>
 public sealed class MaintenanceState(IJobStore store)
 {
-    public const string SettingKey = "maintenance";
+    public const string SettingKey = MaintenanceSetting.Key;
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private MaintenanceView current = new(false, null, null);
     private long refreshedAt = long.MinValue;
 
@@ -23,16 +20,14 @@ public sealed class MaintenanceState(IJobStore store)
             return current;
         }
 
-        var json = await store.GetSettingAsync(SettingKey, cancellationToken).ConfigureAwait(false);
-        current = json is null ? new MaintenanceView(false, null, null) : JsonSerializer.Deserialize<MaintenanceView>(json, Json) ?? new MaintenanceView(false, null, null);
+        current = await MaintenanceSetting.ReadAsync(store, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref refreshedAt, Environment.TickCount64);
         return current;
     }
 
     public async Task<MaintenanceView> SetAsync(bool enabled, string? message, CancellationToken cancellationToken)
     {
-        var view = new MaintenanceView(enabled, enabled ? message ?? "Planned maintenance." : null, enabled ? DateTimeOffset.UtcNow : null);
-        await store.SetSettingAsync(SettingKey, JsonSerializer.Serialize(view, Json), cancellationToken).ConfigureAwait(false);
+        var view = await MaintenanceSetting.WriteAsync(store, enabled, message, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         current = view;
         Volatile.Write(ref refreshedAt, Environment.TickCount64);
         return view;

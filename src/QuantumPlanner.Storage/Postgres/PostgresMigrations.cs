@@ -63,6 +63,18 @@ internal static class PostgresMigrations
                 updated_at timestamptz NOT NULL
             );
             """),
+        (2, "audit log", """
+            CREATE TABLE audit_log (
+                id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at           timestamptz NOT NULL,
+                actor_key_id text,
+                tenant_id    text,
+                action       text NOT NULL,
+                target       text,
+                details      jsonb
+            );
+            CREATE INDEX ix_audit_log_at ON audit_log (at DESC, id DESC);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

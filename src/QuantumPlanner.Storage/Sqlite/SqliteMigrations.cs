@@ -56,6 +56,18 @@ internal static class SqliteMigrations
                 updated_at INTEGER NOT NULL
             );
             """),
+        (2, "audit log", """
+            CREATE TABLE audit_log (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                at           INTEGER NOT NULL,
+                actor_key_id TEXT,
+                tenant_id    TEXT,
+                action       TEXT NOT NULL,
+                target       TEXT,
+                details      TEXT
+            );
+            CREATE INDEX ix_audit_log_at ON audit_log (at DESC, id DESC);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;
