@@ -221,14 +221,38 @@ internal sealed class PostgresOperationsStore : IOperationsStore
 
     public async Task<string> ExplainAsync(string statement, CancellationToken cancellationToken = default)
     {
-        // Statements from pg_stat_statements carry $1.. placeholders: PostgreSQL 16+ plans them generically.
-        var generic = statement.Contains('$', StringComparison.Ordinal) ? "GENERIC_PLAN, " : string.Empty;
-        await using var command = Source.CreateCommand($"EXPLAIN ({generic}COSTS true) {statement}");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // Statements from pg_stat_statements carry $1.. placeholders. Prepared with every parameter NULL under
+        // force_generic_plan, EXPLAIN EXECUTE shows the plan PostgreSQL uses for any value (EXPLAIN (GENERIC_PLAN) is
+        // the same, but only from PostgreSQL 16 on). One connection: PREPARE and SET are per session.
+        var parameters = System.Text.RegularExpressions.Regex.Matches(statement, @"\$(\d+)").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+        var name = "qp_explain_" + Guid.NewGuid().ToString("N");
+        var arguments = parameters == 0 ? string.Empty : "(" + string.Join(", ", Enumerable.Repeat("NULL", parameters)) + ")";
         var plan = new StringBuilder();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // A transaction so SET LOCAL ends with it; rolled back, so nothing is kept.
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            plan.AppendLine(reader.GetString(0));
+            await using (var prepare = new NpgsqlCommand($"SET LOCAL plan_cache_mode = force_generic_plan; PREPARE {name} AS {statement}", connection, transaction))
+            {
+                await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var explain = new NpgsqlCommand($"EXPLAIN EXECUTE {name}{arguments}", connection, transaction))
+            await using (var reader = await explain.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    plan.AppendLine(reader.GetString(0));
+                }
+            }
+
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // PREPARE outlives the rollback, and the connection goes back to the pool.
+        await using (var deallocate = new NpgsqlCommand($"DEALLOCATE {name}", connection))
+        {
+            await deallocate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return plan.ToString().TrimEnd();
