@@ -20,6 +20,7 @@ public static class QplanApp
             }
 
             config.PropagateExceptions();
+            config.SetInterceptor(new StrictOptions());
             config.AddCommand<SolveCommand>("solve").WithDescription("Solve a planning problem.").WithExample("solve", "examples/software-sprint.json", "--explain");
             config.AddCommand<ValidateCommand>("validate").WithDescription("Check a planning problem and list every issue.");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Generate a random, feasible planning problem.").WithExample("generate", "--agents", "50", "--tasks", "75", "--seed", "1");
@@ -93,6 +94,7 @@ public static class QplanApp
             audit.AddCommand<AuditListCommand>("list").WithDescription("List audit entries, newest first.");
         });
         OpsBranch.Register(config);
+        config.AddCommand<McpCommand>("mcp").WithDescription("MCP tool server on stdin/stdout, for agent frameworks.");
         config.AddCommand<LoadTestCommand>("loadtest").WithDescription("Closed-loop load test of a running service.");
     }
 }

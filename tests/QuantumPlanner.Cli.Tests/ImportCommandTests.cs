@@ -1,6 +1,6 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Planning.Import;
-using QuantumPlanner.Solvers.Planning;
+using QuantumPlanner.OrTools;
 
 namespace QuantumPlanner.Cli.Tests;
 
@@ -53,7 +53,7 @@ public sealed class ImportCommandTests
         var (_, output) = await RunAsync("import", "jsp", DataPath("ft06.txt"));
         var problem = PlanningJson.ParseProblem(output, "ft06").Problem!;
 
-        var plan = new PlanningPipeline([new QuantumPlanner.OrTools.CpSat.CpSatBackend()])
+        var plan = PlanningBackends.CreatePipeline()
             .Solve(problem, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(10) }, CancellationToken.None);
 
         Assert.Equal(0, plan.Score.HardViolations);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Planning.Import;
+using QuantumPlanner.OrTools;
 using QuantumPlanner.Solvers.Planning;
 
 namespace QuantumPlanner.Cli.Bench;
@@ -89,7 +90,7 @@ public sealed class PlanningBenchFamily : IBenchFamily
         Plan plan;
         try
         {
-            plan = PipelineFactory.Create().Solve(problem, backend, options, cancellationToken);
+            plan = PlanningBackends.CreatePipeline().Solve(problem, backend, options, cancellationToken);
         }
         catch (ArgumentException ex)
         {

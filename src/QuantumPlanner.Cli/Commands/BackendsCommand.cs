@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using QuantumPlanner.OrTools;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,7 +19,7 @@ public sealed class BackendsCommand(IAnsiConsole console) : Command<BackendsComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var backends = PipelineFactory.Create().Backends();
+        var backends = PlanningBackends.CreatePipeline().Backends();
         if (settings.Json)
         {
             var doc = new { backends = backends.Select(b => new { name = b.Name, available = b.Available, reason = b.Reason }) };

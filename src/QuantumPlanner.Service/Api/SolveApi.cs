@@ -6,6 +6,7 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
+using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
 using QuantumPlanner.Solvers;
@@ -49,7 +50,7 @@ internal static class SolveApi
             return error!;
         }
 
-        var key = CacheKey.For(request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed);
+        var key = CacheKey.For(ApiClaims.TenantOf(context.User), request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed);
         if (await cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             metrics.CacheHits.Inc();

@@ -1,7 +1,6 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.OrTools.CpSat;
-using QuantumPlanner.OrTools.Lns;
+using QuantumPlanner.OrTools;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Solvers;
 using QuantumPlanner.Solvers.Planning;
@@ -15,8 +14,8 @@ namespace QuantumPlanner.Service.Solving;
 /// </summary>
 public sealed class PlanningEngine
 {
-    // The same portfolio as the CLI: built-in heuristics plus CP-SAT, which proves small problems optimal.
-    private readonly PlanningPipeline pipeline = new([new CpSatBackend(), new AssignmentLnsBackend()]);
+    // The same portfolio as the CLI, from the one composition root.
+    private readonly PlanningPipeline pipeline = PlanningBackends.CreatePipeline();
 
     public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
 

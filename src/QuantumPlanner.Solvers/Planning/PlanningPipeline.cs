@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Solvers.Planning.Exact;
-using QuantumPlanner.Solvers.Planning.Greedy;
-using QuantumPlanner.Solvers.Planning.LocalSearch;
 
 namespace QuantumPlanner.Solvers.Planning;
 
 /// <summary>
 /// The portfolio the CLI and the service share: validates the problem, runs one backend or ("auto") greedy, then
-/// exact when the problem is tiny, then local search warm-started from the best plan, then "cpsat" when registered
-/// (warm-started too) within the time limit, scores every result with <see cref="PlanScorer"/> and returns the best.
+/// exact when the problem is tiny, then local search warm-started from the best plan, then the complete solver
+/// (<see cref="PlanningBackendSet.Complete"/>, CP-SAT) when composed (warm-started too) within the time limit, scores every result with <see cref="PlanScorer"/> and returns the best.
 /// Throws <see cref="InvalidProblemException"/> (with every issue) for an invalid problem and
 /// <see cref="ArgumentException"/> for an unknown backend name.
 /// </summary>
@@ -19,17 +17,24 @@ public sealed class PlanningPipeline
 
     private static readonly TimeSpan AssignmentTabuCap = TimeSpan.FromSeconds(0.5);
 
-
+    private readonly PlanningBackendSet set;
     private readonly List<IPlanningBackend> backends;
 
-    public PlanningPipeline(IEnumerable<IPlanningBackend>? extraBackends = null)
+    /// <summary>A pipeline over the built-in backends only (<see cref="PlanningBackendSet.BuiltIn"/>).</summary>
+    public PlanningPipeline()
+        : this(PlanningBackendSet.BuiltIn())
     {
-        backends = [new GreedyBackend(), new LocalSearchBackend(), new ExactBackend()];
-        foreach (var extra in extraBackends ?? [])
+    }
+
+    public PlanningPipeline(PlanningBackendSet backends)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        set = backends;
+        this.backends = [.. backends.All()];
+        var duplicate = this.backends.GroupBy(b => b.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1 || string.Equals(g.Key, Auto, StringComparison.OrdinalIgnoreCase));
+        if (duplicate is not null)
         {
-            // A registered backend with a built-in name replaces the built-in one.
-            backends.RemoveAll(b => string.Equals(b.Name, extra.Name, StringComparison.OrdinalIgnoreCase));
-            backends.Add(extra);
+            throw new ArgumentException($"Backend name '{duplicate.Key}' is taken more than once (or is the portfolio's own). Maybe give the new backend its own name.", nameof(backends));
         }
     }
 
@@ -80,27 +85,27 @@ public sealed class PlanningPipeline
 
     private void RunAuto(Run run)
     {
-        run.Attempt(Find("greedy")!, run.Options.InitialAssignments);
+        run.Attempt(set.Greedy, run.Options.InitialAssignments);
         if (ExactBackend.EstimateLeaves(run.Problem) <= ExactBackend.AutoLeafLimit && !run.Expired)
         {
-            run.Attempt(Find("exact")!, null);
+            run.Attempt(set.Exact, null);
         }
 
-        var cpsat = Find("cpsat");
+        var cpsat = set.Complete;
         var cpsatReady = cpsat is not null && cpsat.IsAvailable(out _);
         if (cpsatReady && PureAssignment.TryCreate(run.Problem) is not null)
         {
-            RunAssignmentAuto(run, cpsat!);
+            RunAssignmentAuto(run, set.LocalSearch, cpsat!);
             return;
         }
 
-        if (!run.ProvedOptimal && !run.Expired && Find("localsearch") is { } local)
+        if (!run.ProvedOptimal && !run.Expired)
         {
             // With CP-SAT to follow, local search only buys it a warm start: a tenth of what is left. A third cost
             // auto two GAP optima that CP-SAT alone reaches after 6–9 s, where local search's plan was far off anyway
             // (d10100: 6691 against 6347), while on the 50×75 generated problem a tenth gave as good a hint.
             var share = cpsatReady ? run.Remaining / 10 : run.Remaining;
-            run.Attempt(local, run.BestAssignments, share);
+            run.Attempt(set.LocalSearch, run.BestAssignments, share);
         }
 
         if (cpsatReady && !run.ProvedOptimal && !run.Expired)
@@ -116,12 +121,12 @@ public sealed class PlanningPipeline
     /// quiet machine neither more tabu nor cpsat-lns before CP-SAT beat CP-SAT alone on GAP types B–D at 5–10 s
     /// (docs/planning.md), so CP-SAT gets the rest.
     /// </summary>
-    private static void RunAssignmentAuto(Run run, IPlanningBackend cpsat)
+    private static void RunAssignmentAuto(Run run, IPlanningBackend local, IPlanningBackend cpsat)
     {
         if (!run.ProvedOptimal && !run.Expired)
         {
             var share = run.Remaining / 20;
-            run.Attempt(new LocalSearchBackend(), run.BestAssignments, share < AssignmentTabuCap ? share : AssignmentTabuCap);
+            run.Attempt(local, run.BestAssignments, share < AssignmentTabuCap ? share : AssignmentTabuCap);
         }
 
         if (!run.ProvedOptimal && !run.Expired)
@@ -181,7 +186,7 @@ public sealed class PlanningPipeline
             {
                 result = backend.Solve(problem, backendOptions, ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException and not ObjectiveCheckException)
             {
                 solveMs += watch.ElapsedMilliseconds;
                 attempts.Add(new BackendAttempt(backend.Name, null, watch.ElapsedMilliseconds, $"error: {ex.Message}"));
@@ -202,7 +207,8 @@ public sealed class PlanningPipeline
             }
 
             var scored = PlanScorer.Evaluate(problem, result.Assignments);
-            attempts.Add(new BackendAttempt(backend.Name, scored.Score.Objective, ms, scored.Score.HardViolations == 0 ? result.Status : "infeasible"));
+            var ran = result.Strategy is { } strategy ? $"{backend.Name}/{strategy}" : backend.Name;
+            attempts.Add(new BackendAttempt(ran, scored.Score.Objective, ms, scored.Score.HardViolations == 0 ? result.Status : "infeasible"));
             if (result.Bound is { } b && double.IsFinite(b))
             {
                 bound = bound is { } old ? Math.Max(old, b) : b;
@@ -263,6 +269,7 @@ public sealed class PlanningPipeline
                 Bound = feasible ? bound : null,
                 Gap = gap,
                 Timing = timing,
+                Changes = problem.Baseline is null ? null : PlanChanges.Between(problem, Assignments),
             };
         }
 

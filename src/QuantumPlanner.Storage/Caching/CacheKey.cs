@@ -12,17 +12,23 @@ namespace QuantumPlanner.Storage;
 /// </summary>
 public static class CacheKey
 {
-    /// <summary>Prefix of every result key; bump the version when the result format changes.</summary>
-    public const string Prefix = "qp:result:v1:";
+    /// <summary>Prefix of every result key; bump the version when the result format or the key's inputs change.</summary>
+    public const string Prefix = "qp:result:v2:";
 
-    /// <summary>The cache key of a solve: problem, backend, time limit and seed. Throws <see cref="JsonException"/> for malformed JSON.</summary>
-    public static string For(string problemJson, string backend, int timeLimitSeconds, long seed)
+    /// <summary>
+    /// The cache key of a solve: tenant, problem, backend, time limit and seed. The tenant is part of it so that one
+    /// tenant's entries never answer another's requests (whether a cached answer exists would tell them what others
+    /// solved). Throws <see cref="JsonException"/> for malformed JSON.
+    /// </summary>
+    public static string For(string tenantId, string problemJson, string backend, int timeLimitSeconds, long seed)
     {
+        ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(problemJson);
         ArgumentNullException.ThrowIfNull(backend);
         var buffer = new ArrayBufferWriter<byte>(problemJson.Length + 64);
         WriteCanonical(problemJson, buffer);
-        var suffix = string.Create(CultureInfo.InvariantCulture, $"\n{backend}\n{timeLimitSeconds}\n{seed}");
+        // Length-prefixed, so no tenant id can be made to read as another tenant's id plus part of the suffix.
+        var suffix = string.Create(CultureInfo.InvariantCulture, $"\n{backend}\n{timeLimitSeconds}\n{seed}\n{tenantId.Length}:{tenantId}");
         var suffixBytes = Encoding.UTF8.GetBytes(suffix);
         suffixBytes.CopyTo(buffer.GetSpan(suffixBytes.Length));
         buffer.Advance(suffixBytes.Length);

@@ -10,14 +10,14 @@ public class PlanningPipelineTests
     private static readonly PlanningOptions Quick = new() { TimeLimit = TimeSpan.FromSeconds(20), MaxIterations = 2_000 };
 
     [Fact]
-    public void Solve_Auto_TriesGreedyThenLocalSearchAndReportsEach()
+    public void Solve_Auto_TriesGreedyThenLocalSearchAndNamesTheStrategy()
     {
         var problem = ProblemGenerator.Generate(new GeneratorOptions { Agents = 6, Tasks = 30, Resources = 1, Seed = 2 });
 
         var plan = new PlanningPipeline().Solve(problem, "auto", Quick, CancellationToken.None);
 
         Assert.Equal("feasible", plan.Status);
-        Assert.Equal(["greedy", "localsearch"], plan.BackendsTried.Select(b => b.Backend));
+        Assert.Equal(["greedy", "localsearch/late-acceptance"], plan.BackendsTried.Select(b => b.Backend));
         Assert.All(plan.BackendsTried, b => Assert.NotNull(b.Objective));
         Assert.Equal(plan.BackendsTried.Min(b => b.Objective!.Value), plan.Score.Objective, 9);
         Assert.Equal(problem.Tasks.Count, plan.Assignments.Count + plan.Unassigned.Count);
@@ -43,7 +43,7 @@ public class PlanningPipelineTests
         var problem = ProblemGenerator.Generate(new GeneratorOptions { Agents = 4, Tasks = 20, Seed = 4 });
         var bounded = new HalfBoundBackend();
 
-        var plan = new PlanningPipeline([bounded]).Solve(problem, "half-bound", Quick, CancellationToken.None);
+        var plan = new PlanningPipeline(PlanningBackendSet.BuiltIn() with { Others = [bounded] }).Solve(problem, "half-bound", Quick, CancellationToken.None);
 
         var expectedGap = (plan.Score.Objective - bounded.LastBound) / Math.Abs(plan.Score.Objective);
         Assert.Equal(bounded.LastBound, plan.Bound!.Value, 9);
@@ -66,7 +66,7 @@ public class PlanningPipelineTests
     [Fact]
     public void Solve_InvalidProblem_ThrowsWithEveryIssue()
     {
-        var problem = new PlanningProblem { Tasks = [new PlanningTask { Id = "a", DependsOn = ["b"] }, new PlanningTask { Id = "a", Duration = 0 }] };
+        var problem = new PlanningProblem { Tasks = [new PlanningTask { Id = "a", DependsOn = ["b"] }, new PlanningTask { Id = "a", Duration = -1 }] };
 
         var ex = Assert.Throws<InvalidProblemException>(() => new PlanningPipeline().Solve(problem, "auto", Quick, CancellationToken.None));
 
@@ -86,9 +86,31 @@ public class PlanningPipelineTests
     [Fact]
     public void Backends_ListsBuiltInsAndRegisteredOnes()
     {
-        var names = new PlanningPipeline([new HalfBoundBackend()]).Backends().Select(b => b.Name).ToList();
+        var names = new PlanningPipeline(PlanningBackendSet.BuiltIn() with { Others = [new HalfBoundBackend()] }).Backends().Select(b => b.Name).ToList();
 
         Assert.Equal(["auto", "greedy", "localsearch", "exact", "half-bound"], names);
+    }
+
+    [Fact]
+    public void Constructor_TwoBackendsWithOneName_ThrowsNamingIt()
+    {
+        var set = PlanningBackendSet.BuiltIn() with { Others = [new GreedyBackend()] };
+
+        var ex = Assert.Throws<ArgumentException>(() => new PlanningPipeline(set));
+
+        Assert.Contains("'greedy'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Auto_RunsTheComposedBackendsByRole()
+    {
+        var problem = ProblemGenerator.Generate(new GeneratorOptions { Agents = 4, Tasks = 20, Seed = 4 });
+        var complete = new HalfBoundBackend();
+
+        var plan = new PlanningPipeline(PlanningBackendSet.BuiltIn() with { Complete = complete }).Solve(problem, "auto", Quick, CancellationToken.None);
+
+        Assert.Equal(["greedy", "localsearch/late-acceptance", "half-bound"], plan.BackendsTried.Select(b => b.Backend));
+        Assert.Equal(complete.LastBound, plan.Bound!.Value, 9);
     }
 
     [Fact]

@@ -1,0 +1,23 @@
+using QuantumPlanner.OrTools.CpSat;
+using QuantumPlanner.OrTools.Lns;
+using QuantumPlanner.Solvers.Planning;
+
+namespace QuantumPlanner.OrTools;
+
+/// <summary>
+/// The composition root of planning: every backend this build has, in its portfolio role. The CLI, the service and
+/// the tests build their pipelines here and nowhere else. It lives in QuantumPlanner.OrTools because that is the
+/// outermost library that sees every backend (OrTools references Solvers; Solvers cannot see OrTools).
+/// </summary>
+public static class PlanningBackends
+{
+    /// <summary>The built-in backends plus CP-SAT as the complete solver and cpsat-lns beside it.</summary>
+    public static PlanningBackendSet Create() => PlanningBackendSet.BuiltIn() with
+    {
+        Complete = new CpSatBackend(),
+        Others = [new AssignmentLnsBackend()],
+    };
+
+    /// <summary>The pipeline over <see cref="Create"/>, as `qplan solve` and the service run it.</summary>
+    public static PlanningPipeline CreatePipeline() => new(Create());
+}
