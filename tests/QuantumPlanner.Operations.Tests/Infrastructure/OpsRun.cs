@@ -43,6 +43,25 @@ internal static class OpsRun
         }
     }
 
+    /// <summary>Runs <paramref name="body"/> with Console.Out captured (loggers made inside it write there) and returns what it wrote.</summary>
+    public static async Task<string> CaptureStdoutAsync(Func<Task> body)
+    {
+        await Gate.WaitAsync();
+        var oldOut = Console.Out;
+        using var stdout = new StringWriter();
+        try
+        {
+            Console.SetOut(TextWriter.Synchronized(stdout));
+            await body();
+            return stdout.ToString();
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Gate.Release();
+        }
+    }
+
     /// <summary>Runs a --json verb and parses its one document; fails with stderr when it exits otherwise than expected.</summary>
     public static async Task<JsonNode> JsonAsync(int expectedExit, params string[] args)
     {

@@ -14,6 +14,8 @@ internal sealed class RunningService : IAsyncDisposable
 
     public string Url { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RunningService> StartAsync(string dataDir, string? db = null)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -28,7 +30,7 @@ internal sealed class RunningService : IAsyncDisposable
             "--QuantumPlanner:NoAuth=true",
             "--QuantumPlanner:BootstrapAdminKey=false",
             "--QuantumPlanner:Workers=1",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Information",
         ]);
         await app.StartAsync();
         return new RunningService(app, url);
