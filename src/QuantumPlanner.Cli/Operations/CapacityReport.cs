@@ -64,7 +64,8 @@ internal sealed record CapacityReport(
         {
             var rows = inputs.Relations.Where(r => r.Name == "optimization_jobs").Sum(r => r.Rows ?? 0);
             var jobBytes = inputs.Relations.Where(r => r.Name == "optimization_jobs" || r.Table == "optimization_jobs").Sum(r => r.Bytes);
-            var perJob = rows > 0 ? (double)jobBytes / rows : 0;
+            // Without per-table sizes (SQLite builds without dbstat) the whole file stands for the jobs table.
+            var perJob = rows > 0 ? (double)(jobBytes > 0 ? jobBytes : inputs.DatabaseBytes) / rows : 0;
             var perDay = perJob * projected;
             disk = new DiskForecast(d.Directory, d.TotalBytes, d.FreeBytes, d.UsedPercent, inputs.DatabaseBytes, perJob, perDay, perDay > 0 ? d.FreeBytes / perDay : null);
         }
