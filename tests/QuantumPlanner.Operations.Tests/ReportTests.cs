@@ -25,7 +25,7 @@ public sealed class ReportTests(PostgresFixture postgres) : IClassFixture<Postgr
 
         await using var source = NpgsqlDataSource.Create(db);
         var expected = await RowsAsync(source, """
-            SELECT coalesce(backend_used, backend_requested),
+            SELECT backend_requested,
                    count(*), count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled'),
                    count(*) FILTER (WHERE status = 'completed' AND backend_requested IN ('anneal', 'pt', 'tabu') AND backend_used NOT IN ('anneal', 'pt', 'tabu')),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at)) FILTER (WHERE status = 'completed'),

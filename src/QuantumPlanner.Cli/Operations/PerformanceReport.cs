@@ -8,7 +8,8 @@ namespace QuantumPlanner.Cli.Operations;
 /// The weekly performance report (the runbook's generate_performance_report.py) over the jobs created in a period:
 /// per backend solve and queue-wait percentiles and outcome rates, jobs per day, plan gaps and the slowest jobs.
 /// Solve time is claim to completion of completed jobs; queue wait is creation to (last) claim. Rates are over
-/// finished jobs (completed + failed + cancelled); the fallback rate is over completed jobs.
+/// finished jobs (completed + failed + cancelled); the fallback rate is over completed jobs. Backends are the ones
+/// the jobs asked for (the slowest-jobs list names the one that answered).
 /// </summary>
 internal sealed record PerformanceReport(
     DateTimeOffset From,
@@ -27,7 +28,8 @@ internal sealed record PerformanceReport(
 
     public static PerformanceReport Build(IReadOnlyList<JobHistoryRow> jobs, DateTimeOffset from, DateTimeOffset to, string store, int slowest = 10)
     {
-        var backends = jobs.GroupBy(j => j.Backend, StringComparer.Ordinal)
+        // By the backend asked for, so a fallback counts against the backend that fell back.
+        var backends = jobs.GroupBy(j => j.BackendRequested, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new BackendPerformance(g.Key, OutcomeTotals.Of([.. g]), SolveOf(g), WaitOf(g)))
             .ToList();
