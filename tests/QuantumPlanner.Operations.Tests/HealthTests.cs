@@ -24,13 +24,14 @@ public sealed class HealthTests : IDisposable
         Assert.Equal("ok", Check(healthy, "service: database")["status"]!.GetValue<string>());
         Assert.Contains(healthy["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>().StartsWith("quantum backend: ", StringComparison.Ordinal));
 
-        // The service answers 200 when degraded: the verdict must come from the JSON's status.
-        await using (var store = StorageFactory.CreateJobStore(null, dir))
+        // The service answers 200 when degraded: the verdict must come from the JSON's status. Switched through the
+        // service's admin route, which also refreshes its cached copy of the setting.
+        using (var http = new HttpClient())
+        using (var put = await http.PutAsync(service.Url + "/api/v1/admin/maintenance", new StringContent("{\"enabled\":true,\"message\":\"Database upgrade\"}", System.Text.Encoding.UTF8, "application/json")))
         {
-            await MaintenanceSetting.WriteAsync(store, true, "Database upgrade", DateTimeOffset.UtcNow, CancellationToken.None);
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
         }
 
-        await Task.Delay(MaintenanceSettingRefresh);
         var degraded = await OpsRun.JsonAsync(0, "ops", "health", "--url", service.Url, "--data-dir", dir, "--json");
         Assert.Equal("warning", Check(degraded, "api")["status"]!.GetValue<string>());
         Assert.Contains("HTTP 200, status Degraded", Check(degraded, "api")["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -107,9 +108,6 @@ public sealed class HealthTests : IDisposable
 
         _temp.Dispose();
     }
-
-    /// <summary>Longer than the service's maintenance cache (MaintenanceState.RefreshInterval, 2 s).</summary>
-    private static TimeSpan MaintenanceSettingRefresh => QuantumPlanner.Service.Workers.MaintenanceState.RefreshInterval + TimeSpan.FromMilliseconds(300);
 
     private static JsonNode Check(JsonNode health, string name) =>
         health["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == name)!;

@@ -11,9 +11,7 @@ public sealed class MaintenanceState(IJobStore store)
     public const string SettingKey = MaintenanceSetting.Key;
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
     private MaintenanceView current = new(false, null, null);
-    // Stale from the start. (long.MinValue made "now - refreshedAt" overflow to a negative age, so the first state,
-    // "off", was served until an admin read with fresh: true; qplan ops maintenance on never reached a running service.)
-    private long refreshedAt = -(long)RefreshInterval.TotalMilliseconds;
+    private long refreshedAt = long.MinValue;
 
     public async Task<MaintenanceView> GetAsync(CancellationToken cancellationToken, bool fresh = false)
     {
