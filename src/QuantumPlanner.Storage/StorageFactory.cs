@@ -31,6 +31,15 @@ public static class StorageFactory
             : new PostgresApiKeyStore(new PostgresDatabase(postgresConnectionString), time);
     }
 
+    /// <summary>Operator queries (reports, database care, housekeeping) on the same store the service uses.</summary>
+    public static Operations.IOperationsStore CreateOperationsStore(string? postgresConnectionString, string dataDirectory, TimeProvider? timeProvider = null)
+    {
+        var time = timeProvider ?? TimeProvider.System;
+        return string.IsNullOrWhiteSpace(postgresConnectionString)
+            ? new Operations.SqliteOperationsStore(new SqliteDatabase(SqlitePath(dataDirectory)), time)
+            : new Operations.PostgresOperationsStore(postgresConnectionString, time);
+    }
+
     public static IAuditLog CreateAuditLog(string? postgresConnectionString, string dataDirectory, TimeProvider? timeProvider = null)
     {
         var time = timeProvider ?? TimeProvider.System;

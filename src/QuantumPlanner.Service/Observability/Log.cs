@@ -21,8 +21,16 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Job answered from the result cache")]
     public static partial void JobCacheHit(ILogger logger);
 
-    [LoggerMessage(5, LogLevel.Warning, "Job failed: {Reason}")]
-    public static partial void JobFailed(ILogger logger, string reason);
+    [LoggerMessage(5, LogLevel.Error, "Job failed: {Reason}")]
+    private static partial void JobFailedLine(ILogger logger, string reason);
+
+    public static void JobFailed(ILogger logger, string reason)
+    {
+        using (ErrorScope(logger))
+        {
+            JobFailedLine(logger, reason);
+        }
+    }
 
     [LoggerMessage(6, LogLevel.Information, "Job cancelled while running")]
     public static partial void JobCancelled(ILogger logger);
@@ -52,7 +60,15 @@ internal static partial class Log
     public static partial void CacheUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(14, LogLevel.Error, "Unhandled error on {Path}")]
-    public static partial void Unhandled(ILogger logger, string path, Exception exception);
+    private static partial void UnhandledLine(ILogger logger, string path, Exception exception);
+
+    public static void Unhandled(ILogger logger, string path, Exception exception)
+    {
+        using (ErrorScope(logger))
+        {
+            UnhandledLine(logger, path, exception);
+        }
+    }
 
     [LoggerMessage(15, LogLevel.Warning, "Store unavailable on {Path}: {Message}")]
     public static partial void StoreUnavailable(ILogger logger, string path, string message);
@@ -68,6 +84,12 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Information, "Job progress: best objective {Objective}")]
     public static partial void JobProgress(ILogger logger, double objective);
+
+    /// <summary>
+    /// The JSON console writes the level as "LogLevel":"Error"; the runbook's <c>kubectl logs ... | grep ERROR</c> needs the
+    /// upper-case word, so every Error line carries a scope {"Severity":"ERROR"}.
+    /// </summary>
+    private static IDisposable? ErrorScope(ILogger logger) => logger.BeginScope(SeverityScope.Error);
 
     /// <summary>Scope carried by every line about one job (JSON logs show it as JobId and Tenant).</summary>
     public static IDisposable? JobScope(ILogger logger, Guid jobId, string tenant) => logger.BeginScope(new JobScopeState(jobId, tenant));
@@ -90,6 +112,24 @@ internal static partial class Log
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
         public override string ToString() => $"JobId:{jobId}, Tenant:{tenant}";
+    }
+
+    private sealed class SeverityScope(string severity) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        public static readonly SeverityScope Error = new("ERROR");
+
+        public int Count => 1;
+
+        public KeyValuePair<string, object> this[int index] => new("Severity", severity);
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            yield return this[0];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "Severity:" + severity;
     }
 
     [LoggerMessage(21, LogLevel.Warning, "API key refused ({Reason}): key id {KeyId}, client {Client}")]

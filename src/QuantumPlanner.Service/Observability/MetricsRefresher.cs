@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Observability;
 
-/// <summary>Fills the gauges that come from the database (queue size, error rate) and the process before each scrape.</summary>
-internal sealed class MetricsRefresher(ServiceMetrics metrics, IJobStore store, ILogger<MetricsRefresher> logger)
+/// <summary>Fills the gauges that come from the database (queue size, error rate), the process and its disk before each scrape.</summary>
+internal sealed class MetricsRefresher(ServiceMetrics metrics, IJobStore store, IOptions<QuantumPlannerOptions> options, ILogger<MetricsRefresher> logger)
 {
     public static readonly TimeSpan ErrorRateWindow = TimeSpan.FromMinutes(5);
 
@@ -14,6 +16,13 @@ internal sealed class MetricsRefresher(ServiceMetrics metrics, IJobStore store, 
     {
         using var process = Process.GetCurrentProcess();
         metrics.MemoryUsage.Set(process.WorkingSet64);
+        var dataDir = options.Value.ResolveDataDir();
+        if (Directory.Exists(dataDir))
+        {
+            var drive = new DriveInfo(Path.GetFullPath(dataDir));
+            metrics.DiskUsage.Set(drive.TotalSize == 0 ? 0 : (drive.TotalSize - drive.AvailableFreeSpace) / (double)drive.TotalSize);
+        }
+
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -41,6 +41,9 @@ public sealed class ServiceMetrics
         QueueSize = factory.CreateGauge(
             "optimization_queue_size",
             "Jobs waiting to be claimed (all replicas, from the database).");
+        DiskUsage = factory.CreateGauge(
+            "quantum_planner_disk_usage_ratio",
+            "Used share (0..1) of the file system holding the data directory (SQLite store, temporary files).");
         CacheHits = factory.CreateCounter(
             "quantum_planner_cache_hits_total",
             "Jobs answered from the result cache without solving.");
@@ -65,6 +68,8 @@ public sealed class ServiceMetrics
     public Gauge QueueSize { get; }
 
     public Counter CacheHits { get; }
+
+    public Gauge DiskUsage { get; }
 
     public Counter AuthFailures { get; }
 }

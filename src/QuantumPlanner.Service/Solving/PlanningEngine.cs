@@ -3,6 +3,7 @@ using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.OrTools;
 using QuantumPlanner.Solvers;
 using QuantumPlanner.Solvers.Planning;
+using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Solving;
 
@@ -12,12 +13,6 @@ namespace QuantumPlanner.Service.Solving;
 /// </summary>
 public sealed class PlanningEngine
 {
-    /// <summary>
-    /// Backends that go through a QUBO sampler (DESIGN.md §6); a plan from any other backend for such a request is a
-    /// classical fallback. "exact" is not among them: the planning "exact" backend enumerates the native model.
-    /// </summary>
-    private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu" };
-
     // The same portfolio as the CLI, from the one composition root.
     private readonly PlanningPipeline pipeline = PlanningBackends.CreatePipeline();
 
@@ -25,8 +20,8 @@ public sealed class PlanningEngine
 
     public bool IsKnownBackend(string name) => BackendNames.Contains(name, StringComparer.OrdinalIgnoreCase);
 
-    public static bool IsClassicalFallback(string requested, string used) =>
-        QuantumBackends.Contains(requested) && !QuantumBackends.Contains(used);
+    /// <summary>The rule is <see cref="BackendFamilies"/>'s, shared with the ops reports.</summary>
+    public static bool IsClassicalFallback(string requested, string used) => BackendFamilies.IsClassicalFallback(requested, used);
 
     public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken cancellationToken) =>
         pipeline.Solve(problem, backend, options, cancellationToken);
@@ -36,7 +31,7 @@ public sealed class PlanningEngine
         var views = new List<BackendView>();
         foreach (var (name, available, reason) in pipeline.Backends())
         {
-            views.Add(new BackendView(name, QuantumBackends.Contains(name) ? "quantum-inspired" : "classical", available, reason));
+            views.Add(new BackendView(name, BackendFamilies.IsQuantum(name) ? "quantum-inspired" : "classical", available, reason));
         }
 
         return views;

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace QuantumPlanner.Operations.Tests.Infrastructure;
+
+/// <summary>Tests that swap the process's Console.Out/Error run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCollection
+{
+    public const string Name = "console";
+}
+
+/// <summary>Runs qplan in-process and returns its exit code, stdout and stderr (the ops verbs write to Console.Out).</summary>
+internal static class OpsRun
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    public static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
+    {
+        await Gate.WaitAsync();
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        try
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Out = new AnsiConsoleOutput(stderr),
+                Interactive = InteractionSupport.No,
+            });
+            var exit = await QuantumPlanner.Cli.QplanApp.RunAsync(args, console);
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> with Console.Out captured (loggers made inside it write there) and returns what it wrote.</summary>
+    public static async Task<string> CaptureStdoutAsync(Func<Task> body)
+    {
+        await Gate.WaitAsync();
+        var oldOut = Console.Out;
+        using var stdout = new StringWriter();
+        try
+        {
+            Console.SetOut(TextWriter.Synchronized(stdout));
+            await body();
+            return stdout.ToString();
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Runs a --json verb and parses its one document; fails with stderr when it exits otherwise than expected.</summary>
+    public static async Task<JsonNode> JsonAsync(int expectedExit, params string[] args)
+    {
+        var (exit, output, error) = await RunAsync(args);
+        Assert.True(exit == expectedExit, $"qplan {string.Join(' ', args)} exited {exit} (expected {expectedExit}).\nstdout: {output}\nstderr: {error}");
+        return JsonNode.Parse(output) ?? throw new InvalidOperationException("empty JSON");
+    }
+}
