@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace QuantumPlanner.Service.Tests;
 
@@ -83,6 +84,34 @@ public sealed class OperationsTests
         Assert.Equal(HttpStatusCode.OK, off.StatusCode);
         using var accepted = await user.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(2), seed: 2)));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Maintenance_SwitchedInTheStoreFromOutside_IsSeenByARunningServiceWithinTheRefreshInterval()
+    {
+        await using var service = new TestService();
+        using var user = service.Client(await service.CreateKeyAsync("acme"));
+        using (var first = await user.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(2)))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        // What 'qplan ops maintenance on' or another replica does: write the shared settings row.
+        var store = service.Services.GetRequiredService<QuantumPlanner.Storage.IJobStore>();
+        await QuantumPlanner.Storage.MaintenanceSetting.WriteAsync(store, true, "switched by ops", DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var deadline = DateTime.UtcNow + QuantumPlanner.Service.Workers.MaintenanceState.RefreshInterval + TimeSpan.FromSeconds(5);
+        HttpStatusCode status;
+        var seed = 10;
+        do
+        {
+            await Task.Delay(200);
+            using var submit = await user.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(2), seed: seed++)));
+            status = submit.StatusCode;
+        }
+        while (status != HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
     }
 
     [Fact]

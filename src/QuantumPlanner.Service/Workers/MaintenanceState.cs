@@ -4,24 +4,38 @@ namespace QuantumPlanner.Service.Workers;
 
 /// <summary>
 /// Maintenance mode lives in the <c>settings</c> table so every replica sees it; each process re-reads it at most
-/// every <see cref="RefreshInterval"/> so that submissions do not pay an extra query.
+/// every <see cref="RefreshInterval"/> so that submissions do not pay an extra query. When the database cannot be read
+/// the last known state stands and the submission itself meets the outage, which answers 503 with Retry-After.
 /// </summary>
 public sealed class MaintenanceState(IJobStore store)
 {
     public const string SettingKey = MaintenanceSetting.Key;
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
     private MaintenanceView current = new(false, null, null);
-    private long refreshedAt = long.MinValue;
+    private bool loaded;
+    private long refreshedAt;
 
     public async Task<MaintenanceView> GetAsync(CancellationToken cancellationToken, bool fresh = false)
     {
-        if (!fresh && Environment.TickCount64 - Volatile.Read(ref refreshedAt) < RefreshInterval.TotalMilliseconds)
+        if (!fresh && Volatile.Read(ref loaded) && Environment.TickCount64 - Volatile.Read(ref refreshedAt) < RefreshInterval.TotalMilliseconds)
         {
             return current;
         }
 
-        current = await MaintenanceSetting.ReadAsync(store, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            current = await MaintenanceSetting.ReadAsync(store, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!fresh && exception is not OperationCanceledException)
+        {
+            // Retry after the interval instead of on every request while the database is away.
+            Volatile.Write(ref refreshedAt, Environment.TickCount64);
+            Volatile.Write(ref loaded, true);
+            return current;
+        }
+
         Volatile.Write(ref refreshedAt, Environment.TickCount64);
+        Volatile.Write(ref loaded, true);
         return current;
     }
 
@@ -30,6 +44,7 @@ public sealed class MaintenanceState(IJobStore store)
         var view = await MaintenanceSetting.WriteAsync(store, enabled, message, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         current = view;
         Volatile.Write(ref refreshedAt, Environment.TickCount64);
+        Volatile.Write(ref loaded, true);
         return view;
     }
 }
