@@ -23,7 +23,7 @@ public sealed record JobRecord(
     double? ProgressObjective);
 
 /// <summary>
-/// A job to enqueue. <see cref="ProblemHash"/> is usually <see cref="CacheKey.ProblemHash"/> of the problem.
+/// A job to enqueue. <see cref="ProblemHash"/> is usually <see cref="CacheKey.ProblemHash(string)"/> of the problem.
 /// When <see cref="CachedResultJson"/> is set the job is stored already completed (a cache hit), without a worker.
 /// </summary>
 public sealed record NewJob(

@@ -6,8 +6,11 @@ namespace QuantumPlanner.Cli.Commands;
 /// <summary>Reads a problem file for the verbs that take one; reports every issue the way `validate` does.</summary>
 internal static class ProblemFile
 {
-    /// <summary>The parsed problem and all parse and validation issues; throws for a missing file.</summary>
-    public static (PlanningProblem? Problem, IReadOnlyList<ValidationIssue> Issues) Load(string path)
+    /// <summary>
+    /// The validated problem, or null and every parse and validation issue; throws for a missing file. The file is
+    /// parsed and validated once here, and the pipeline solves the result without validating it again.
+    /// </summary>
+    public static (ValidatedProblem? Problem, IReadOnlyList<ValidationIssue> Issues) Load(string path)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -22,10 +25,10 @@ internal static class ProblemFile
         var parsed = PlanningJson.ParseProblem(File.ReadAllText(path), Path.GetFileName(path));
         if (parsed.Problem is null || parsed.Issues.Count > 0)
         {
-            return (parsed.Problem, parsed.Issues);
+            return (null, parsed.Issues);
         }
 
-        return (parsed.Problem, ProblemValidator.Validate(parsed.Problem));
+        return ValidatedProblem.TryCreate(parsed.Problem);
     }
 
     public static void PrintIssues(IAnsiConsole console, string path, IReadOnlyList<ValidationIssue> issues)

@@ -58,19 +58,20 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (problem, issues) = ProblemFile.Load(settings.Problem);
-        if (issues.Count > 0 || problem is null)
+        var (valid, issues) = ProblemFile.Load(settings.Problem);
+        if (valid is null)
         {
             ProblemFile.PrintIssues(console, settings.Problem, issues);
             return ExitCodes.BadInput;
         }
 
+        var problem = valid.Problem;
         var pipeline = PlanningBackends.CreatePipeline();
         var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
         Plan plan;
         try
         {
-            plan = pipeline.Solve(problem, settings.Backend, options, cancellationToken);
+            plan = pipeline.Solve(valid, settings.Backend, options, cancellationToken);
         }
         catch (ArgumentException ex)
         {

@@ -38,7 +38,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateComm
         }
         else
         {
-            console.MarkupLine($"[green]valid[/]: {problem!.Tasks.Count} tasks, {problem.Agents.Count} agents, {problem.Resources.Count} resources");
+            var valid = problem!.Problem;
+            console.MarkupLine($"[green]valid[/]: {valid.Tasks.Count} tasks, {valid.Agents.Count} agents, {valid.Resources.Count} resources");
         }
 
         return issues.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;

@@ -5,11 +5,9 @@ using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Service.Configuration;
-using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
 using QuantumPlanner.Solvers;
-using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Api;
 
@@ -30,9 +28,8 @@ internal static class SolveApi
     private static async Task<IResult> SolveAsync(
         HttpContext context,
         PlanningEngine engine,
-        IResultCache cache,
+        CachedSolver solver,
         MaintenanceState maintenance,
-        ServiceMetrics metrics,
         IOptions<QuantumPlannerOptions> options,
         CancellationToken cancellationToken)
     {
@@ -49,26 +46,8 @@ internal static class SolveApi
             return error!;
         }
 
-        var key = CacheKey.For(request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed);
-        if (await cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
-        {
-            metrics.CacheHits.Inc();
-            return Results.Text(cached, "application/json");
-        }
-
-        var clock = Stopwatch.StartNew();
-        var plan = await Task.Run(
-            () => engine.Solve(request.Problem, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        metrics.SolveDuration.WithLabels(plan.Backend).Observe(clock.Elapsed.TotalSeconds);
-        if (PlanningEngine.IsClassicalFallback(request.Backend, plan.Backend))
-        {
-            metrics.ClassicalFallback.Inc();
-        }
-
-        var json = PlanningJson.Serialize(plan);
-        await cache.SetAsync(key, json, TimeSpan.FromSeconds(settings.CacheTtlSeconds), CancellationToken.None).ConfigureAwait(false);
-        return Results.Text(json, "application/json");
+        var outcome = await solver.SolveAsync(request.ToSolveInput(), null, cancellationToken).ConfigureAwait(false);
+        return Results.Text(outcome.ResultJson, "application/json");
     }
 
     private static async Task<IResult> SolveQuboAsync(HttpContext context, IOptions<QuantumPlannerOptions> options, CancellationToken cancellationToken)
