@@ -7,7 +7,7 @@ using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
-using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Service.Api;
 
@@ -62,7 +62,7 @@ internal static class SolveApi
         JsonObject? body;
         using (document)
         {
-            body = JsonNode.Parse(document.RootElement.GetRawText()) as JsonObject;
+            body = document.RootElement.ValueKind == JsonValueKind.Object ? JsonObject.Create(document.RootElement.Clone()) : null;
         }
 
         if (body is null || body["model"] is not JsonObject modelNode)
@@ -70,13 +70,15 @@ internal static class SolveApi
             return ApiProblems.BadRequest("The body needs a \"model\" object (JSON BQM: vartype, linear, quadratic, offset).");
         }
 
-        var errors = new List<ApiError>();
-        var solver = body["solver"]?.GetValue<string>() ?? (SamplerCatalog.Names.Count > 0 ? SamplerCatalog.Names[0] : "sa");
-        if (!SamplerCatalog.Names.Contains(solver, StringComparer.Ordinal))
+        var limits = new QuboSolveLimits
         {
-            errors.Add(new ApiError("unknown-solver", "$.solver", $"Sampler '{solver}' is not installed.", SamplerCatalog.Names.Count == 0 ? "No QUBO sampler is installed in this build." : $"Maybe one of: {string.Join(", ", SamplerCatalog.Names)}."));
-        }
-
+            MaxTimeLimitSeconds = settings.SyncMaxTimeLimitSeconds,
+            MaxVariables = settings.MaxQuboVariables,
+            MaxThreads = Environment.ProcessorCount,
+            DefaultTimeLimitSeconds = settings.SyncMaxTimeLimitSeconds,
+        };
+        var (request, fieldErrors) = QuboSolveRequest.FromJson(body, "model");
+        var errors = fieldErrors.Select(ToApiError).ToList();
         QuboProblem? problem = null;
         try
         {
@@ -87,47 +89,22 @@ internal static class SolveApi
             errors.Add(new ApiError("invalid-model", "$.model", ex.Message, "Maybe {\"vartype\":\"BINARY\",\"linear\":{\"a\":-1},\"quadratic\":[[\"a\",\"b\",2]]}."));
         }
 
-        if (problem is not null && problem.Model.VariableCount > settings.MaxQuboVariables)
+        if (fieldErrors.Count == 0)
         {
-            errors.Add(new ApiError("limit", "$.model", $"The model has {problem.Model.VariableCount} variables; the limit MaxQuboVariables is {settings.MaxQuboVariables}.", "Maybe solve it with 'qplan qubo solve' instead."));
+            errors.AddRange(request.Validate(problem?.Model, limits).Select(ToApiError));
         }
 
-        var seconds = ReadNumber(body, "timeLimitSeconds", settings.SyncMaxTimeLimitSeconds, errors);
-        if (seconds > settings.SyncMaxTimeLimitSeconds)
-        {
-            errors.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {seconds} exceeds the limit SyncMaxTimeLimitSeconds = {settings.SyncMaxTimeLimitSeconds}.", $"Maybe {settings.SyncMaxTimeLimitSeconds} or less."));
-        }
-
-        var reads = (int?)ReadOptionalNumber(body, "reads", errors);
-        var sweeps = (int?)ReadOptionalNumber(body, "sweeps", errors);
-        var seed = (ulong)ReadNumber(body, "seed", 1, errors);
         if (errors.Count > 0 || problem is null)
         {
             return ApiProblems.Unprocessable($"The QUBO request has {errors.Count} error(s); each is listed in \"errors\".", errors);
         }
 
-        var sampler = SamplerCatalog.Create(solver);
-        var samplerOptions = new SamplerOptions { Seed = seed, Reads = reads, Sweeps = sweeps, TimeLimit = sweeps is null ? TimeSpan.FromSeconds(seconds) : null };
-        var set = await Task.Run(() => sampler.Sample(problem.Model, samplerOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var best = set.Best;
-        var sample = new Dictionary<string, int>(problem.Model.VariableCount, StringComparer.Ordinal);
-        for (var i = 0; i < problem.Model.VariableCount; i++)
-        {
-            sample[problem.Model.Labels[i]] = best.Sample[i];
-        }
-
-        return Results.Ok(new
-        {
-            solver,
-            vartype = problem.Model.Vartype.ToString().ToUpperInvariant(),
-            sense = problem.SenseName,
-            energy = best.Energy,
-            objective = problem.ObjectiveOf(best.Energy),
-            sample,
-            reads = set.TotalReads,
-            timing = new { totalMs = set.Timing.Total.TotalMilliseconds, timeToBestMs = set.Timing.TimeToBest.TotalMilliseconds },
-        });
+        request = request.WithDefaults(limits);
+        var result = await Task.Run(() => request.Solve(problem, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return Results.Ok(result);
     }
+
+    private static ApiError ToApiError(QuboFieldError error) => new(error.Code, "$." + error.Field, error.MessageFor(error.Field), error.Suggestion);
 
     private static async Task<IResult> SmokeTestAsync(PlanningEngine engine, CancellationToken cancellationToken)
     {
@@ -147,24 +124,5 @@ internal static class SolveApi
             tasks = problem.Tasks.Count,
             ms = clock.ElapsedMilliseconds,
         });
-    }
-
-    private static double ReadNumber(JsonObject body, string name, double fallback, List<ApiError> errors) =>
-        ReadOptionalNumber(body, name, errors) ?? fallback;
-
-    private static double? ReadOptionalNumber(JsonObject body, string name, List<ApiError> errors)
-    {
-        if (body[name] is not { } node)
-        {
-            return null;
-        }
-
-        if (node.GetValueKind() == JsonValueKind.Number && node.GetValue<double>() is var value && value > 0)
-        {
-            return value;
-        }
-
-        errors.Add(new ApiError("shape", $"$.{name}", $"{name} {node.ToJsonString()} must be a positive number.", "Maybe leave it out for the default."));
-        return null;
     }
 }
