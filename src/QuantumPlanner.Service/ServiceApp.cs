@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Health;
+using QuantumPlanner.Service.Mcp;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
@@ -54,7 +56,12 @@ public static class ServiceApp
         return app;
     }
 
-    /// <summary>Without keys anyone who reaches the port is admin: allowed only on loopback addresses.</summary>
+    /// <summary>
+    /// Without keys anyone who reaches the port is admin, so --no-auth is allowed only on loopback addresses. This first
+    /// check reads the configured urls before anything binds; <see cref="NoAuthAddressCheck"/> then checks the
+    /// addresses Kestrel actually bound (Kestrel:Endpoints settings bypass "urls"), and the authentication handler
+    /// grants keyless access only to connections that arrive on a loopback address.
+    /// </summary>
     private static void CheckNoAuth(string? urls, QuantumPlannerOptions options)
     {
         if (!options.NoAuth)
@@ -110,6 +117,9 @@ public static class ServiceApp
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<MetricsRefresher>();
         services.AddSingleton<ApiKeyCache>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<KeyRefusals>();
+        services.AddSingleton(provider => StorageFactory.CreateAuditLog(Settings(provider).Db, DataDir(provider)));
         services.AddSingleton(provider => new FinishedJobCache(
             Math.Max(0, Settings(provider).FinishedJobCacheMegabytes) * 1024L * 1024L,
             provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
@@ -121,6 +131,7 @@ public static class ServiceApp
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ApiClaims.Admin, "true"));
         services.AddPerKeyRateLimiting();
+        services.AddPlannerMcpHttp();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"])
@@ -130,6 +141,7 @@ public static class ServiceApp
             .AddCheck<QuantumHealthCheck>("quantum", HealthStatus.Degraded, tags: ["quantum"]);
         services.AddSingleton<QuantumHealthCheck>();
 
+        services.AddHostedService<NoAuthAddressCheck>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<JobWorker>();
         services.AddHostedService<IdleMemoryTrimmer>();
@@ -169,12 +181,14 @@ public static class ServiceApp
         app.MapHealthChecks("/health/quantum", HealthJson.For(check => check.Tags.Contains("quantum")));
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOpenApi();
+        app.MapSchemasApi();
 
         if (options.Api)
         {
             app.MapJobsApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapSolveApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
+            app.MapPlannerMcp();
         }
     }
 

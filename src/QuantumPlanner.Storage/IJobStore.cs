@@ -2,9 +2,9 @@ namespace QuantumPlanner.Storage;
 
 /// <summary>
 /// The durable job queue. All methods are safe to call concurrently from many workers and replicas.
-/// Worker-side calls (heartbeat, progress, complete, fail, release) only act while the job is running and
-/// owned by that worker id; they return false otherwise (cancelled, reclaimed by another worker, finished),
-/// and the worker should then stop working on the job.
+/// Worker-side calls (heartbeat, progress, complete, fail, release) only act while the job is running under the
+/// <see cref="JobClaim"/> they name (worker id and claim token); they return false otherwise (cancelled, reclaimed by
+/// any worker including this one, finished), and the worker should then stop working on the job.
 /// </summary>
 public interface IJobStore : IAsyncDisposable
 {
@@ -30,7 +30,8 @@ public interface IJobStore : IAsyncDisposable
     Task<JobPage> ListAsync(string tenantId, JobStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims the oldest claimable job: a queued one, or a running one whose lease expired (attempts + 1).
+    /// Claims the next claimable job: a running one whose lease expired (attempts + 1), else the oldest queued job of the
+    /// tenant served longest ago (round robin across tenants, so one tenant's backlog does not starve the others).
     /// A running job whose lease expired after <paramref name="maxAttempts"/> attempts is failed with
     /// "lease expired N times" instead. Returns null when nothing is claimable.
     /// </summary>
@@ -38,32 +39,34 @@ public interface IJobStore : IAsyncDisposable
 
     /// <summary>
     /// Claims up to <paramref name="maxJobs"/> jobs in one round trip, with the semantics of <see cref="ClaimAsync"/> for each:
-    /// expired leases first (oldest lease first), then queued jobs (oldest first); exhausted jobs are failed. Every
-    /// returned job is running under <paramref name="workerId"/> with its own lease; empty when nothing is claimable.
+    /// expired leases first (oldest lease first), then queued jobs in rounds across tenants (each round one job of every
+    /// tenant with queued jobs, the tenant served longest ago first; each tenant's jobs oldest first); exhausted jobs are
+    /// failed. Every returned job is running under <paramref name="workerId"/> with its own lease and a new
+    /// <see cref="JobRecord.ClaimToken"/>; empty when nothing is claimable.
     /// Claim only as many as you can start now: a claimed job's lease runs while it waits.
     /// </summary>
     Task<IReadOnlyList<JobRecord>> ClaimManyAsync(string workerId, TimeSpan leaseDuration, int maxAttempts, int maxJobs, CancellationToken cancellationToken = default);
 
     /// <summary>Extends the lease; false when the job is no longer running under this worker (e.g. cancelled).</summary>
-    Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
+    Task<bool> HeartbeatAsync(JobClaim claim, TimeSpan leaseDuration, CancellationToken cancellationToken = default);
 
     /// <summary>Records the best objective so far; false when the job is no longer ours.</summary>
-    Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default);
+    Task<bool> ReportProgressAsync(JobClaim claim, double objective, CancellationToken cancellationToken = default);
 
-    /// <summary>Completes the job exactly once: true only for the one call that moved it from running (owned by this worker) to completed.</summary>
-    Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
+    /// <summary>Completes the job exactly once: true only for the one call that moved it from running (under this claim) to completed.</summary>
+    Task<bool> CompleteAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// <see cref="CompleteAsync"/> that also returns the completed row as stored (null where CompleteAsync answers false),
     /// so the caller can serve the finished job without reading it back.
     /// </summary>
-    Task<JobRecord?> CompleteReturningAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
+    Task<JobRecord?> CompleteReturningAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
 
     /// <summary>Fails the job for good (no retry); false when the job is no longer ours.</summary>
-    Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default);
+    Task<bool> FailAsync(JobClaim claim, string error, CancellationToken cancellationToken = default);
 
     /// <summary>Graceful shutdown: puts a running job back in the queue, lease cleared, this attempt not counted.</summary>
-    Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default);
+    Task<bool> ReleaseAsync(JobClaim claim, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Cancels a queued or running job of this tenant and returns it; a finished job is returned unchanged

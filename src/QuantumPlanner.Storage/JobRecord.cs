@@ -20,7 +20,21 @@ public sealed record JobRecord(
     string? Error,
     int TimeLimitSeconds,
     long Seed,
-    double? ProgressObjective);
+    double? ProgressObjective)
+{
+    /// <summary>Incremented by every claim; the fence that <see cref="JobClaim.Token"/> carries.</summary>
+    public long ClaimToken { get; init; }
+
+    /// <summary>The claim this row was handed out under, for the worker-side calls of <see cref="IJobStore"/>.</summary>
+    public JobClaim Claim => new(Id, WorkerId ?? string.Empty, ClaimToken);
+}
+
+/// <summary>
+/// One claim of a job: the worker it was handed to and the claim's token. Worker-side calls act only while the job is
+/// still under this very claim, so a worker that lost its lease (and even one that reclaimed the same job later, or
+/// another process sharing its worker id) can no longer heartbeat, complete or fail it.
+/// </summary>
+public readonly record struct JobClaim(Guid JobId, string WorkerId, long Token);
 
 /// <summary>
 /// A job to enqueue. <see cref="ProblemHash"/> is usually <see cref="CacheKey.ProblemHash(string)"/> of the problem.
@@ -38,6 +52,22 @@ public sealed record NewJob(
     public string? CachedResultJson { get; init; }
 
     public string? CachedBackendUsed { get; init; }
+
+    /// <summary>
+    /// The tenant's quota of queued + running jobs: the enqueue throws <see cref="JobQuotaExceededException"/> when the
+    /// tenant already has this many (a known idempotency key still returns its job). Null: no quota. Checked inside the
+    /// insert, so concurrent submissions can pass it by at most their own number.
+    /// </summary>
+    public int? MaxActiveJobs { get; init; }
+}
+
+/// <summary>The tenant already has <see cref="Quota"/> queued or running jobs; nothing was stored.</summary>
+public sealed class JobQuotaExceededException(string tenantId, int quota)
+    : InvalidOperationException($"Tenant '{tenantId}' already has {quota} queued or running jobs, its quota MaxActiveJobsPerTenant. Maybe wait for some to finish, cancel some, or raise QuantumPlanner:MaxActiveJobsPerTenant.")
+{
+    public string TenantId { get; } = tenantId;
+
+    public int Quota { get; } = quota;
 }
 
 /// <summary>Result of <see cref="IJobStore.EnqueueAsync"/>: <c>Created</c> is false when the idempotency key named an existing job.</summary>

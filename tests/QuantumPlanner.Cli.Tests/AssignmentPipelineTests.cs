@@ -14,7 +14,7 @@ public sealed class AssignmentPipelineTests
         var plan = PlanningBackends.CreatePipeline().Solve(problem, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(20), Seed = 2 }, CancellationToken.None);
 
         var tried = plan.BackendsTried.Select(b => b.Backend).ToList();
-        Assert.Equal(["greedy", "localsearch", "cpsat"], tried.Where(b => b != "exact"));
+        Assert.Equal(["greedy", "localsearch/assignment-tabu", "cpsat/lagrangian-bb"], tried.Where(b => b != "exact"));
         Assert.Equal("optimal", plan.Status);
         Assert.Empty(plan.Score.Violations);
         Assert.Equal(plan.Bound!.Value, plan.Score.Objective, 6);
@@ -42,7 +42,7 @@ public sealed class AssignmentPipelineTests
         var plan = PlanningBackends.CreatePipeline().Solve(timed, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(2), Seed = 2 }, CancellationToken.None);
 
         Assert.DoesNotContain(plan.BackendsTried, b => b.Backend == "cpsat-lns");
-        Assert.Contains(plan.BackendsTried, b => b.Backend == "localsearch");
+        Assert.Contains(plan.BackendsTried, b => b.Backend == "localsearch/late-acceptance");
         Assert.Empty(plan.Score.Violations);
     }
 }

@@ -43,30 +43,53 @@ public sealed class ProcessTests
     }
 
     [Fact]
-    public async Task QplanServe_FirstStartWithAuth_PrintsAnAdminKeyOnceAndNeverLogsIt()
+    public async Task QplanServe_FirstStartWithAuth_WritesTheAdminKeyToAPrivateFileAndNeverPrintsIt()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "qp-service-tests", Guid.NewGuid().ToString("N"));
         var url = $"http://127.0.0.1:{TestServices.FreePort()}";
+        var keyFile = Path.Combine(dataDir, "bootstrap-admin-key");
         string key;
         using (var serve = new QplanProcess(["serve", "--urls", url, "--data-dir", dataDir, "--workers", "1"]))
         {
             using var client = new HttpClient { BaseAddress = new Uri(url) };
             await WaitReadyAsync(client, serve);
-            var line = serve.Output.Split('\n').Single(l => l.StartsWith("Admin API key", StringComparison.Ordinal));
-            key = line[(line.LastIndexOf(' ') + 1)..].Trim();
+            key = (await File.ReadAllTextAsync(keyFile)).Trim();
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            }
+
+            Assert.Contains(keyFile, serve.Output, StringComparison.Ordinal);
             client.DefaultRequestHeaders.Add("X-Api-Key", key);
             using var maintenance = await client.GetAsync("/api/v1/admin/maintenance");
             Assert.Equal(HttpStatusCode.OK, maintenance.StatusCode);
             await Api.SubmitAsync(client, Api.Job(Api.Problem(3)));
             serve.Signal("TERM");
             Assert.True(await serve.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-            Assert.Equal(1, CountOf(serve.Output, key));
+            Assert.Equal(0, CountOf(serve.Output, key));
         }
 
+        File.Delete(keyFile);
         using var again = new QplanProcess(["serve", "--urls", url, "--data-dir", dataDir, "--workers", "1"]);
         using var second = new HttpClient { BaseAddress = new Uri(url) };
         await WaitReadyAsync(second, again);
-        Assert.DoesNotContain("Admin API key", again.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(keyFile));
+    }
+
+    [Fact]
+    public async Task QplanServe_NoAuthWithAKestrelEndpointOnAllAddresses_Exits2NamingTheAddress()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "qp-service-tests", Guid.NewGuid().ToString("N"));
+        var port = TestServices.FreePort();
+        using var serve = new QplanProcess(
+            ["serve", "--no-auth", "--data-dir", dataDir, "--workers", "0"],
+            new Dictionary<string, string> { ["Kestrel__Endpoints__Http__Url"] = $"http://0.0.0.0:{port}" });
+
+        Assert.True(await serve.WaitForExitAsync(TimeSpan.FromSeconds(60)), serve.Output);
+
+        Assert.Equal(2, serve.ExitCode);
+        Assert.Contains($"0.0.0.0:{port}", serve.Output, StringComparison.Ordinal);
+        Assert.Contains("--no-auth is refused", serve.Output, StringComparison.Ordinal);
     }
 
     [Fact]

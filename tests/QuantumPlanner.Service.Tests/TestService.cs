@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using QuantumPlanner.Storage;
 
@@ -18,7 +19,7 @@ internal sealed class TestService : IAsyncDisposable
     private readonly string dataDir;
     private readonly bool ownsDataDir;
 
-    public TestService(IReadOnlyDictionary<string, string?>? settings = null)
+    public TestService(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         dataDir = Path.Combine(Path.GetTempPath(), "qp-service-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
@@ -43,6 +44,11 @@ internal sealed class TestService : IAsyncDisposable
             foreach (var (key, value) in all)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         });
     }

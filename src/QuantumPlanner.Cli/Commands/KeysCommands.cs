@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using QuantumPlanner.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,13 +19,25 @@ internal sealed class KeysCreateCommand : AsyncCommand<KeysCreateCommand.Setting
         [Description("The key may also use /api/v1/admin routes.")]
         public bool Admin { get; init; }
 
+        [CommandOption("--expires-in <DURATION>")]
+        [Description("The key stops working after this long (s, m, h, d or w, e.g. 90d); default never.")]
+        public string? ExpiresIn { get; init; }
+
         [CommandOption("--json")]
-        [Description("Print {\"tenant\",\"key\",\"admin\"}.")]
+        [Description("Print {\"tenant\",\"key\",\"admin\",\"id\",\"expiresAt\"}.")]
         public bool Json { get; init; }
 
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Tenant)
-            ? ValidationResult.Error("--tenant is required. Maybe --tenant acme.")
-            : ValidationResult.Success();
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Tenant))
+            {
+                return ValidationResult.Error("--tenant is required. Maybe --tenant acme.");
+            }
+
+            return ExpiresIn is null || (DurationText.TryParse(ExpiresIn, out var lifetime) && lifetime > TimeSpan.Zero)
+                ? ValidationResult.Success()
+                : ValidationResult.Error($"--expires-in '{ExpiresIn}' is not a positive duration. Maybe --expires-in 90d.");
+        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -32,14 +45,24 @@ internal sealed class KeysCreateCommand : AsyncCommand<KeysCreateCommand.Setting
         var keys = await settings.OpenKeysAsync(cancellationToken).ConfigureAwait(false);
         await using (keys.ConfigureAwait(false))
         {
-            var created = await keys.CreateAsync(settings.Tenant!, settings.Admin, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset? expiresAt = settings.ExpiresIn is null ? null : DateTimeOffset.UtcNow + DurationText.Parse(settings.ExpiresIn, "--expires-in");
+            var created = await keys.CreateAsync(settings.Tenant!, settings.Admin, expiresAt, cancellationToken).ConfigureAwait(false);
+            await KeyAudit.WriteAsync(settings, "key.create", created.Info, cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["tenant"] = created.Info.TenantId, ["key"] = created.PlainKey, ["admin"] = created.Info.Admin }));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["tenant"] = created.Info.TenantId,
+                    ["key"] = created.PlainKey,
+                    ["admin"] = created.Info.Admin,
+                    ["id"] = created.Info.Id,
+                    ["expiresAt"] = created.Info.ExpiresAt,
+                }));
             }
             else
             {
-                Console.Out.WriteLine($"API key for tenant '{created.Info.TenantId}'{(created.Info.Admin ? " (admin)" : string.Empty)}, shown once: {created.PlainKey}");
+                var expiry = created.Info.ExpiresAt is { } e ? $", expires {e.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty;
+                Console.Out.WriteLine($"API key for tenant '{created.Info.TenantId}'{(created.Info.Admin ? " (admin)" : string.Empty)}{expiry}, shown once: {created.PlainKey}");
             }
         }
 
@@ -68,10 +91,10 @@ internal sealed class KeysListCommand : AsyncCommand<KeysListCommand.Settings>
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumn("id").AddColumn("tenant").AddColumn("admin").AddColumn("created").AddColumn("revoked");
+            var table = new Table().AddColumn("id").AddColumn("tenant").AddColumn("admin").AddColumn("created").AddColumn("expires").AddColumn("last used").AddColumn("revoked");
             foreach (var key in list)
             {
-                table.AddRow(Markup.Escape(key.Id), Markup.Escape(key.TenantId), key.Admin ? "yes" : "no", key.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), key.RevokedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+                table.AddRow(Markup.Escape(key.Id), Markup.Escape(key.TenantId), key.Admin ? "yes" : "no", Time(key.CreatedAt), Time(key.ExpiresAt), Time(key.LastUsedAt), Time(key.RevokedAt));
             }
 
             AnsiConsole.Write(table);
@@ -79,6 +102,8 @@ internal sealed class KeysListCommand : AsyncCommand<KeysListCommand.Settings>
 
         return ExitCodes.Ok;
     }
+
+    private static string Time(DateTimeOffset? at) => at?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 }
 
 /// <summary>qplan keys revoke ID: the key stops working (within 30 s on running services, which cache verified keys).</summary>
@@ -100,9 +125,27 @@ internal sealed class KeysRevokeCommand : AsyncCommand<KeysRevokeCommand.Setting
             {
                 throw new UserInputException($"No active key has id '{settings.Id}'. Maybe check 'qplan keys list'.");
             }
-        }
 
-        Console.Out.WriteLine($"Revoked key {settings.Id}.");
+            // The revoke matched this id, so the key is listed; its tenant goes into the audit record.
+            var id = ApiKeyId.Of(settings.Id) ?? settings.Id.Trim();
+            var revoked = (await keys.ListAsync(cancellationToken).ConfigureAwait(false)).First(k => k.Id == id);
+            await KeyAudit.WriteAsync(settings, "key.revoke", revoked, cancellationToken).ConfigureAwait(false);
+            Console.Out.WriteLine($"Revoked key {revoked.Id}.");
+        }
         return ExitCodes.Ok;
+    }
+}
+
+/// <summary>The audit record of a key change made from the command line (the actor is the operator, not a key).</summary>
+internal static class KeyAudit
+{
+    public static async Task WriteAsync(StoreSettings settings, string action, ApiKeyInfo key, CancellationToken cancellationToken)
+    {
+        var audit = await settings.OpenAuditAsync(cancellationToken).ConfigureAwait(false);
+        await using (audit.ConfigureAwait(false))
+        {
+            var details = JsonSerializer.Serialize(new Dictionary<string, object?> { ["admin"] = key.Admin, ["expiresAt"] = key.ExpiresAt, ["via"] = "qplan keys" });
+            await audit.WriteAsync(new AuditRecord(action, TenantId: key.TenantId, Target: key.Id, DetailsJson: details), cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using QuantumPlanner.Service;
+using QuantumPlanner.Service.Security;
 using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands;
@@ -72,6 +73,12 @@ internal class HostSettings : CommandSettings
             {
                 await app.RunAsync().ConfigureAwait(false);
             }
+            catch (Exception ex) when (UnsafeBinding(ex) is { } unsafeBinding)
+            {
+                // Bad settings, found once the server had bound its addresses (it stops before serving keyless requests).
+                await Console.Error.WriteLineAsync($"error: {unsafeBinding.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
             catch (IOException ex)
             {
                 // Typically the port is taken; the message names the address.
@@ -82,6 +89,9 @@ internal class HostSettings : CommandSettings
 
         return ExitCodes.Ok;
     }
+
+    private static UnsafeBindingException? UnsafeBinding(Exception exception) =>
+        exception as UnsafeBindingException ?? (exception as AggregateException)?.InnerExceptions.OfType<UnsafeBindingException>().FirstOrDefault();
 }
 
 /// <summary>qplan serve: the HTTP API with in-process workers.</summary>

@@ -15,6 +15,13 @@ public sealed record PlanningOptions
 
     /// <summary>Called with each improving objective so far (for job progress).</summary>
     public Action<double>? OnProgress { get; init; }
+
+    /// <summary>
+    /// Check mode (FULL_ASSERT): every backend re-scores its incremental objective with <see cref="PlanScorer"/> at every
+    /// improvement and throws <see cref="ObjectiveCheckException"/> on a mismatch. Much slower; for tests and bug hunts.
+    /// Defaults to on when the environment variable QP_CHECK is 1.
+    /// </summary>
+    public bool Check { get; init; } = Environment.GetEnvironmentVariable("QP_CHECK") == "1";
 }
 
 /// <summary>What a backend returns before the common scorer judges it.</summary>
@@ -22,7 +29,12 @@ public sealed record BackendResult(
     IReadOnlyList<Assignment> Assignments,
     bool ProvedOptimal,
     double? Bound,
-    string Status);
+    string Status)
+{
+    /// <summary>The strategy inside the backend that produced the plan (e.g. "assignment-tabu"); backendsTried shows
+    /// it as "backend/strategy". Null when the backend has one way of working.</summary>
+    public string? Strategy { get; init; }
+}
 
 /// <summary>One way of solving a planning problem. The pipeline scores every result with the same scorer.</summary>
 public interface IPlanningBackend

@@ -58,4 +58,7 @@ public sealed record Plan
     public PlanTiming Timing { get; init; } = new(0, 0, 0);
 
     public QuboInfo? Qubo { get; init; }
+
+    /// <summary>Baseline tasks this plan moved or dropped (re-planning); null when the problem has no baseline.</summary>
+    public IReadOnlyList<PlanChange>? Changes { get; init; }
 }

@@ -10,20 +10,12 @@ public sealed record AgentScore(string Agent, int Tasks, int Workload, double Co
 public sealed record ScoredPlan(Score Score, PlanMetrics Metrics, IReadOnlyList<string> Unassigned, IReadOnlyList<TaskScore> Tasks, IReadOnlyList<AgentScore> Agents);
 
 /// <summary>
-/// The one scorer for every plan, whatever produced it.
-/// Hard constraints (each violation names constraint, task/agent and amount): unknown-task, duplicate-assignment,
-/// no-agent / unknown-agent, duration (end − start must equal the task's duration on the agent), skill, availability
-/// (inside one window), earliest-start, precedence (start ≥ end of every dependency, which must be scheduled),
-/// deadline (when hardDeadlines), horizon, max-workload, agent-capacity, resource-capacity, missing-task (a required
-/// task not scheduled).
-/// Objective terms, minimised as Σ weight × value: makespan = latest end; cost = Σ costByAgent, else duration ×
-/// costPerUnit; tardiness = Σ max(0, end − deadline); loadBalance = max − min workload over agents (workload = Σ end −
-/// start of its tasks); priority = Σ priority × end; preferences = −Σ preferredAgents weight of the chosen agent;
-/// unassigned = number of dropped optional tasks.
+/// The one scorer for every plan, whatever produced it: every hard constraint of <see cref="HardConstraints"/> (each
+/// violation names constraint, task/agent and amount) and every objective term of <see cref="ObjectiveCatalogue"/>,
+/// minimised as Σ weight × value, reported in catalogue order.
 /// </summary>
 public static class PlanScorer
 {
-    public static readonly IReadOnlyList<string> Terms = ["makespan", "cost", "tardiness", "loadBalance", "priority", "preferences", "unassigned"];
 
     public static (Score Score, PlanMetrics Metrics) Score(PlanningProblem problem, IReadOnlyList<Assignment> assignments)
     {
@@ -54,11 +46,11 @@ public static class PlanScorer
         {
             if (!tasks.ContainsKey(a.Task))
             {
-                violations.Add(new("unknown-task", a.Task, a.Agent, 1, $"the plan assigns '{a.Task}', which is not a task of the problem."));
+                violations.Add(new(HardConstraints.UnknownTask, a.Task, a.Agent, 1, $"the plan assigns '{a.Task}', which is not a task of the problem."));
             }
             else if (!placed.TryAdd(a.Task, a))
             {
-                violations.Add(new("duplicate-assignment", a.Task, a.Agent, 1, $"task '{a.Task}' is assigned more than once; only the first counts."));
+                violations.Add(new(HardConstraints.DuplicateAssignment, a.Task, a.Agent, 1, $"task '{a.Task}' is assigned more than once; only the first counts."));
             }
             else
             {
@@ -76,6 +68,8 @@ public static class PlanScorer
             agentTasks.TryAdd(a.Id, 0);
         }
 
+        var baseline = problem.BaselineByTask();
+        var changes = 0;
         var rows = new List<TaskScore>(ordered.Count);
         int makespan = 0;
         double cost = 0, tardiness = 0, priority = 0, preferences = 0;
@@ -87,19 +81,19 @@ public static class PlanScorer
             {
                 if (problem.Agents.Count > 0)
                 {
-                    violations.Add(new("no-agent", a.Task, null, 1, $"task '{a.Task}' has no agent, but the problem has agents."));
+                    violations.Add(new(HardConstraints.NoAgent, a.Task, null, 1, $"task '{a.Task}' has no agent, but the problem has agents."));
                 }
             }
             else if (!agents.TryGetValue(a.Agent, out agent))
             {
-                violations.Add(new("unknown-agent", a.Task, a.Agent, 1, $"task '{a.Task}' is assigned to '{a.Agent}', which is not an agent."));
+                violations.Add(new(HardConstraints.UnknownAgent, a.Task, a.Agent, 1, $"task '{a.Task}' is assigned to '{a.Agent}', which is not an agent."));
             }
 
             var length = a.End - a.Start;
             var expected = task.DurationOn(agent?.Id);
             if (length != expected)
             {
-                violations.Add(new("duration", a.Task, a.Agent, Math.Abs(length - expected), $"task '{a.Task}' runs {length} units ([{a.Start}, {a.End})) but takes {expected} on this agent."));
+                violations.Add(new(HardConstraints.Duration, a.Task, a.Agent, Math.Abs(length - expected), $"task '{a.Task}' runs {length} units ([{a.Start}, {a.End})) but takes {expected} on this agent."));
             }
 
             if (agent is not null)
@@ -107,12 +101,12 @@ public static class PlanScorer
                 var missing = agent.MissingSkills(task);
                 if (missing.Count > 0)
                 {
-                    violations.Add(new("skill", a.Task, agent.Id, missing.Count, $"agent '{agent.Id}' lacks [{string.Join(", ", missing)}] for task '{a.Task}'."));
+                    violations.Add(new(HardConstraints.Skill, a.Task, agent.Id, missing.Count, $"agent '{agent.Id}' lacks [{string.Join(", ", missing)}] for task '{a.Task}'."));
                 }
 
                 if (!agent.IsAvailable(a.Start, a.End))
                 {
-                    violations.Add(new("availability", a.Task, agent.Id, OutsideWindows(agent, a.Start, a.End), $"task '{a.Task}' [{a.Start}, {a.End}) is not inside one availability window of agent '{agent.Id}'."));
+                    violations.Add(new(HardConstraints.Availability, a.Task, agent.Id, OutsideWindows(agent, a.Start, a.End), $"task '{a.Task}' [{a.Start}, {a.End}) is not inside one availability window of agent '{agent.Id}'."));
                 }
 
                 workload[agent.Id] += length;
@@ -121,30 +115,40 @@ public static class PlanScorer
 
             if (a.Start < task.EarliestStart)
             {
-                violations.Add(new("earliest-start", a.Task, a.Agent, task.EarliestStart - a.Start, $"task '{a.Task}' starts at {a.Start}, before its earliest start {task.EarliestStart}."));
+                violations.Add(new(HardConstraints.EarliestStart, a.Task, a.Agent, task.EarliestStart - a.Start, $"task '{a.Task}' starts at {a.Start}, before its earliest start {task.EarliestStart}."));
             }
 
             foreach (var dep in task.DependsOn)
             {
                 if (!placed.TryGetValue(dep, out var d))
                 {
-                    violations.Add(new("precedence", a.Task, a.Agent, 1, $"task '{a.Task}' depends on '{dep}', which is not scheduled."));
+                    violations.Add(new(HardConstraints.Precedence, a.Task, a.Agent, 1, $"task '{a.Task}' depends on '{dep}', which is not scheduled."));
                 }
                 else if (d.End > a.Start)
                 {
-                    violations.Add(new("precedence", a.Task, a.Agent, d.End - a.Start, $"task '{a.Task}' starts at {a.Start}, before its dependency '{dep}' ends at {d.End}."));
+                    violations.Add(new(HardConstraints.Precedence, a.Task, a.Agent, d.End - a.Start, $"task '{a.Task}' starts at {a.Start}, before its dependency '{dep}' ends at {d.End}."));
                 }
             }
 
             var late = task.Deadline is { } dl ? Math.Max(0, a.End - dl) : 0;
             if (late > 0 && problem.HardDeadlines)
             {
-                violations.Add(new("deadline", a.Task, a.Agent, late, $"task '{a.Task}' ends at {a.End}, {late} after its deadline {task.Deadline}."));
+                violations.Add(new(HardConstraints.Deadline, a.Task, a.Agent, late, $"task '{a.Task}' ends at {a.End}, {late} after its deadline {task.Deadline}."));
             }
 
             if (problem.Horizon is { } h && a.End > h)
             {
-                violations.Add(new("horizon", a.Task, a.Agent, a.End - h, $"task '{a.Task}' ends at {a.End}, beyond the horizon {h}."));
+                violations.Add(new(HardConstraints.Horizon, a.Task, a.Agent, a.End - h, $"task '{a.Task}' ends at {a.End}, beyond the horizon {h}."));
+            }
+
+            if (baseline.TryGetValue(a.Task, out var held))
+            {
+                var keeps = held.KeepsBaseline(agent?.Id ?? a.Agent, a.Start);
+                changes += keeps ? 0 : 1;
+                if (!keeps && held.Pinned)
+                {
+                    violations.Add(new(HardConstraints.Pinned, a.Task, a.Agent, 1, $"task '{a.Task}' is pinned to agent '{held.Agent}' at {held.Start} but runs on '{a.Agent}' at {a.Start}."));
+                }
             }
 
             var c = task.CostOn(agent);
@@ -170,13 +174,22 @@ public static class PlanScorer
                 continue;
             }
 
+            if (baseline.TryGetValue(t.Id, out var held))
+            {
+                changes++;
+                if (held.Pinned)
+                {
+                    violations.Add(new(HardConstraints.Pinned, t.Id, held.Agent, 1, $"task '{t.Id}' is pinned to agent '{held.Agent}' at {held.Start} but is not scheduled."));
+                }
+            }
+
             if (t.Optional)
             {
                 unassigned.Add(t.Id);
             }
             else
             {
-                violations.Add(new("missing-task", t.Id, null, 1, $"required task '{t.Id}' is not scheduled."));
+                violations.Add(new(HardConstraints.MissingTask, t.Id, null, 1, $"required task '{t.Id}' is not scheduled."));
             }
         }
 
@@ -184,7 +197,7 @@ public static class PlanScorer
         {
             if (agent.MaxWorkload is { } max && workload[agent.Id] > max)
             {
-                violations.Add(new("max-workload", null, agent.Id, workload[agent.Id] - max, $"agent '{agent.Id}' works {workload[agent.Id]} units, above its maxWorkload {max}."));
+                violations.Add(new(HardConstraints.MaxWorkload, null, agent.Id, workload[agent.Id] - max, $"agent '{agent.Id}' works {workload[agent.Id]} units, above its maxWorkload {max}."));
             }
         }
 
@@ -206,20 +219,22 @@ public static class PlanScorer
         }
 
         var w = problem.Objective;
-        ScoreTerm[] breakdown =
-        [
-            new("makespan", w.Makespan, makespan),
-            new("cost", w.Cost, cost),
-            new("tardiness", w.Tardiness, tardiness),
-            new("loadBalance", w.LoadBalance, loadBalance),
-            new("priority", w.Priority, priority),
-            new("preferences", w.Preferences, preferences),
-            new("unassigned", w.Unassigned, unassigned.Count),
-        ];
+        var values = default(TermValues);
+        values[(int)ObjectiveTerm.Makespan] = makespan;
+        values[(int)ObjectiveTerm.Cost] = cost;
+        values[(int)ObjectiveTerm.Tardiness] = tardiness;
+        values[(int)ObjectiveTerm.LoadBalance] = loadBalance;
+        values[(int)ObjectiveTerm.Priority] = priority;
+        values[(int)ObjectiveTerm.Preferences] = preferences;
+        values[(int)ObjectiveTerm.Unassigned] = unassigned.Count;
+        values[(int)ObjectiveTerm.Changes] = changes;
+        var breakdown = new ScoreTerm[ObjectiveCatalogue.Count];
         var objective = 0.0;
-        foreach (var term in breakdown)
+        foreach (var info in ObjectiveCatalogue.Terms)
         {
-            objective += term.Weight * term.Value;
+            var weight = w[info.Term];
+            breakdown[(int)info.Term] = new ScoreTerm(info.Name, weight, values[(int)info.Term]);
+            objective += weight * values[(int)info.Term];
         }
 
         var score = new Score { Objective = objective, Breakdown = breakdown, Violations = violations };
@@ -248,7 +263,7 @@ public static class PlanScorer
             {
                 if (load > capacity)
                 {
-                    violations.Add(new("agent-capacity", assignment.Task, group.Key, load - capacity, $"agent '{group.Key}' runs {load} tasks at once when '{assignment.Task}' starts at {assignment.Start}; its capacity is {capacity}."));
+                    violations.Add(new(HardConstraints.AgentCapacity, assignment.Task, group.Key, load - capacity, $"agent '{group.Key}' runs {load} tasks at once when '{assignment.Task}' starts at {assignment.Start}; its capacity is {capacity}."));
                 }
             }
         }
@@ -271,7 +286,7 @@ public static class PlanScorer
             {
                 if (load > resource.Capacity)
                 {
-                    violations.Add(new("resource-capacity", assignment.Task, assignment.Agent, load - resource.Capacity, $"resource '{resource.Id}' is used {load} at {assignment.Start} when '{assignment.Task}' starts; its capacity is {resource.Capacity}."));
+                    violations.Add(new(HardConstraints.ResourceCapacity, assignment.Task, assignment.Agent, load - resource.Capacity, $"resource '{resource.Id}' is used {load} at {assignment.Start} when '{assignment.Task}' starts; its capacity is {resource.Capacity}."));
                 }
             }
         }

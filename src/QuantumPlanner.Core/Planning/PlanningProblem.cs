@@ -36,6 +36,7 @@ public sealed record PlanningTask
 
     public IReadOnlyList<string> RequiredSkills { get; init; } = [];
 
+    /// <summary>0 makes the task a milestone: it takes no time, no agent capacity and no resource.</summary>
     public int Duration { get; init; } = 1;
 
     public IReadOnlyDictionary<string, int> DurationByAgent { get; init; } = new Dictionary<string, int>();
@@ -77,6 +78,61 @@ public sealed record ObjectiveWeights
 
     /// <summary>Penalty per dropped optional task.</summary>
     public double Unassigned { get; init; } = 1000;
+
+    /// <summary>Weight per baseline task whose agent or start differs from the baseline (re-planning).</summary>
+    public double Changes { get; init; }
+
+    /// <summary>The weight of <paramref name="term"/>: the one mapping from catalogue terms to these properties.</summary>
+    [JsonIgnore]
+    public double this[ObjectiveTerm term] => term switch
+    {
+        ObjectiveTerm.Makespan => Makespan,
+        ObjectiveTerm.Cost => Cost,
+        ObjectiveTerm.Tardiness => Tardiness,
+        ObjectiveTerm.LoadBalance => LoadBalance,
+        ObjectiveTerm.Priority => Priority,
+        ObjectiveTerm.Preferences => Preferences,
+        ObjectiveTerm.Unassigned => Unassigned,
+        ObjectiveTerm.Changes => Changes,
+        _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Not a catalogue term. Maybe add it to ObjectiveCatalogue.Terms."),
+    };
+
+    /// <summary>A copy with the weight of <paramref name="term"/> set to <paramref name="weight"/>.</summary>
+    public ObjectiveWeights With(ObjectiveTerm term, double weight) => term switch
+    {
+        ObjectiveTerm.Makespan => this with { Makespan = weight },
+        ObjectiveTerm.Cost => this with { Cost = weight },
+        ObjectiveTerm.Tardiness => this with { Tardiness = weight },
+        ObjectiveTerm.LoadBalance => this with { LoadBalance = weight },
+        ObjectiveTerm.Priority => this with { Priority = weight },
+        ObjectiveTerm.Preferences => this with { Preferences = weight },
+        ObjectiveTerm.Unassigned => this with { Unassigned = weight },
+        ObjectiveTerm.Changes => this with { Changes = weight },
+        _ => throw new ArgumentOutOfRangeException(nameof(term), term, "Not a catalogue term. Maybe add it to ObjectiveCatalogue.Terms."),
+    };
+}
+
+/// <summary>
+/// One assignment of a previous plan (the shape of a plan's assignment, so a plan pastes in). A pinned one must keep
+/// its agent and start; <see cref="End"/> is informative (the end follows from the task's duration on the agent).
+/// </summary>
+public sealed record BaselineAssignment
+{
+    public required string Task { get; init; }
+
+    public string? Agent { get; init; }
+
+    public int Start { get; init; }
+
+    public int? End { get; init; }
+
+    public bool Pinned { get; init; }
+}
+
+/// <summary>The plan being re-planned: its assignments (DESIGN.md §3, "baseline").</summary>
+public sealed record PlanBaseline
+{
+    public IReadOnlyList<BaselineAssignment> Assignments { get; init; } = [];
 }
 
 /// <summary>A planning problem as users write it (DESIGN.md §3).</summary>
@@ -98,4 +154,7 @@ public sealed record PlanningProblem
     /// <summary>When true (the default), deadlines are hard; otherwise lateness costs the tardiness weight.</summary>
     [JsonPropertyName("hardDeadlines")]
     public bool HardDeadlines { get; init; } = true;
+
+    /// <summary>A previous plan to re-plan from; null when planning from scratch.</summary>
+    public PlanBaseline? Baseline { get; init; }
 }

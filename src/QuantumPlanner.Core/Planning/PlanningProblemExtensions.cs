@@ -61,6 +61,36 @@ public static class PlanningProblemExtensions
         return true;
     }
 
+    /// <summary>
+    /// The baseline assignment of each task the problem still has (the first one when a task is listed twice); empty
+    /// without a baseline.
+    /// </summary>
+    public static Dictionary<string, BaselineAssignment> BaselineByTask(this PlanningProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var byTask = new Dictionary<string, BaselineAssignment>(StringComparer.Ordinal);
+        if (problem.Baseline is not { } baseline)
+        {
+            return byTask;
+        }
+
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in problem.Tasks)
+        {
+            known.Add(t.Id);
+        }
+
+        foreach (var a in baseline.Assignments)
+        {
+            if (a is not null && known.Contains(a.Task))
+            {
+                byTask.TryAdd(a.Task, a);
+            }
+        }
+
+        return byTask;
+    }
+
     /// <summary>True when [start, end) lies inside one availability window (or the agent has none).</summary>
     public static bool IsAvailable(this Agent agent, int start, int end)
     {

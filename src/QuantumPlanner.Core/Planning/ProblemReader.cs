@@ -6,7 +6,7 @@ namespace QuantumPlanner.Core.Planning;
 /// <summary>Walks a parsed JSON document into a <see cref="PlanningProblem"/>, collecting every shape issue.</summary>
 internal sealed class ProblemReader(string source, JsonPositionIndex positions)
 {
-    private static readonly string[] ProblemKeys = ["name", "horizon", "agents", "resources", "tasks", "objective", "hardDeadlines"];
+    private static readonly string[] ProblemKeys = ["name", "horizon", "agents", "resources", "tasks", "objective", "hardDeadlines", "baseline"];
     private static readonly string[] AgentKeys = ["id", "skills", "capacity", "costPerUnit", "availability", "maxWorkload"];
     private static readonly string[] ResourceKeys = ["id", "capacity"];
     private static readonly string[] WindowKeys = ["start", "end"];
@@ -17,7 +17,13 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         "dependsOn", "resources", "optional", "preferredAgents",
     ];
 
-    private static readonly string[] ObjectiveKeys = ["makespan", "cost", "tardiness", "loadBalance", "priority", "preferences", "unassigned"];
+    private static readonly string[] ObjectiveKeys = [.. ObjectiveCatalogue.Names];
+
+    // A whole plan pastes in as a baseline: only its assignments count, the rest of a plan's fields are accepted.
+    private static readonly string[] BaselineKeys =
+        ["assignments", "status", "backend", "backendsTried", "unassigned", "score", "metrics", "bound", "gap", "timing", "qubo", "changes"];
+
+    private static readonly string[] BaselineAssignmentKeys = ["task", "agent", "start", "end", "pinned"];
 
     private readonly List<ValidationIssue> issues = [];
 
@@ -41,6 +47,7 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
             Resources = List(root, "$", "resources", ReadResource),
             Tasks = List(root, "$", "tasks", ReadTask),
             Objective = root.TryGetProperty("objective", out var obj) && obj.ValueKind != JsonValueKind.Null ? ReadObjective(obj, "$.objective") : new ObjectiveWeights(),
+            Baseline = root.TryGetProperty("baseline", out var baseline) && baseline.ValueKind != JsonValueKind.Null ? ReadBaseline(baseline, "$.baseline") : null,
         };
         if (!root.TryGetProperty("tasks", out _))
         {
@@ -135,15 +142,56 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         }
 
         CheckKeys(e, path, ObjectiveKeys);
-        return new ObjectiveWeights
+        foreach (var term in ObjectiveCatalogue.Terms)
         {
-            Makespan = Double(e, path, "makespan") ?? d.Makespan,
-            Cost = Double(e, path, "cost") ?? d.Cost,
-            Tardiness = Double(e, path, "tardiness") ?? d.Tardiness,
-            LoadBalance = Double(e, path, "loadBalance") ?? d.LoadBalance,
-            Priority = Double(e, path, "priority") ?? d.Priority,
-            Preferences = Double(e, path, "preferences") ?? d.Preferences,
-            Unassigned = Double(e, path, "unassigned") ?? d.Unassigned,
+            if (Double(e, path, term.Name) is { } weight)
+            {
+                d = d.With(term.Term, weight);
+            }
+        }
+
+        return d;
+    }
+
+    private PlanBaseline? ReadBaseline(JsonElement e, string path)
+    {
+        if (!ExpectObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, BaselineKeys);
+        if (!e.TryGetProperty("assignments", out _))
+        {
+            Add("json-shape", path, "the baseline has no \"assignments\" array.", "Maybe paste a previous plan, or write { \"assignments\": [{ \"task\": \"t1\", \"agent\": \"alice\", \"start\": 0, \"pinned\": true }] }.");
+        }
+
+        return new PlanBaseline { Assignments = List(e, path, "assignments", ReadBaselineAssignment) };
+    }
+
+    private BaselineAssignment? ReadBaselineAssignment(JsonElement e, string path)
+    {
+        if (!ExpectObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, BaselineAssignmentKeys);
+        var task = String(e, path, "task");
+        var start = Int(e, path, "start");
+        if (task is null || start is null)
+        {
+            Add("json-shape", path, "a baseline assignment needs \"task\" and \"start\".", "Maybe write { \"task\": \"t1\", \"agent\": \"alice\", \"start\": 0, \"end\": 4 }.");
+            return null;
+        }
+
+        return new BaselineAssignment
+        {
+            Task = task,
+            Agent = String(e, path, "agent"),
+            Start = start.Value,
+            End = Int(e, path, "end"),
+            Pinned = Bool(e, path, "pinned") ?? false,
         };
     }
 

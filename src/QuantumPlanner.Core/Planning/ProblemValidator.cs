@@ -39,12 +39,76 @@ public static class ProblemValidator
         }
 
         var hasCycle = CheckCycles(problem, tasks, issues);
+        var pins = CheckBaseline(problem, tasks, agents, issues);
         if (!hasCycle)
         {
-            CheckReachability(problem, tasks, issues);
+            CheckReachability(problem, tasks, pins, issues);
         }
 
         return issues;
+    }
+
+    /// <summary>
+    /// Baseline entries must name each task once; a pinned one must be possible as it stands: the scorer judges the
+    /// pinned assignments alone (skills, windows, earliest start, deadline, horizon, workload, capacities), and
+    /// <see cref="CheckReachability"/> checks that its dependencies can finish before it. Returns the usable pins.
+    /// </summary>
+    private static Dictionary<string, Assignment> CheckBaseline(PlanningProblem p, Dictionary<string, PlanningTask> tasks, Dictionary<string, Agent> agents, List<ValidationIssue> issues)
+    {
+        var pins = new Dictionary<string, Assignment>(StringComparer.Ordinal);
+        if (p.Baseline is not { } baseline)
+        {
+            return pins;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var held in baseline.Assignments)
+        {
+            var item = $"baseline task '{held.Task}'";
+            if (!seen.Add(held.Task))
+            {
+                issues.Add(new("duplicate-id", item, "the baseline lists the task more than once.", "Maybe keep one assignment per task."));
+                continue;
+            }
+
+            if (!held.Pinned)
+            {
+                continue;
+            }
+
+            if (!tasks.TryGetValue(held.Task, out var task))
+            {
+                issues.Add(new("pin-impossible", item, "the task is pinned but is not a task of the problem.", Maybe(held.Task, tasks.Keys, "Maybe unpin it or remove it from the baseline.")));
+            }
+            else if (held.Agent is null && p.Agents.Count > 0)
+            {
+                issues.Add(new("pin-impossible", item, "the task is pinned without an agent, but the problem has agents.", "Maybe add \"agent\" to the pinned assignment."));
+            }
+            else if (held.Agent is not null && !agents.ContainsKey(held.Agent))
+            {
+                issues.Add(new("pin-impossible", item, $"the task is pinned to agent '{held.Agent}', which is not an agent.", Maybe(held.Agent, agents.Keys, "Maybe unpin it (\"pinned\": false) so it can move to another agent.")));
+            }
+            else
+            {
+                var duration = task.DurationOn(held.Agent);
+                pins[held.Task] = new Assignment(held.Task, held.Agent, held.Start, (int)Math.Min(int.MaxValue, (long)held.Start + duration));
+            }
+        }
+
+        // Precedence and missing tasks are about the tasks still to plan; every other violation makes a pin impossible.
+        var judged = PlanScorer.Evaluate(p with { Baseline = null }, [.. pins.Values]);
+        foreach (var v in judged.Score.Violations)
+        {
+            if (v.Constraint is HardConstraints.Precedence or HardConstraints.MissingTask)
+            {
+                continue;
+            }
+
+            var item = v.Task is null ? $"agent '{v.Agent}'" : $"baseline task '{v.Task}'";
+            issues.Add(new("pin-impossible", item, $"pinned as it stands, {v.Constraint} fails: {v.Message}", "Maybe unpin it (\"pinned\": false) or move its start."));
+        }
+
+        return pins;
     }
 
     private static void CheckLimits(PlanningProblem p, List<ValidationIssue> issues)
@@ -77,17 +141,12 @@ public static class ProblemValidator
             issues.Add(new("number-range", "horizon", $"horizon is {h}; it must be between 1 and {PlanningLimits.MaxTime}.", "Maybe remove it and let the solver derive one, or rescale time units (hours instead of minutes)."));
         }
 
-        var w = p.Objective;
-        (string Name, double Value)[] weights =
-        [
-            ("makespan", w.Makespan), ("cost", w.Cost), ("tardiness", w.Tardiness), ("loadBalance", w.LoadBalance),
-            ("priority", w.Priority), ("preferences", w.Preferences), ("unassigned", w.Unassigned),
-        ];
-        foreach (var (name, value) in weights)
+        foreach (var term in ObjectiveCatalogue.Terms)
         {
+            var value = p.Objective[term.Term];
             if (!double.IsFinite(value) || value < 0)
             {
-                issues.Add(new("number-range", $"objective.{name}", $"weight is {value}; weights must be finite and not negative.", $"Maybe set \"{name}\": 0 to ignore the term."));
+                issues.Add(new("number-range", $"objective.{term.Name}", $"weight is {value}; weights must be finite and not negative.", $"Maybe set \"{term.Name}\": 0 to ignore the term."));
             }
         }
     }
@@ -139,16 +198,16 @@ public static class ProblemValidator
     private static void CheckTaskNumbers(PlanningTask task, PlanningProblem p, List<ValidationIssue> issues)
     {
         var item = $"task '{task.Id}'";
-        if (task.Duration < 1 || task.Duration > PlanningLimits.MaxDuration)
+        if (task.Duration < 0 || task.Duration > PlanningLimits.MaxDuration)
         {
-            issues.Add(new("number-range", item, $"duration is {task.Duration}; it must be between 1 and {PlanningLimits.MaxDuration}.", task.Duration < 1 ? "Maybe set \"duration\": 1, or remove the task if it takes no time." : "Maybe rescale time units."));
+            issues.Add(new("number-range", item, $"duration is {task.Duration}; it must be between 0 (a milestone) and {PlanningLimits.MaxDuration}.", task.Duration < 0 ? "Maybe set \"duration\": 0 for a milestone." : "Maybe rescale time units."));
         }
 
         foreach (var (agent, d) in task.DurationByAgent)
         {
-            if (d < 1 || d > PlanningLimits.MaxDuration)
+            if (d < 0 || d > PlanningLimits.MaxDuration)
             {
-                issues.Add(new("number-range", item, $"durationByAgent['{agent}'] is {d}; it must be between 1 and {PlanningLimits.MaxDuration}.", "Maybe remove the entry to use \"duration\"."));
+                issues.Add(new("number-range", item, $"durationByAgent['{agent}'] is {d}; it must be between 0 (a milestone) and {PlanningLimits.MaxDuration}.", "Maybe remove the entry to use \"duration\"."));
             }
         }
 
@@ -348,7 +407,7 @@ public static class ProblemValidator
         return found;
     }
 
-    private static void CheckReachability(PlanningProblem p, Dictionary<string, PlanningTask> tasks, List<ValidationIssue> issues)
+    private static void CheckReachability(PlanningProblem p, Dictionary<string, PlanningTask> tasks, Dictionary<string, Assignment> pins, List<ValidationIssue> issues)
     {
         // Earliest finish of each task alone: its earliest start, after its dependencies, on its fastest capable agent.
         var finish = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -371,9 +430,18 @@ public static class ProblemValidator
             }
 
             long best = long.MaxValue;
-            if (p.Agents.Count == 0)
+            if (pins.TryGetValue(t.Id, out var pin))
             {
-                best = start + Math.Max(1, t.Duration);
+                if (start > pin.Start)
+                {
+                    issues.Add(new("pin-impossible", $"baseline task '{t.Id}'", $"the task is pinned to start at {pin.Start}, but its earliest start and dependencies allow {start} at the soonest.", "Maybe unpin it, or unpin or shorten its dependencies."));
+                }
+
+                best = pin.End;
+            }
+            else if (p.Agents.Count == 0)
+            {
+                best = start + t.Duration;
             }
             else
             {
@@ -381,14 +449,14 @@ public static class ProblemValidator
                 {
                     if (a.HasSkillsFor(t))
                     {
-                        best = Math.Min(best, EarliestEndInWindows(a, start, Math.Max(1, t.DurationOn(a.Id))));
+                        best = Math.Min(best, EarliestEndInWindows(a, start, t.DurationOn(a.Id)));
                     }
                 }
             }
 
             if (best == long.MaxValue)
             {
-                best = start + Math.Max(1, t.Duration);
+                best = start + t.Duration;
             }
 
             visiting.Remove(t.Id);

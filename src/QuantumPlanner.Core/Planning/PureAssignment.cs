@@ -8,6 +8,8 @@ namespace QuantumPlanner.Core.Planning;
 /// or load-balance weight, and every agent can hold at once every task it could take: then each task simply runs at
 /// its earliest start. GAP instances import to exactly this shape, and so do ticket-to-team or job-to-site problems;
 /// the local search and the CP-SAT neighbourhood search then work on this view instead of on schedules.
+/// The costs are the catalogue's <see cref="PairCoefficients"/>; a baseline fits when every pin is at its task's
+/// earliest start and every droppable task has the same drop cost.
 /// </summary>
 public sealed class PureAssignment
 {
@@ -16,7 +18,7 @@ public sealed class PureAssignment
     private readonly PlanningProblem problem;
     private readonly bool[] allowed;
 
-    private PureAssignment(PlanningProblem problem, int[][] options, bool[] droppable, double[] cost, int[] load, long[] capacity)
+    private PureAssignment(PlanningProblem problem, int[][] options, bool[] droppable, double[] cost, int[] load, long[] capacity, double dropCost)
     {
         this.problem = problem;
         Options = options;
@@ -24,7 +26,7 @@ public sealed class PureAssignment
         PairCost = cost;
         PairLoad = load;
         Capacity = capacity;
-        DropCost = problem.Objective.Unassigned;
+        DropCost = dropCost;
         allowed = new bool[TaskCount * AgentCount];
         for (int t = 0; t < TaskCount; t++)
         {
@@ -34,6 +36,9 @@ public sealed class PureAssignment
             }
         }
     }
+
+    /// <summary>The problem this view was made from.</summary>
+    public PlanningProblem Problem => problem;
 
     public int TaskCount => problem.Tasks.Count;
 
@@ -124,12 +129,26 @@ public sealed class PureAssignment
         var cost = new double[n * m];
         var load = new int[n * m];
         long horizon = problem.Horizon ?? long.MaxValue;
+        var coefficients = PairCoefficients.For(problem);
+        var baseline = problem.BaselineByTask();
+        double? dropCost = null;
         for (int t = 0; t < n; t++)
         {
             var task = tasks[t];
+            var pin = baseline.GetValueOrDefault(task.Id) is { Pinned: true } held ? held : null;
+            if (pin is not null && pin.Start != task.EarliestStart)
+            {
+                return null; // a pin later than the earliest start: timing matters
+            }
+
             var allowedAgents = new List<int>(skilled[t].Count);
             foreach (int a in skilled[t])
             {
+                if (pin is not null && !string.Equals(agents[a].Id, pin.Agent, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 var agent = agents[a];
                 int duration = task.DurationOn(agent.Id);
                 long end = (long)task.EarliestStart + duration;
@@ -139,12 +158,22 @@ public sealed class PureAssignment
                 }
 
                 allowedAgents.Add(a);
-                cost[(t * m) + a] = (w.Cost * task.CostOn(agent)) - (w.Preferences * task.PreferenceFor(agent.Id));
+                cost[(t * m) + a] = coefficients.Pair(t, a);
                 load[(t * m) + a] = duration;
             }
 
             options[t] = allowedAgents.ToArray();
-            droppable[t] = task.Optional;
+            droppable[t] = task.Optional && pin is null;
+            if (droppable[t])
+            {
+                if (dropCost is { } same && same != coefficients.Drop(t))
+                {
+                    return null; // one drop cost per problem is what the assignment searches price
+                }
+
+                dropCost = coefficients.Drop(t);
+            }
+
             if (options[t].Length == 0 && !droppable[t])
             {
                 return null; // infeasible: left to the general backends, which report the violation
@@ -157,7 +186,7 @@ public sealed class PureAssignment
             capacity[a] = agents[a].MaxWorkload ?? long.MaxValue / 4;
         }
 
-        return new PureAssignment(problem, options, droppable, cost, load, capacity);
+        return new PureAssignment(problem, options, droppable, cost, load, capacity, dropCost ?? w.Unassigned);
     }
 
     /// <summary>Each task's agent index in <paramref name="plan"/> (<see cref="Dropped"/> where it is absent).</summary>

@@ -15,6 +15,9 @@ public sealed class CpSatBackend : IPlanningBackend
 {
     public const string BackendName = "cpsat";
 
+    /// <summary>The strategy backendsTried names as "cpsat/lagrangian-bb": Lagrangian branch and bound beside CP-SAT.</summary>
+    public const string LagrangianStrategy = "lagrangian-bb";
+
     private readonly int _workers;
 
     public CpSatBackend()
@@ -57,7 +60,7 @@ public sealed class CpSatBackend : IPlanningBackend
             && PureAssignment.TryCreate(problem) is { } view
             && PureAssignmentSolve.TrySolve(view, warm, options, _workers, cancellationToken) is { } reduced)
         {
-            return reduced;
+            return reduced with { Strategy = LagrangianStrategy };
         }
 
         // Data → model → variables → constraints → objective.
@@ -82,13 +85,20 @@ public sealed class CpSatBackend : IPlanningBackend
         {
             StringParameters = Parameters(options),
         };
-        var callback = new ProgressCallback(model.Scale, options.OnProgress, solver, cancellationToken);
+        var check = options.Check ? new SolutionCheck(problem, model) : null;
+        var callback = new ProgressCallback(model.Scale, options.OnProgress, solver, check, cancellationToken);
         CpSolverStatus status;
         using (cancellationToken.Register(static s => ((CpSolver)s!).StopSearch(), solver))
         using (new Timer(static s => ((ProgressCallback)s!).StopIfCancelled(), callback, 50, 50))
         {
             // The timer covers a cancel that lands before the solver's stop flag exists.
             status = solver.Solve(model.Model, callback);
+        }
+
+        // A check failure inside the callback stopped the search; it surfaces here, outside the native solver.
+        if (check?.Failure is { } failure)
+        {
+            throw failure;
         }
 
         // Check status → report.
@@ -119,14 +129,54 @@ public sealed class CpSatBackend : IPlanningBackend
             $"max_time_in_seconds:{seconds:R} num_workers:{_workers} random_seed:{seed} log_search_progress:false");
     }
 
+    /// <summary>Check mode: every solution's per-term values in the model against the scorer's.</summary>
+    private sealed class SolutionCheck(PlanningProblem problem, PlanningCpModel model)
+    {
+        public ObjectiveCheckException? Failure { get; private set; }
+
+        public void Verify(CpSolverSolutionCallback solution)
+        {
+            if (Failure is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                var plan = model.Extract(solution.Value, solution.BooleanValue);
+                var values = model.TermValues(solution.Value);
+                var scored = PlanScorer.Score(problem, plan).Score;
+
+                // Auxiliary terms only bound the plan's value from above until the search proves them tight.
+                foreach (var term in PlanningCpModel.UpperBoundTerms)
+                {
+                    double actual = scored.Breakdown[(int)term].Value;
+                    if (values[(int)term] >= actual - 1e-6)
+                    {
+                        values[(int)term] = actual;
+                    }
+                }
+
+                ObjectiveCheck.Verify(BackendName, problem, plan, values, claimsFeasible: true);
+            }
+            catch (ObjectiveCheckException ex)
+            {
+                Failure = ex;
+                solution.StopSearch();
+            }
+        }
+    }
+
     private sealed class ProgressCallback(
         ObjectiveScale scale,
         Action<double>? onProgress,
         CpSolver solver,
+        SolutionCheck? check,
         CancellationToken cancellationToken) : CpSolverSolutionCallback
     {
         public override void OnSolutionCallback()
         {
+            check?.Verify(this);
             onProgress?.Invoke(scale.ToPlanUnits(ObjectiveValue()));
             if (cancellationToken.IsCancellationRequested)
             {

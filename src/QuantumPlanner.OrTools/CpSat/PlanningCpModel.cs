@@ -7,7 +7,10 @@ namespace QuantumPlanner.OrTools.CpSat;
 /// The CP-SAT model of one planning problem, built in the order of the OR-Tools samples: data → variables →
 /// constraints → objective. Each task has one start and one end; each (task, feasible agent) pair is an optional
 /// interval whose presence literal says "the task runs on this agent". Problems without agents give every task one
-/// interval of its own (RCPSP).
+/// interval of its own (RCPSP). Durations, costs, preferences and skills come from the Core functions; each objective
+/// part is tagged with its catalogue term (<see cref="ObjectiveTerm"/>), so check mode can compare every term with the
+/// scorer. A pinned baseline task has only its pinned agent and its start fixed; a kept baseline task (the changes
+/// term) is one literal that implies the baseline agent and start.
 /// </summary>
 internal sealed class PlanningCpModel
 {
@@ -22,8 +25,9 @@ internal sealed class PlanningCpModel
 
     // Null for required tasks: they are always performed.
     private readonly BoolVar?[] _performed;
-    private readonly List<(IntVar Var, double Coefficient)> _objectiveTerms = [];
-    private double _objectiveConstant;
+    private readonly List<(IntVar Var, double Coefficient, ObjectiveTerm Term)> _objectiveTerms = [];
+    private readonly double[] _termConstant = new double[ObjectiveCatalogue.Count];
+    private readonly Dictionary<string, BaselineAssignment> _baseline;
     private IntVar? _makespan;
     private IntVar?[] _tardiness = [];
     private IntVar?[] _completion = [];
@@ -40,6 +44,7 @@ internal sealed class PlanningCpModel
         _end = new IntVar?[n];
         _untimed = new bool[n];
         _performed = new BoolVar?[n];
+        _baseline = problem.BaselineByTask();
     }
 
     public CpModel Model { get; } = new();
@@ -61,6 +66,7 @@ internal sealed class PlanningCpModel
         model.AddAgentConstraints();
         model.AddResourceConstraints();
         model.AddPrecedences();
+        model.AddPins();
         model.AddObjective();
         return model;
     }
@@ -240,7 +246,7 @@ internal sealed class PlanningCpModel
             skilled[t] = [];
             for (int a = 0; a < _problem.Agents.Count; a++)
             {
-                if (HasSkills(_problem.Agents[a], tasks[t]))
+                if (_problem.Agents[a].HasSkillsFor(tasks[t]))
                 {
                     skilled[t].Add(a);
                     takers[a]++;
@@ -252,6 +258,7 @@ internal sealed class PlanningCpModel
         {
             var task = tasks[t];
             bool timed = task.DependsOn.Count > 0 || dependedOn.Contains(task.Id)
+                || (PinOf(t) is { } pin && pin.Start != Math.Max(0, task.EarliestStart))
                 || (weights.Priority != 0 && task.Priority != 0)
                 || (!_problem.HardDeadlines && task.Deadline is not null && weights.Tardiness != 0);
             foreach (var demand in task.Resources.Values)
@@ -269,18 +276,8 @@ internal sealed class PlanningCpModel
         }
     }
 
-    private static bool HasSkills(Agent agent, PlanningTask task)
-    {
-        foreach (var skill in task.RequiredSkills)
-        {
-            if (!agent.Skills.Contains(skill, StringComparer.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private BaselineAssignment? PinOf(int t) =>
+        _baseline.GetValueOrDefault(_problem.Tasks[t].Id) is { Pinned: true } pin ? pin : null;
 
     /// <summary>
     /// Without a horizon, every task can end by (latest release or window start) + the sum of the longest duration
@@ -310,6 +307,12 @@ internal sealed class PlanningCpModel
                 release = Math.Max(release, w.Start);
                 windowEnd = Math.Max(windowEnd, w.End);
             }
+        }
+
+        // A pinned task may sit later than a serial schedule from time 0 would reach.
+        foreach (var pin in problem.Baseline?.Assignments ?? [])
+        {
+            release = Math.Max(release, pin.Pinned ? pin.Start : 0);
         }
 
         return (int)Math.Min(int.MaxValue / 4, Math.Max(release + total, windowEnd));
@@ -395,13 +398,12 @@ internal sealed class PlanningCpModel
     {
         var task = _problem.Tasks[t];
         var agent = _problem.Agents[a];
-        if (!HasSkills(agent, task))
+        if (!agent.HasSkillsFor(task) || (PinOf(t) is { } pin && !string.Equals(pin.Agent, agent.Id, StringComparison.Ordinal)))
         {
             return null;
         }
 
-        int duration = task.DurationByAgent.TryGetValue(agent.Id, out int d) ? d : task.Duration;
-        duration = Math.Max(0, duration);
+        int duration = Math.Max(0, task.DurationOn(agent.Id));
         if (agent.MaxWorkload is int cap && duration > cap)
         {
             return null;
@@ -475,7 +477,8 @@ internal sealed class PlanningCpModel
                 {
                     if (c.Agent == a)
                     {
-                        if (c.Interval is not null)
+                        // A milestone takes no capacity (CP-SAT would not let a zero-size interval sit inside another).
+                        if (c.Interval is not null && c.Duration > 0)
                         {
                             intervals.Add(c.Interval);
                         }
@@ -523,7 +526,10 @@ internal sealed class PlanningCpModel
                 // Exactly one alternative is present, so each adds the task's demand once.
                 foreach (var c in _candidates[t])
                 {
-                    cumulative.AddDemand(c.Interval!, demand);
+                    if (c.Duration > 0)
+                    {
+                        cumulative.AddDemand(c.Interval!, demand);
+                    }
                 }
             }
         }
@@ -579,7 +585,7 @@ internal sealed class PlanningCpModel
                 }
             }
 
-            _objectiveTerms.Add((_makespan, weights.Makespan));
+            _objectiveTerms.Add((_makespan, weights.Makespan, ObjectiveTerm.Makespan));
         }
 
         for (int t = 0; t < tasks.Count; t++)
@@ -593,19 +599,28 @@ internal sealed class PlanningCpModel
                 }
 
                 var agent = _problem.Agents[c.Agent];
-                double cost = task.CostByAgent.TryGetValue(agent.Id, out double fixedCost) ? fixedCost : agent.CostPerUnit * c.Duration;
-                double preference = task.PreferredAgents.TryGetValue(agent.Id, out double bonus) ? bonus : 0;
-                double coefficient = (weights.Cost * cost) - (weights.Preferences * preference);
-                if (coefficient != 0)
+                double cost = weights.Cost * task.CostOn(agent);
+                double preference = -weights.Preferences * task.PreferenceFor(agent.Id);
+                if (cost != 0)
                 {
-                    _objectiveTerms.Add((c.Presence, coefficient));
+                    _objectiveTerms.Add((c.Presence, cost, ObjectiveTerm.Cost));
+                }
+
+                if (preference != 0)
+                {
+                    _objectiveTerms.Add((c.Presence, preference, ObjectiveTerm.Preferences));
                 }
             }
 
             if (_performed[t] is { } performed && weights.Unassigned != 0)
             {
-                _objectiveConstant += weights.Unassigned;
-                _objectiveTerms.Add((performed, -weights.Unassigned));
+                _termConstant[(int)ObjectiveTerm.Unassigned] += weights.Unassigned;
+                _objectiveTerms.Add((performed, -weights.Unassigned, ObjectiveTerm.Unassigned));
+            }
+
+            if (weights.Changes != 0 && _baseline.TryGetValue(task.Id, out var held))
+            {
+                AddChange(t, held, weights.Changes);
             }
 
             if (!_problem.HardDeadlines && task.Deadline is int deadline && weights.Tardiness != 0)
@@ -618,7 +633,7 @@ internal sealed class PlanningCpModel
                 }
 
                 _tardiness[t] = late;
-                _objectiveTerms.Add((late, weights.Tardiness));
+                _objectiveTerms.Add((late, weights.Tardiness, ObjectiveTerm.Tardiness));
             }
 
             if (weights.Priority != 0 && task.Priority != 0)
@@ -629,11 +644,11 @@ internal sealed class PlanningCpModel
                     Model.Add(completion == _end[t]!).OnlyEnforceIf(p);
                     Model.Add(completion == 0).OnlyEnforceIf(p.Not());
                     _completion[t] = completion;
-                    _objectiveTerms.Add((completion, weights.Priority * task.Priority));
+                    _objectiveTerms.Add((completion, weights.Priority * task.Priority, ObjectiveTerm.Priority));
                 }
                 else
                 {
-                    _objectiveTerms.Add((_end[t]!, weights.Priority * task.Priority));
+                    _objectiveTerms.Add((_end[t]!, weights.Priority * task.Priority, ObjectiveTerm.Priority));
                 }
             }
         }
@@ -643,15 +658,18 @@ internal sealed class PlanningCpModel
             AddLoadBalance(weights.LoadBalance);
         }
 
-        var coefficients = new double[_objectiveTerms.Count];
-        for (int i = 0; i < coefficients.Length; i++)
+        // A variable can carry several terms (cost and preference on one presence): one coefficient each in the model.
+        var merged = new Dictionary<int, (IntVar Var, double Coefficient)>();
+        foreach (var (variable, coefficient, _) in _objectiveTerms)
         {
-            coefficients[i] = _objectiveTerms[i].Coefficient;
+            merged[variable.GetIndex()] = merged.TryGetValue(variable.GetIndex(), out var old) ? (variable, old.Coefficient + coefficient) : (variable, coefficient);
         }
 
-        Scale = ObjectiveScale.Choose(coefficients, _objectiveConstant, Math.Max(Horizon, 1));
-        var objective = LinearExpr.NewBuilder(_objectiveTerms.Count + 1);
-        foreach (var (variable, coefficient) in _objectiveTerms)
+        double constant = _termConstant.Sum();
+        var coefficients = merged.Values.Select(v => v.Coefficient).ToArray();
+        Scale = ObjectiveScale.Choose(coefficients, constant, Math.Max(Horizon, 1));
+        var objective = LinearExpr.NewBuilder(merged.Count + 1);
+        foreach (var (variable, coefficient) in merged.Values)
         {
             long scaled = Scale.ToInteger(coefficient);
             if (scaled != 0)
@@ -660,8 +678,97 @@ internal sealed class PlanningCpModel
             }
         }
 
-        objective.Add(Scale.ToInteger(_objectiveConstant));
+        objective.Add(Scale.ToInteger(constant));
         Model.Minimize(objective);
+    }
+
+    /// <summary>
+    /// The model's own value of every term at a solution (unweighted, as the scorer reports them), for check mode.
+    /// Makespan, tardiness and load balance are auxiliary variables bounded from one side only, so at a solution that
+    /// is not yet optimal they may exceed the plan's true value: <see cref="UpperBoundTerms"/>.
+    /// </summary>
+    public TermValues TermValues(Func<IntVar, long> value)
+    {
+        var weighted = default(TermValues);
+        for (int i = 0; i < ObjectiveCatalogue.Count; i++)
+        {
+            weighted[i] = _termConstant[i];
+        }
+
+        foreach (var (variable, coefficient, term) in _objectiveTerms)
+        {
+            weighted[(int)term] += coefficient * value(variable);
+        }
+
+        var values = default(TermValues);
+        for (int i = 0; i < ObjectiveCatalogue.Count; i++)
+        {
+            double w = _problem.Objective[(ObjectiveTerm)i];
+            values[i] = w == 0 ? 0 : weighted[i] / w;
+        }
+
+        return values;
+    }
+
+    /// <summary>Terms whose model value is only an upper bound on the plan's value before optimality.</summary>
+    public static IReadOnlyList<ObjectiveTerm> UpperBoundTerms { get; } = [ObjectiveTerm.Makespan, ObjectiveTerm.Tardiness, ObjectiveTerm.LoadBalance];
+
+    /// <summary>A pinned task starts at its pinned start on its pinned agent (its only candidate) and always runs.</summary>
+    private void AddPins()
+    {
+        for (int t = 0; t < _problem.Tasks.Count; t++)
+        {
+            if (PinOf(t) is not { } pin)
+            {
+                continue;
+            }
+
+            if (_performed[t] is { } performed)
+            {
+                Model.AddBoolOr([performed]);
+            }
+
+            if (_start[t] is { } start)
+            {
+                Model.Add(start == pin.Start);
+            }
+        }
+    }
+
+    /// <summary>changes: weight × (1 − kept), where kept implies the baseline agent's presence and the baseline start.</summary>
+    private void AddChange(int t, BaselineAssignment held, double weight)
+    {
+        _termConstant[(int)ObjectiveTerm.Changes] += weight;
+        Candidate? same = null;
+        foreach (var c in _candidates[t])
+        {
+            var id = c.Agent >= 0 ? _problem.Agents[c.Agent].Id : null;
+            if (string.Equals(id, held.Agent, StringComparison.Ordinal))
+            {
+                same = c;
+            }
+        }
+
+        if (same is null)
+        {
+            return; // the baseline agent cannot take the task any more: always a change
+        }
+
+        if (_start[t] is not { } start)
+        {
+            // Untimed: the task runs at its earliest start, so it keeps its baseline only if that was its start.
+            if (held.Start == Math.Max(0, _problem.Tasks[t].EarliestStart))
+            {
+                _objectiveTerms.Add((same.Presence, -weight, ObjectiveTerm.Changes));
+            }
+
+            return;
+        }
+
+        var kept = Model.NewBoolVar($"kept_{t}");
+        Model.AddImplication(kept, same.Presence);
+        Model.Add(start == held.Start).OnlyEnforceIf(kept);
+        _objectiveTerms.Add((kept, -weight, ObjectiveTerm.Changes));
     }
 
     /// <summary>Load balance is the spread max − min of the agents' total assigned durations.</summary>
@@ -701,8 +808,8 @@ internal sealed class PlanningCpModel
             Model.Add(_minWorkload <= _workload[a]);
         }
 
-        _objectiveTerms.Add((_maxWorkload, weight));
-        _objectiveTerms.Add((_minWorkload, -weight));
+        _objectiveTerms.Add((_maxWorkload, weight, ObjectiveTerm.LoadBalance));
+        _objectiveTerms.Add((_minWorkload, -weight, ObjectiveTerm.LoadBalance));
     }
 
     private IEnumerable<IntVar> Presences(int t)

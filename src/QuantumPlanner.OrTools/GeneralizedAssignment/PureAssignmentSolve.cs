@@ -49,14 +49,14 @@ internal static class PureAssignmentSolve
             return Optimal(view, incumbent, upper);
         }
 
-        var progress = new Progress(options.OnProgress, upper);
+        var progress = new Progress(options.OnProgress, upper, options.Check ? view : null);
         using var finished = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var search = new AssignmentBranchAndBound(
             view,
             incumbent,
             step,
             () => finished.IsCancellationRequested || watch.Elapsed >= options.TimeLimit,
-            (_, cost) => progress.Report(cost));
+            progress.Report);
 
         CpOutcome cp;
         if (workers >= 2)
@@ -85,7 +85,7 @@ internal static class PureAssignmentSolve
         else
         {
             var half = watch.Elapsed + ((options.TimeLimit - watch.Elapsed) / 2);
-            var turn = new AssignmentBranchAndBound(view, incumbent, step, () => ct.IsCancellationRequested || watch.Elapsed >= half, (_, cost) => progress.Report(cost));
+            var turn = new AssignmentBranchAndBound(view, incumbent, step, () => ct.IsCancellationRequested || watch.Elapsed >= half, progress.Report);
             turn.Run(lagrangian);
             if (turn.Exhausted)
             {
@@ -95,6 +95,11 @@ internal static class PureAssignmentSolve
             var model = ReducedModel(view, scale, turn.Best, lagrangian.Reduce(turn.Upper, step));
             search = turn;
             cp = SolveCp(model, view, options.TimeLimit - watch.Elapsed, 1, options.Seed, null, progress, ct);
+        }
+
+        if (progress.Failure is { } failure)
+        {
+            throw failure;
         }
 
         Trace($"branch and bound: {search.Nodes} nodes, exhausted {search.Exhausted}, best {search.Upper}; cp-sat {cp.Status} {cp.Cost} bound {cp.Bound}; {watch.ElapsedMilliseconds} ms");
@@ -207,16 +212,31 @@ internal static class PureAssignmentSolve
         public bool Proved => Status is CpSolverStatus.Optimal or CpSolverStatus.Infeasible;
     }
 
-    /// <summary>Reports each objective better than every one before, from either thread.</summary>
-    private sealed class Progress(Action<double>? onProgress, double start)
+    /// <summary>Reports each objective better than every one before, from either thread; in check mode (a
+    /// <paramref name="checkView"/>) re-scores each reported plan and keeps the first mismatch.</summary>
+    private sealed class Progress(Action<double>? onProgress, double start, PureAssignment? checkView)
     {
         private readonly Lock gate = new();
         private double best = start;
 
-        public void Report(double objective)
+        public ObjectiveCheckException? Failure { get; private set; }
+
+        public void Report(int[] plan, double objective)
         {
             lock (gate)
             {
+                if (checkView is not null && Failure is null)
+                {
+                    try
+                    {
+                        ObjectiveCheck.VerifyTotal($"{CpSat.CpSatBackend.BackendName}/{CpSat.CpSatBackend.LagrangianStrategy}", checkView.Problem, checkView.ToAssignments(plan), objective, claimsFeasible: true);
+                    }
+                    catch (ObjectiveCheckException ex)
+                    {
+                        Failure = ex;
+                    }
+                }
+
                 if (objective < best - 1e-9)
                 {
                     best = objective;
@@ -233,7 +253,7 @@ internal static class PureAssignmentSolve
         {
             var plan = model.Extract(BooleanValue, null);
             search?.Suggest(plan);
-            progress.Report(view.Evaluate(plan).Cost);
+            progress.Report(plan, view.Evaluate(plan).Cost);
         }
     }
 }

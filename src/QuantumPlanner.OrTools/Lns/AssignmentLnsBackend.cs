@@ -90,6 +90,15 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
 
         public bool ProvedOptimal { get; private set; }
 
+        /// <summary>Check mode: the incumbent's cost in the assignment view against the scorer.</summary>
+        private void Check(int[] agentOf, double cost)
+        {
+            if (options.Check)
+            {
+                ObjectiveCheck.VerifyTotal(BackendName, view.Problem, view.ToAssignments(agentOf), cost, claimsFeasible: true);
+            }
+        }
+
         private TimeSpan Remaining => options.TimeLimit - watch.Elapsed;
 
         private bool Stopped => ct.IsCancellationRequested || Remaining <= TimeSpan.Zero
@@ -127,6 +136,7 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
             }
 
             double best = view.Evaluate(incumbent).Cost;
+            Check(incumbent, best);
             options.OnProgress?.Invoke(best);
 
             // One core runs the whole model meanwhile: CP-SAT's LP-guided search beat these neighbourhoods on type D
@@ -172,6 +182,7 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
                         incumbent = candidate;
                         best = cost;
                         gained = true;
+                        Check(incumbent, best);
                     }
 
                     if (k == m && r.Status == CpSolverStatus.Optimal)

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
+using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Api;
 
@@ -64,6 +65,15 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, M
             result = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? ApiProblems.TooLarge(options.Value.MaxBodyBytes)
                 : ApiProblems.Problem(bad.StatusCode, "Bad request.", "The request could not be read. Maybe the body or a header is malformed.");
+        }
+        else if (exception is JobQuotaExceededException quota)
+        {
+            httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            result = ApiProblems.Problem(
+                StatusCodes.Status429TooManyRequests,
+                "Tenant quota reached.",
+                quota.Message,
+                [new ApiError("quota_exceeded", "MaxActiveJobsPerTenant", $"{quota.Quota} queued or running jobs.", "Wait for jobs to finish or cancel some.")]);
         }
         else if (ApiProblems.IsStoreOutage(exception))
         {

@@ -55,16 +55,24 @@ internal static class JobsApi
         }
 
         var tenant = ApiClaims.TenantOf(user);
-        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey);
+        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
+        {
+            MaxActiveJobs = settings.MaxActiveJobsPerTenant > 0 ? settings.MaxActiveJobsPerTenant : null,
+        };
 
         // A cached result completes the job at once, without a worker.
-        var cached = await cache.TryGetAsync(request.ToSolveInput().CacheKey, cancellationToken).ConfigureAwait(false);
+        var cached = await cache.TryGetAsync(request.ToSolveInput(tenant).CacheKey, cancellationToken).ConfigureAwait(false);
         if (cached is not null)
         {
             newJob = newJob with { CachedResultJson = cached, CachedBackendUsed = request.Backend };
         }
 
         var (job, created) = await store.EnqueueAsync(newJob, cancellationToken).ConfigureAwait(false);
+        if (!created && IdempotencyConflict(job, newJob) is { } conflict)
+        {
+            return conflict;
+        }
+
         var logger = loggers.CreateLogger("QuantumPlanner.Service.Jobs");
         using (Log.JobScope(logger, job.Id, tenant))
         {
@@ -119,6 +127,24 @@ internal static class JobsApi
 
         return await WaitUntilFinishedAsync(id, tenant, TimeSpan.FromSeconds(waitSeconds.Value), store, signal, finished, cancellationToken).ConfigureAwait(false)
             ?? ApiProblems.NotFound($"Job {id}");
+    }
+
+    /// <summary>
+    /// A reused idempotency key must carry the same request: another problem (or backend, time limit, seed) under a
+    /// known key is a client bug that silently answering with the old job would hide, so it is a 409 naming the key.
+    /// </summary>
+    private static IResult? IdempotencyConflict(JobRecord existing, NewJob submitted)
+    {
+        var differs = existing.ProblemHash != submitted.ProblemHash ? "problem"
+            : !string.Equals(existing.BackendRequested, submitted.BackendRequested, StringComparison.Ordinal) ? "backend"
+            : existing.TimeLimitSeconds != submitted.TimeLimitSeconds ? "timeLimitSeconds"
+            : existing.Seed != submitted.Seed ? "seed"
+            : null;
+        return differs is null ? null : ApiProblems.Problem(
+            StatusCodes.Status409Conflict,
+            "Idempotency key reused with a different request.",
+            $"Idempotency key '{existing.IdempotencyKey}' already names job {existing.Id}, submitted with another {differs}. Maybe use a new key for a new request, or resend the original request unchanged.",
+            [new ApiError("idempotency_key_reused", "idempotencyKey", $"Key '{existing.IdempotencyKey}' was first used with another {differs}.", "Use a new idempotency key.")]);
     }
 
     // The same bytes and content type as Results.Ok(view) writes, serialised once for finished jobs.

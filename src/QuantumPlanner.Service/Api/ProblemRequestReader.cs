@@ -19,7 +19,7 @@ internal sealed record ProblemRequest(
     long Seed,
     string? IdempotencyKey)
 {
-    public SolveInput ToSolveInput() => new(Problem, ProblemHash, Backend, TimeLimitSeconds, Seed);
+    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed);
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
 using QuantumPlanner.Solvers.Sampling;
@@ -46,7 +47,7 @@ internal static class SolveApi
             return error!;
         }
 
-        var outcome = await solver.SolveAsync(request.ToSolveInput(), null, cancellationToken).ConfigureAwait(false);
+        var outcome = await solver.SolveAsync(request.ToSolveInput(ApiClaims.TenantOf(context.User)), null, cancellationToken).ConfigureAwait(false);
         return Results.Text(outcome.ResultJson, "application/json");
     }
 

@@ -77,6 +77,12 @@ public sealed class QuantumPlannerOptions
 
     public int MaxQuboVariables { get; set; } = 5000;
 
+    /// <summary>Refused API key lookups one client (remote address) may cause per minute; beyond, unknown keys answer 429 unlooked-up.</summary>
+    public int RefusedKeysPerClientPerMinute { get; set; } = 20;
+
+    /// <summary>Most queued + running jobs of one tenant; a submission beyond it answers 429 naming this quota. 0: no quota.</summary>
+    public int MaxActiveJobsPerTenant { get; set; } = 5000;
+
     /// <summary>Requests per key (or client address without a key) per <see cref="RateLimitWindowSeconds"/>.</summary>
     public int RateLimitPermits { get; set; } = 6000;
 

@@ -91,4 +91,10 @@ internal static partial class Log
 
         public override string ToString() => $"JobId:{jobId}, Tenant:{tenant}";
     }
+
+    [LoggerMessage(21, LogLevel.Warning, "API key refused ({Reason}): key id {KeyId}, client {Client}")]
+    public static partial void KeyRefused(ILogger logger, string reason, string keyId, string client);
+
+    [LoggerMessage(22, LogLevel.Warning, "Created the first admin API key for tenant {Tenant}, key id {KeyId}, written to {Path} (mode 0600); read it, store it elsewhere, delete the file")]
+    public static partial void AdminKeyWritten(ILogger logger, string tenant, string keyId, string path);
 }

@@ -36,6 +36,10 @@ public sealed class ServiceMetrics
         CacheHits = factory.CreateCounter(
             "quantum_planner_cache_hits_total",
             "Jobs answered from the result cache without solving.");
+        AuthFailures = factory.CreateCounter(
+            "quantum_planner_auth_failures_total",
+            "Requests whose API key was refused, by reason: unknown (not a key, revoked or expired) or throttled (the client sent too many refused keys and was not looked up).",
+            new CounterConfiguration { LabelNames = ["reason"] });
     }
 
     public CollectorRegistry Registry { get; }
@@ -53,4 +57,6 @@ public sealed class ServiceMetrics
     public Gauge QueueSize { get; }
 
     public Counter CacheHits { get; }
+
+    public Counter AuthFailures { get; }
 }

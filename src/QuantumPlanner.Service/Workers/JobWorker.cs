@@ -147,7 +147,7 @@ internal sealed class JobWorker(
         var ownership = new Ownership();
         using var heartbeatStop = new CancellationTokenSource();
         var progress = new ProgressBox();
-        var heartbeat = HeartbeatAsync(job.Id, jobCancel, ownership, progress, heartbeatStop.Token);
+        var heartbeat = HeartbeatAsync(job.Claim, jobCancel, ownership, progress, heartbeatStop.Token);
 
         // Shutdown: let the job finish within the grace period, then cancel it and give the lease back.
         await using var onStop = stoppingToken.Register(() =>
@@ -166,6 +166,13 @@ internal sealed class JobWorker(
         try
         {
             await RunJobAsync(job, jobCancel.Token, ownership, progress).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ApiProblems.IsStoreOutage(ex) && !(ex is OperationCanceledException && jobCancel.IsCancellationRequested))
+        {
+            // Whatever the job itself threw ends it with that error (type and message, no stack) instead of leaving the
+            // lease to expire and the job to be retried into "lease expired N times". Store outages are not the job's
+            // fault: those leave the lease to expire so the job is claimed again once the database is back.
+            await FailAsync(job, $"{ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
         }
         finally
         {
@@ -189,7 +196,7 @@ internal sealed class JobWorker(
         SolveOutcome outcome;
         try
         {
-            outcome = await solver.SolveAsync(new SolveInput(problem, job.ProblemHash, job.BackendRequested, job.TimeLimitSeconds, job.Seed), progress.Set, jobToken).ConfigureAwait(false);
+            outcome = await solver.SolveAsync(new SolveInput(job.TenantId, problem, job.ProblemHash, job.BackendRequested, job.TimeLimitSeconds, job.Seed), progress.Set, jobToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (jobToken.IsCancellationRequested)
         {
@@ -233,7 +240,7 @@ internal sealed class JobWorker(
 
     private async Task CompleteAsync(JobRecord job, string backend, string resultJson)
     {
-        var completed = await store.CompleteReturningAsync(job.Id, workerId, backend, resultJson, CancellationToken.None).ConfigureAwait(false);
+        var completed = await store.CompleteReturningAsync(job.Claim, backend, resultJson, CancellationToken.None).ConfigureAwait(false);
         if (completed is not null)
         {
             // Before the job's watchers wake (ProcessAsync signals Finished afterwards), so long polls answer from memory.
@@ -249,7 +256,7 @@ internal sealed class JobWorker(
     private async Task FailAsync(JobRecord job, string reason)
     {
         Log.JobFailed(logger, reason);
-        if (await store.FailAsync(job.Id, workerId, reason, CancellationToken.None).ConfigureAwait(false))
+        if (await store.FailAsync(job.Claim, reason, CancellationToken.None).ConfigureAwait(false))
         {
             metrics.JobsTotal.WithLabels("failed", job.BackendRequested).Inc();
         }
@@ -259,7 +266,7 @@ internal sealed class JobWorker(
     {
         if (ownership.ShuttingDown && !ownership.Lost)
         {
-            await store.ReleaseAsync(job.Id, workerId, CancellationToken.None).ConfigureAwait(false);
+            await store.ReleaseAsync(job.Claim, CancellationToken.None).ConfigureAwait(false);
             Log.JobReleased(logger);
             return;
         }
@@ -269,7 +276,7 @@ internal sealed class JobWorker(
     }
 
     /// <summary>Renews the lease and reports progress; a renewal the store refuses means the job is no longer ours.</summary>
-    private async Task HeartbeatAsync(Guid id, CancellationTokenSource jobCancel, Ownership ownership, ProgressBox progress, CancellationToken stop)
+    private async Task HeartbeatAsync(JobClaim claim, CancellationTokenSource jobCancel, Ownership ownership, ProgressBox progress, CancellationToken stop)
     {
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
         var interval = TimeSpan.FromSeconds(Math.Max(0.2, settings.HeartbeatSeconds));
@@ -284,9 +291,9 @@ internal sealed class JobWorker(
                 {
                     var best = progress.Value;
                     ours = best is { } value && value != reported
-                        ? await store.ReportProgressAsync(id, workerId, value, stop).ConfigureAwait(false)
-                            && await store.HeartbeatAsync(id, workerId, lease, stop).ConfigureAwait(false)
-                        : await store.HeartbeatAsync(id, workerId, lease, stop).ConfigureAwait(false);
+                        ? await store.ReportProgressAsync(claim, value, stop).ConfigureAwait(false)
+                            && await store.HeartbeatAsync(claim, lease, stop).ConfigureAwait(false)
+                        : await store.HeartbeatAsync(claim, lease, stop).ConfigureAwait(false);
                     reported = best;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -192,7 +192,7 @@ public sealed class PlanningPipeline
             {
                 result = backend.Solve(problem, backendOptions, ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException and not ObjectiveCheckException)
             {
                 solveMs += watch.ElapsedMilliseconds;
                 attempts.Add(new BackendAttempt(backend.Name, null, watch.ElapsedMilliseconds, $"error: {ex.Message}"));
@@ -213,7 +213,8 @@ public sealed class PlanningPipeline
             }
 
             var scored = PlanScorer.Evaluate(problem, result.Assignments);
-            attempts.Add(new BackendAttempt(backend.Name, scored.Score.Objective, ms, scored.Score.HardViolations == 0 ? result.Status : "infeasible"));
+            var ran = result.Strategy is { } strategy ? $"{backend.Name}/{strategy}" : backend.Name;
+            attempts.Add(new BackendAttempt(ran, scored.Score.Objective, ms, scored.Score.HardViolations == 0 ? result.Status : "infeasible"));
             if (result.Bound is { } b && double.IsFinite(b))
             {
                 bound = bound is { } old ? Math.Max(old, b) : b;
@@ -274,6 +275,7 @@ public sealed class PlanningPipeline
                 Bound = feasible ? bound : null,
                 Gap = gap,
                 Timing = timing,
+                Changes = problem.Baseline is null ? null : PlanChanges.Between(problem, Assignments),
             };
         }
 

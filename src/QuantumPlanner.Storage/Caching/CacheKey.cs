@@ -14,19 +14,25 @@ namespace QuantumPlanner.Storage;
 /// </summary>
 public static class CacheKey
 {
-    /// <summary>Prefix of every result key; bump the version when the result format or the key derivation changes.</summary>
-    public const string Prefix = "qp:result:v2:";
+    /// <summary>Prefix of every result key; bump the version when the result format or the key's inputs change.</summary>
+    public const string Prefix = "qp:result:v3:";
 
-    /// <summary>The cache key of a solve: problem, backend, time limit and seed. Throws <see cref="JsonException"/> for malformed JSON.</summary>
-    public static string For(string problemJson, string backend, int timeLimitSeconds, long seed) =>
-        ForProblemHash(ProblemHash(problemJson), backend, timeLimitSeconds, seed);
+    /// <summary>
+    /// The cache key of a solve: tenant, problem, backend, time limit and seed. The tenant is part of it so that one
+    /// tenant's entries never answer another's requests (whether a cached answer exists would tell them what others
+    /// solved). Throws <see cref="JsonException"/> for malformed JSON.
+    /// </summary>
+    public static string For(string tenantId, string problemJson, string backend, int timeLimitSeconds, long seed) =>
+        ForProblemHash(tenantId, ProblemHash(problemJson), backend, timeLimitSeconds, seed);
 
-    /// <summary>The cache key of a solve of the problem whose <see cref="ProblemHash(string)"/> is <paramref name="problemHash"/>.</summary>
-    public static string ForProblemHash(string problemHash, string backend, int timeLimitSeconds, long seed)
+    /// <summary>The same key from the problem's <see cref="ProblemHash(string)"/>, so a caller that has the hash never canonicalises again.</summary>
+    public static string ForProblemHash(string tenantId, string problemHash, string backend, int timeLimitSeconds, long seed)
     {
+        ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(problemHash);
         ArgumentNullException.ThrowIfNull(backend);
-        var text = string.Create(CultureInfo.InvariantCulture, $"{problemHash}\n{backend}\n{timeLimitSeconds}\n{seed}");
+        // Length-prefixed, so no tenant id can be made to read as another tenant's id plus part of the suffix.
+        var text = string.Create(CultureInfo.InvariantCulture, $"{problemHash}\n{backend}\n{timeLimitSeconds}\n{seed}\n{tenantId.Length}:{tenantId}");
         return Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

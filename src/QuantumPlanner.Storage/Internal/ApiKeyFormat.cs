@@ -49,6 +49,12 @@ internal static class ApiKeyFormat
         return true;
     }
 
+    /// <summary>An expiry must lie ahead: a key born expired is a typo in the duration, better refused than created.</summary>
+    public static DateTimeOffset? CheckExpiry(DateTimeOffset? expiresAt, DateTimeOffset now) =>
+        expiresAt is { } e && e <= now
+            ? throw new ArgumentOutOfRangeException(nameof(expiresAt), e, $"The key would expire at {e:u}, which is not after now ({now:u}). Maybe --expires-in 90d.")
+            : expiresAt is { } at ? Microseconds.Truncate(at) : null;
+
     /// <summary>Accepts a key id or a whole key and returns the id.</summary>
     public static string IdOf(string idOrKey) => TryParse(idOrKey, out var id, out _) ? id : idOrKey.Trim();
 

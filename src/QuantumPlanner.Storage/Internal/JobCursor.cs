@@ -33,7 +33,13 @@ internal static class JobCursor
             throw new FormatException($"Cursor '{cursor}' is not one this service issued. Maybe pass the nextCursor of the previous page unchanged.");
         }
 
-        var createdAt = Microseconds.ToTime(BinaryPrimitives.ReadInt64BigEndian(bytes));
-        return (createdAt, new Guid(bytes[8..], bigEndian: true));
+        // A crafted cursor can carry any 64-bit value; one outside DateTimeOffset's range is as foreign as bad base64.
+        var micros = BinaryPrimitives.ReadInt64BigEndian(bytes);
+        if (!Microseconds.IsRepresentable(micros))
+        {
+            throw new FormatException($"Cursor '{cursor}' is not one this service issued (its time is out of range). Maybe pass the nextCursor of the previous page unchanged.");
+        }
+
+        return (Microseconds.ToTime(micros), new Guid(bytes[8..], bigEndian: true));
     }
 }

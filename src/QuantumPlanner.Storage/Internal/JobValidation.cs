@@ -17,11 +17,24 @@ internal static class JobValidation
             throw new ArgumentOutOfRangeException(nameof(job), job.TimeLimitSeconds, $"TimeLimitSeconds {job.TimeLimitSeconds} must be positive. Maybe 10.");
         }
 
+        if (job.MaxActiveJobs is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(job), job.MaxActiveJobs, $"MaxActiveJobs {job.MaxActiveJobs} must be positive. Maybe null for no quota.");
+        }
+
         if (job.IdempotencyKey is { Length: 0 })
         {
             throw new ArgumentException("IdempotencyKey is empty. Maybe pass null for no key.", nameof(job));
         }
     }
+
+    /// <summary>The quota the insert checks: none for a job stored already completed (a cache hit takes no worker).</summary>
+    public static int? QuotaOf(NewJob job) => job.CachedResultJson is null ? job.MaxActiveJobs : null;
+
+    /// <summary>Neither inserted nor found by its idempotency key: the quota refused it, or the row vanished meanwhile.</summary>
+    public static Exception NotInserted(NewJob job) => QuotaOf(job) is { } quota
+        ? new JobQuotaExceededException(job.TenantId, quota)
+        : new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
 
     public static void ValidateClaim(string workerId, TimeSpan leaseDuration, int maxAttempts)
     {

@@ -20,6 +20,10 @@ internal static class Microseconds
 
     public static long Of(TimeSpan duration) => duration.Ticks / TicksPerMicrosecond;
 
+    /// <summary>True when <see cref="ToTime"/> can represent the value (DateTimeOffset spans years 1 to 9999).</summary>
+    public static bool IsRepresentable(long microseconds) =>
+        microseconds >= SinceEpoch(DateTimeOffset.MinValue) && microseconds <= SinceEpoch(DateTimeOffset.MaxValue);
+
     public static DateTimeOffset ToTime(long microseconds) =>
         new(DateTimeOffset.UnixEpoch.UtcTicks + (microseconds * TicksPerMicrosecond), TimeSpan.Zero);
 }

@@ -11,7 +11,7 @@ namespace QuantumPlanner.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresJobStore : IJobStore
 {
-    private static readonly string Columns = ColumnsOf(string.Empty);
+    internal static readonly string Columns = ColumnsOf(string.Empty);
     private static readonly string ClaimedColumns = ColumnsOf("j.");
 
     // The hot statements use positional parameters ($1, ...): with named ones (@id) Npgsql rewrites the SQL text on
@@ -23,13 +23,20 @@ internal sealed class PostgresJobStore : IJobStore
         $"""
         UPDATE optimization_jobs
         SET status = 'completed', backend_used = $3, result = $4, completed_at = $5, lease_expires_at = NULL
-        WHERE id = $1 AND status = 'running' AND worker_id = $2
+        WHERE id = $1 AND status = 'running' AND worker_id = $2 AND claim_token = $6
         RETURNING {Columns}
         """;
 
+    // $1 now, $2 max attempts, $3 k, $4 worker, $5 lease end.
     private static readonly string ClaimSql =
         $"""
-        WITH exhausted AS (
+        WITH RECURSIVE queued_tenants (tenant_id) AS (
+            (SELECT tenant_id FROM optimization_jobs WHERE status = 'queued' ORDER BY tenant_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT q.tenant_id FROM optimization_jobs q
+                    WHERE q.status = 'queued' AND q.tenant_id > t.tenant_id ORDER BY q.tenant_id LIMIT 1)
+            FROM queued_tenants t WHERE t.tenant_id IS NOT NULL),
+        exhausted AS (
             UPDATE optimization_jobs
             SET status = 'failed', error = 'lease expired ' || attempts || ' times', completed_at = $1, lease_expires_at = NULL
             WHERE id IN (
@@ -38,24 +45,42 @@ internal sealed class PostgresJobStore : IJobStore
                 FOR UPDATE SKIP LOCKED)
             RETURNING id),
         expired AS (
-            SELECT id, 0 AS claim_rank, lease_expires_at AS claim_since FROM optimization_jobs
+            SELECT id, tenant_id, 0 AS claim_rank, 0::bigint AS claim_round, 0::bigint AS claim_turn, lease_expires_at AS claim_since
+            FROM optimization_jobs
             WHERE status = 'running' AND lease_expires_at < $1 AND attempts < $2
             ORDER BY lease_expires_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+        turns AS (
+            SELECT t.tenant_id, row_number() OVER (ORDER BY tt.turn NULLS FIRST, t.tenant_id) AS claim_turn
+            FROM queued_tenants t LEFT JOIN tenant_turns tt ON tt.tenant_id = t.tenant_id
+            WHERE t.tenant_id IS NOT NULL
+            ORDER BY tt.turn NULLS FIRST, t.tenant_id LIMIT $3),
+        queued_locked AS (
+            SELECT q.id, q.tenant_id, q.created_at, turns.claim_turn
+            FROM turns CROSS JOIN LATERAL (
+                SELECT id, tenant_id, created_at FROM optimization_jobs
+                WHERE status = 'queued' AND tenant_id = turns.tenant_id
+                ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) q),
         queued AS (
-            SELECT id, 1 AS claim_rank, created_at AS claim_since FROM optimization_jobs
-            WHERE status = 'queued'
-            ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+            SELECT id, tenant_id, 1 AS claim_rank, row_number() OVER (PARTITION BY tenant_id ORDER BY created_at, id) AS claim_round,
+                claim_turn, created_at AS claim_since
+            FROM queued_locked),
         picked AS (
-            SELECT id, claim_rank, claim_since FROM (SELECT * FROM expired UNION ALL SELECT * FROM queued) c
-            ORDER BY claim_rank, claim_since, id LIMIT $3),
+            SELECT id, tenant_id, claim_rank, claim_round, claim_turn, claim_since,
+                row_number() OVER (ORDER BY claim_rank, claim_round, claim_turn, claim_since, id) AS claim_order
+            FROM (SELECT * FROM expired UNION ALL SELECT * FROM queued) c
+            ORDER BY claim_rank, claim_round, claim_turn, claim_since, id LIMIT $3),
         claimed AS (
             UPDATE optimization_jobs j
             SET status = 'running', worker_id = $4, lease_expires_at = $5, attempts = j.attempts + 1,
-                started_at = $1, progress_objective = NULL, error = NULL
+                claim_token = j.claim_token + 1, started_at = $1, progress_objective = NULL, error = NULL
             FROM picked c
             WHERE j.id = c.id
-            RETURNING c.claim_rank, c.claim_since, {ClaimedColumns})
-        SELECT {Columns} FROM claimed ORDER BY claim_rank, claim_since, id
+            RETURNING c.claim_order, {ClaimedColumns}),
+        served AS (
+            INSERT INTO tenant_turns (tenant_id, turn)
+            SELECT tenant_id, (SELECT coalesce(max(turn), 0) FROM tenant_turns) + max(claim_order) FROM picked GROUP BY tenant_id
+            ON CONFLICT (tenant_id) DO UPDATE SET turn = excluded.turn)
+        SELECT {Columns} FROM claimed ORDER BY claim_order
         """;
 
     private readonly PostgresDatabase _database;
@@ -89,7 +114,9 @@ internal sealed class PostgresJobStore : IJobStore
             $"""
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash,
                 idempotency_key, attempts, created_at, started_at, completed_at, time_limit_seconds, seed)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14
+            WHERE $15::integer IS NULL
+               OR (SELECT count(*) FROM optimization_jobs WHERE tenant_id = $2 AND status IN ('queued', 'running')) < $15::integer
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             RETURNING {Columns}
             """);
@@ -108,19 +135,25 @@ internal sealed class PostgresJobStore : IJobStore
         AddNullable(p, cached ? now : null);
         Add(p, job.TimeLimitSeconds);
         Add(p, job.Seed);
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = JobValidation.QuotaOf(job) is { } quota ? quota : DBNull.Value });
         var created = await SingleAsync(insert, cancellationToken).ConfigureAwait(false);
         if (created is not null)
         {
             return new EnqueueResult(created, true);
         }
 
-        // The insert lost to an existing row with this key; ON CONFLICT waited for that row's transaction, so it is visible.
+        if (job.IdempotencyKey is null)
+        {
+            throw JobValidation.NotInserted(job);
+        }
+
+        // The insert lost to an existing row with this key (ON CONFLICT waited for that row's transaction, so it is
+        // visible), or the quota refused it; a known key answers with its job even when the tenant is at its quota.
         await using var select = DataSource.CreateCommand($"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = $1 AND idempotency_key = $2");
         Add(select.Parameters, job.TenantId);
-        Add(select.Parameters, job.IdempotencyKey!);
-        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
-        return new EnqueueResult(existing, false);
+        Add(select.Parameters, job.IdempotencyKey);
+        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false);
+        return existing is not null ? new EnqueueResult(existing, false) : throw JobValidation.NotInserted(job);
     }
 
     public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
@@ -176,11 +209,14 @@ internal sealed class PostgresJobStore : IJobStore
         var now = Now();
 
         // One statement, so one round trip and one implicit transaction. Jobs whose lease ran out too often are failed
-        // (never handed out again); then up to k expired leases and up to k queued jobs are locked with SKIP LOCKED
-        // (concurrent claimers take the rows nobody holds instead of waiting on each other), expired leases first
-        // because they have waited longest, and the first k are claimed. Rows locked but not picked are released at
-        // the end of the statement. FOR UPDATE re-checks each row's status after locking, so a job cancelled between
-        // the scan and the lock is skipped.
+        // (never handed out again); then up to k expired leases and up to k queued jobs of each of the k tenants served
+        // longest ago are locked with SKIP LOCKED (concurrent claimers take the rows nobody holds instead of waiting on
+        // each other). Expired leases go first because they have waited longest, then queued jobs in rounds: every
+        // tenant's oldest job, then every tenant's second oldest, the tenant served longest ago first within a round.
+        // Each served tenant's turn moves behind every other tenant's, which makes successive claims a round robin.
+        // The tenants with queued jobs come from a loose index scan (one index probe per tenant), so the claim does
+        // not read the whole queue. Rows locked but not picked are released at the end of the statement. FOR UPDATE
+        // re-checks each row's status after locking, so a job cancelled between the scan and the lock is skipped.
         await using var claim = _database.RelaxedDataSource.CreateCommand(ClaimSql);
         Add(claim.Parameters, now);
         Add(claim.Parameters, maxAttempts);
@@ -190,63 +226,66 @@ internal sealed class PostgresJobStore : IJobStore
         return await ManyAsync(claim, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    public async Task<bool> HeartbeatAsync(JobClaim claim, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
         await using var command = _database.RelaxedDataSource.CreateCommand(
-            "UPDATE optimization_jobs SET lease_expires_at = $3 WHERE id = $1 AND status = 'running' AND worker_id = $2");
-        return await OwnedAsync(command, id, workerId, Microseconds.Truncate(Now() + leaseDuration), cancellationToken).ConfigureAwait(false);
+            "UPDATE optimization_jobs SET lease_expires_at = $4 WHERE id = $1 AND status = 'running' AND worker_id = $2 AND claim_token = $3");
+        return await OwnedAsync(command, claim, Microseconds.Truncate(Now() + leaseDuration), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default)
+    public async Task<bool> ReportProgressAsync(JobClaim claim, double objective, CancellationToken cancellationToken = default)
     {
         await using var command = _database.RelaxedDataSource.CreateCommand(
-            "UPDATE optimization_jobs SET progress_objective = $3 WHERE id = $1 AND status = 'running' AND worker_id = $2");
-        return await OwnedAsync(command, id, workerId, objective, cancellationToken).ConfigureAwait(false);
+            "UPDATE optimization_jobs SET progress_objective = $4 WHERE id = $1 AND status = 'running' AND worker_id = $2 AND claim_token = $3");
+        return await OwnedAsync(command, claim, objective, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
-        await CompleteReturningAsync(id, workerId, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;
+    public async Task<bool> CompleteAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
+        await CompleteReturningAsync(claim, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;
 
-    public async Task<JobRecord?> CompleteReturningAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
+    public async Task<JobRecord?> CompleteReturningAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backendUsed);
         ArgumentNullException.ThrowIfNull(resultJson);
         await using var command = DataSource.CreateCommand(CompleteSql);
-        Add(command.Parameters, id);
-        Add(command.Parameters, workerId);
+        Add(command.Parameters, claim.JobId);
+        Add(command.Parameters, claim.WorkerId);
         Add(command.Parameters, backendUsed);
         AddNullable(command.Parameters, resultJson, NpgsqlDbType.Jsonb);
         Add(command.Parameters, Now());
+        Add(command.Parameters, claim.Token);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default)
+    public async Task<bool> FailAsync(JobClaim claim, string error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
         await using var command = DataSource.CreateCommand(
             """
             UPDATE optimization_jobs
-            SET status = 'failed', error = $3, completed_at = $4, lease_expires_at = NULL
-            WHERE id = $1 AND status = 'running' AND worker_id = $2
+            SET status = 'failed', error = $4, completed_at = $5, lease_expires_at = NULL
+            WHERE id = $1 AND status = 'running' AND worker_id = $2 AND claim_token = $3
             """);
-        Add(command.Parameters, id);
-        Add(command.Parameters, workerId);
+        Add(command.Parameters, claim.JobId);
+        Add(command.Parameters, claim.WorkerId);
+        Add(command.Parameters, claim.Token);
         Add(command.Parameters, error);
         Add(command.Parameters, Now());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    public async Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default)
+    public async Task<bool> ReleaseAsync(JobClaim claim, CancellationToken cancellationToken = default)
     {
         await using var command = _database.RelaxedDataSource.CreateCommand(
             """
             UPDATE optimization_jobs
             SET status = 'queued', worker_id = NULL, lease_expires_at = NULL, started_at = NULL, progress_objective = NULL,
                 attempts = GREATEST(attempts - 1, 0)
-            WHERE id = $1 AND status = 'running' AND worker_id = $2
+            WHERE id = $1 AND status = 'running' AND worker_id = $2 AND claim_token = $3
             """);
-        Add(command.Parameters, id);
-        Add(command.Parameters, workerId);
+        Add(command.Parameters, claim.JobId);
+        Add(command.Parameters, claim.WorkerId);
+        Add(command.Parameters, claim.Token);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -326,13 +365,14 @@ internal sealed class PostgresJobStore : IJobStore
     private static string ColumnsOf(string alias) =>
         $"{alias}id, {alias}tenant_id, {alias}status, {alias}backend_requested, {alias}backend_used, {alias}problem::text, " +
         $"{alias}result::text, {alias}problem_hash, {alias}idempotency_key, {alias}attempts, {alias}worker_id, {alias}lease_expires_at, " +
-        $"{alias}created_at, {alias}started_at, {alias}completed_at, {alias}error, {alias}time_limit_seconds, {alias}seed, {alias}progress_objective";
+        $"{alias}created_at, {alias}started_at, {alias}completed_at, {alias}error, {alias}time_limit_seconds, {alias}seed, {alias}progress_objective, {alias}claim_token";
 
-    // $1 id, $2 worker, $3 the value the statement sets.
-    private static async Task<bool> OwnedAsync<T>(NpgsqlCommand command, Guid id, string workerId, T value, CancellationToken cancellationToken)
+    // $1 id, $2 worker, $3 claim token, $4 the value the statement sets.
+    private static async Task<bool> OwnedAsync<T>(NpgsqlCommand command, JobClaim claim, T value, CancellationToken cancellationToken)
     {
-        Add(command.Parameters, id);
-        Add(command.Parameters, workerId);
+        Add(command.Parameters, claim.JobId);
+        Add(command.Parameters, claim.WorkerId);
+        Add(command.Parameters, claim.Token);
         Add(command.Parameters, value);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
@@ -364,7 +404,7 @@ internal sealed class PostgresJobStore : IJobStore
         return rows;
     }
 
-    private static JobRecord Read(NpgsqlDataReader r) => new(
+    internal static JobRecord Read(NpgsqlDataReader r) => new(
         Id: r.GetGuid(0),
         TenantId: r.GetString(1),
         Status: JobStatusNames.Parse(r.GetString(2)),
@@ -383,7 +423,10 @@ internal sealed class PostgresJobStore : IJobStore
         Error: r.IsDBNull(15) ? null : r.GetString(15),
         TimeLimitSeconds: r.GetInt32(16),
         Seed: r.GetInt64(17),
-        ProgressObjective: r.IsDBNull(18) ? null : r.GetDouble(18));
+        ProgressObjective: r.IsDBNull(18) ? null : r.GetDouble(18))
+    {
+        ClaimToken = r.GetInt64(19),
+    };
 
     private DateTimeOffset Now() => Microseconds.Truncate(_time.GetUtcNow());
 }

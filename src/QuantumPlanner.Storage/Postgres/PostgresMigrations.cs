@@ -75,6 +75,25 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_audit_log_at ON audit_log (at DESC, id DESC);
             """),
+        (3, "claim tokens, fair claims, key expiry", """
+            -- Fences a claim: every claim increments it and worker-side updates must name the value they were given.
+            ALTER TABLE optimization_jobs ADD COLUMN claim_token bigint NOT NULL DEFAULT 0;
+            -- Fair claims: the tenants with queued jobs (a loose index scan) and each one's oldest queued jobs.
+            CREATE INDEX ix_optimization_jobs_tenant_queue ON optimization_jobs (tenant_id, created_at, id) WHERE status = 'queued';
+            -- The per-tenant quota of queued + running jobs.
+            CREATE INDEX ix_optimization_jobs_tenant_active ON optimization_jobs (tenant_id) WHERE status IN ('queued', 'running');
+            -- Round robin: the tenant served longest ago (lowest turn) goes first.
+            CREATE TABLE tenant_turns (
+                tenant_id text PRIMARY KEY,
+                turn      bigint NOT NULL
+            );
+            ALTER TABLE api_keys ADD COLUMN expires_at timestamptz;
+            ALTER TABLE api_keys ADD COLUMN last_used_at timestamptz;
+            """),
+        (4, "archive order index", """
+            -- Archiving walks finished jobs oldest first in (created_at, id) batches (qplan ops archive).
+            CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -16,22 +16,24 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
 
     public Task MigrateAsync(CancellationToken cancellationToken = default) => SqliteMigrations.ApplyAsync(_database, _time, cancellationToken);
 
-    public async Task<CreatedApiKey> CreateAsync(string tenantId, bool admin, CancellationToken cancellationToken = default)
+    public async Task<CreatedApiKey> CreateAsync(string tenantId, bool admin, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        expiresAt = ApiKeyFormat.CheckExpiry(expiresAt, _time.GetUtcNow());
         var (plainKey, id, salt, hash) = ApiKeyFormat.Generate();
         var now = Microseconds.Truncate(_time.GetUtcNow());
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO api_keys (id, tenant_id, admin, salt, hash, created_at) VALUES ($id, $tenant, $admin, $salt, $hash, $now)";
+        command.CommandText = "INSERT INTO api_keys (id, tenant_id, admin, salt, hash, created_at, expires_at) VALUES ($id, $tenant, $admin, $salt, $hash, $now, $expires)";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$admin", admin ? 1 : 0);
         command.Parameters.AddWithValue("$salt", salt);
         command.Parameters.AddWithValue("$hash", hash);
         command.Parameters.AddWithValue("$now", Microseconds.SinceEpoch(now));
+        command.Parameters.AddWithValue("$expires", expiresAt is { } e ? Microseconds.SinceEpoch(e) : DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return new CreatedApiKey(plainKey, new ApiKeyInfo(id, tenantId, admin, now, null));
+        return new CreatedApiKey(plainKey, new ApiKeyInfo(id, tenantId, admin, now, null) { ExpiresAt = expiresAt });
     }
 
     public async Task<ApiKeyInfo?> VerifyAsync(string plainKey, CancellationToken cancellationToken = default)
@@ -41,18 +43,30 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
             return null;
         }
 
+        var now = Microseconds.SinceEpoch(_time.GetUtcNow());
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, tenant_id, admin, created_at, revoked_at, salt, hash FROM api_keys WHERE id = $id AND revoked_at IS NULL";
-        command.Parameters.AddWithValue("$id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        ApiKeyInfo info;
+        await using (var command = connection.CreateCommand())
         {
-            return null;
+            command.CommandText = $"SELECT {KeyColumns}, salt, hash FROM api_keys WHERE id = $id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now)";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$now", now);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                || !ApiKeyFormat.Matches(reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<byte[]>(8), secret))
+            {
+                return null;
+            }
+
+            info = Read(reader);
         }
 
-        var info = Read(reader);
-        return ApiKeyFormat.Matches(reader.GetFieldValue<byte[]>(5), reader.GetFieldValue<byte[]>(6), secret) ? info : null;
+        await using var used = connection.CreateCommand();
+        used.CommandText = "UPDATE api_keys SET last_used_at = $now WHERE id = $id";
+        used.Parameters.AddWithValue("$id", id);
+        used.Parameters.AddWithValue("$now", now);
+        await used.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return info with { LastUsedAt = Microseconds.ToTime(now) };
     }
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(CancellationToken cancellationToken = default)
@@ -60,7 +74,7 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
         var keys = new List<ApiKeyInfo>();
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, tenant_id, admin, created_at, revoked_at FROM api_keys ORDER BY created_at, id";
+        command.CommandText = $"SELECT {KeyColumns} FROM api_keys ORDER BY created_at, id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -85,16 +99,23 @@ internal sealed class SqliteApiKeyStore : IApiKeyStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)";
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now))";
+        command.Parameters.AddWithValue("$now", Microseconds.SinceEpoch(_time.GetUtcNow()));
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    private const string KeyColumns = "id, tenant_id, admin, created_at, revoked_at, expires_at, last_used_at";
 
     private static ApiKeyInfo Read(SqliteDataReader r) => new(
         r.GetString(0),
         r.GetString(1),
         r.GetInt64(2) != 0,
         Microseconds.ToTime(r.GetInt64(3)),
-        r.IsDBNull(4) ? null : Microseconds.ToTime(r.GetInt64(4)));
+        r.IsDBNull(4) ? null : Microseconds.ToTime(r.GetInt64(4)))
+    {
+        ExpiresAt = r.IsDBNull(5) ? null : Microseconds.ToTime(r.GetInt64(5)),
+        LastUsedAt = r.IsDBNull(6) ? null : Microseconds.ToTime(r.GetInt64(6)),
+    };
 }

@@ -11,16 +11,49 @@ namespace QuantumPlanner.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteJobStore : IJobStore
 {
-    private const string Columns =
+    internal const string Columns =
         "id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key, attempts, worker_id, " +
-        "lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective";
+        "lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token";
+
+    private const string ClaimSet =
+        "status = 'running', worker_id = $worker, lease_expires_at = $lease, attempts = attempts + 1, claim_token = claim_token + 1, " +
+        "started_at = $now, progress_objective = NULL, error = NULL";
 
     // Expired leases before queued jobs: they have waited longest.
-    private static readonly string[] ClaimCandidates =
-    [
-        "status = 'running' AND lease_expires_at < $now AND attempts < $max ORDER BY lease_expires_at, id",
-        "status = 'queued' ORDER BY created_at, id",
-    ];
+    private static readonly string ClaimExpiredSql =
+        $"""
+        UPDATE optimization_jobs SET {ClaimSet}
+        WHERE id = (SELECT id FROM optimization_jobs WHERE status = 'running' AND lease_expires_at < $now AND attempts < $max
+                    ORDER BY lease_expires_at, id LIMIT 1)
+        RETURNING {Columns}
+        """;
+
+    // The oldest queued job of the tenant served longest ago (no turn yet: first). The tenants with queued jobs come
+    // from a loose index scan, one index probe per tenant, so a claim does not read the whole queue.
+    private static readonly string ClaimQueuedSql =
+        $"""
+        WITH RECURSIVE queued_tenants (tenant_id) AS (
+            SELECT (SELECT tenant_id FROM optimization_jobs WHERE status = 'queued' ORDER BY tenant_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT q.tenant_id FROM optimization_jobs q
+                    WHERE q.status = 'queued' AND q.tenant_id > t.tenant_id ORDER BY q.tenant_id LIMIT 1)
+            FROM queued_tenants t WHERE t.tenant_id IS NOT NULL),
+        next_tenant AS (
+            SELECT t.tenant_id FROM queued_tenants t LEFT JOIN tenant_turns tt ON tt.tenant_id = t.tenant_id
+            WHERE t.tenant_id IS NOT NULL
+            ORDER BY tt.turn NULLS FIRST, t.tenant_id LIMIT 1)
+        UPDATE optimization_jobs SET {ClaimSet}
+        WHERE id = (SELECT id FROM optimization_jobs
+                    WHERE status = 'queued' AND tenant_id = (SELECT tenant_id FROM next_tenant)
+                    ORDER BY created_at, id LIMIT 1)
+        RETURNING {Columns}
+        """;
+
+    private const string TakeTurnSql =
+        """
+        INSERT INTO tenant_turns (tenant_id, turn) VALUES ($tenant, (SELECT coalesce(max(turn), 0) + 1 FROM tenant_turns))
+        ON CONFLICT (tenant_id) DO UPDATE SET turn = excluded.turn
+        """;
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
@@ -48,7 +81,9 @@ internal sealed class SqliteJobStore : IJobStore
             $"""
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash,
                 idempotency_key, attempts, created_at, started_at, completed_at, time_limit_seconds, seed)
-            VALUES ($id, $tenant, $status, $backend, $used, $problem, $result, $hash, $key, 0, $now, $started, $completed, $limit, $seed)
+            SELECT $id, $tenant, $status, $backend, $used, $problem, $result, $hash, $key, 0, $now, $started, $completed, $limit, $seed
+            WHERE $quota IS NULL
+               OR (SELECT count(*) FROM optimization_jobs WHERE tenant_id = $tenant AND status IN ('queued', 'running')) < $quota
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             RETURNING {Columns}
             """;
@@ -67,19 +102,24 @@ internal sealed class SqliteJobStore : IJobStore
         p.AddWithValue("$completed", cached ? now : DBNull.Value);
         p.AddWithValue("$limit", job.TimeLimitSeconds);
         p.AddWithValue("$seed", job.Seed);
+        p.AddWithValue("$quota", JobValidation.QuotaOf(job) is { } quota ? quota : DBNull.Value);
         var created = await SingleAsync(insert, cancellationToken).ConfigureAwait(false);
         if (created is not null)
         {
             return new EnqueueResult(created, true);
         }
 
+        if (job.IdempotencyKey is null)
+        {
+            throw JobValidation.NotInserted(job);
+        }
+
         await using var select = connection.CreateCommand();
         select.CommandText = $"SELECT {Columns} FROM optimization_jobs WHERE tenant_id = $tenant AND idempotency_key = $key";
         select.Parameters.AddWithValue("$tenant", job.TenantId);
-        select.Parameters.AddWithValue("$key", job.IdempotencyKey!);
-        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Job with idempotency key '{job.IdempotencyKey}' of tenant '{job.TenantId}' conflicted but cannot be read. Maybe it was deleted concurrently; retry the request.");
-        return new EnqueueResult(existing, false);
+        select.Parameters.AddWithValue("$key", job.IdempotencyKey);
+        var existing = await SingleAsync(select, cancellationToken).ConfigureAwait(false);
+        return existing is not null ? new EnqueueResult(existing, false) : throw JobValidation.NotInserted(job);
     }
 
     public async Task<JobRecord?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
@@ -162,28 +202,29 @@ internal sealed class SqliteJobStore : IJobStore
             await exhaust.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // One write transaction for the whole batch: expired leases first, then queued jobs, one row per statement
-        // (cheap in-process calls), until maxJobs are claimed or nothing is left.
+        // One write transaction for the whole batch: expired leases first, then queued jobs round robin across tenants,
+        // one row per statement (cheap in-process calls), until maxJobs are claimed or nothing is left. Each claimed
+        // queued job moves its tenant's turn behind every other tenant's, so the next statement serves another tenant.
         var jobs = new List<JobRecord>(Math.Min(maxJobs, 64));
-        foreach (var candidates in ClaimCandidates)
+        await using (var expired = ClaimCommand(connection, transaction, ClaimExpiredSql, workerId, now, leaseDuration, maxAttempts))
         {
-            await using var claim = connection.CreateCommand();
-            claim.Transaction = transaction;
-            claim.CommandText =
-                $"""
-                UPDATE optimization_jobs
-                SET status = 'running', worker_id = $worker, lease_expires_at = $lease, attempts = attempts + 1,
-                    started_at = $now, progress_objective = NULL, error = NULL
-                WHERE id = (SELECT id FROM optimization_jobs WHERE {candidates} LIMIT 1)
-                RETURNING {Columns}
-                """;
-            claim.Parameters.AddWithValue("$now", now);
-            claim.Parameters.AddWithValue("$max", maxAttempts);
-            claim.Parameters.AddWithValue("$worker", workerId);
-            claim.Parameters.AddWithValue("$lease", now + Microseconds.Of(leaseDuration));
-            while (jobs.Count < maxJobs && await SingleAsync(claim, cancellationToken).ConfigureAwait(false) is { } job)
+            while (jobs.Count < maxJobs && await SingleAsync(expired, cancellationToken).ConfigureAwait(false) is { } job)
             {
                 jobs.Add(job);
+            }
+        }
+
+        await using (var queued = ClaimCommand(connection, transaction, ClaimQueuedSql, workerId, now, leaseDuration, maxAttempts))
+        await using (var turn = connection.CreateCommand())
+        {
+            turn.Transaction = transaction;
+            turn.CommandText = TakeTurnSql;
+            var tenant = turn.Parameters.Add("$tenant", SqliteType.Text);
+            while (jobs.Count < maxJobs && await SingleAsync(queued, cancellationToken).ConfigureAwait(false) is { } job)
+            {
+                jobs.Add(job);
+                tenant.Value = job.TenantId;
+                await turn.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -191,26 +232,24 @@ internal sealed class SqliteJobStore : IJobStore
         return jobs;
     }
 
-    public Task<bool> HeartbeatAsync(Guid id, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
+    public Task<bool> HeartbeatAsync(JobClaim claim, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
         OwnedAsync(
-            "UPDATE optimization_jobs SET lease_expires_at = $lease WHERE id = $id AND status = 'running' AND worker_id = $worker",
-            id,
-            workerId,
+            "UPDATE optimization_jobs SET lease_expires_at = $lease WHERE " + OwnedBy,
+            claim,
             p => p.AddWithValue("$lease", NowMicros() + Microseconds.Of(leaseDuration)),
             cancellationToken);
 
-    public Task<bool> ReportProgressAsync(Guid id, string workerId, double objective, CancellationToken cancellationToken = default) =>
+    public Task<bool> ReportProgressAsync(JobClaim claim, double objective, CancellationToken cancellationToken = default) =>
         OwnedAsync(
-            "UPDATE optimization_jobs SET progress_objective = $objective WHERE id = $id AND status = 'running' AND worker_id = $worker",
-            id,
-            workerId,
+            "UPDATE optimization_jobs SET progress_objective = $objective WHERE " + OwnedBy,
+            claim,
             p => p.AddWithValue("$objective", objective),
             cancellationToken);
 
-    public async Task<bool> CompleteAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
-        await CompleteReturningAsync(id, workerId, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;
+    public async Task<bool> CompleteAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
+        await CompleteReturningAsync(claim, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;
 
-    public async Task<JobRecord?> CompleteReturningAsync(Guid id, string workerId, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
+    public async Task<JobRecord?> CompleteReturningAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backendUsed);
         ArgumentNullException.ThrowIfNull(resultJson);
@@ -220,28 +259,22 @@ internal sealed class SqliteJobStore : IJobStore
             $"""
             UPDATE optimization_jobs
             SET status = 'completed', backend_used = $used, result = $result, completed_at = $now, lease_expires_at = NULL
-            WHERE id = $id AND status = 'running' AND worker_id = $worker
+            WHERE {OwnedBy}
             RETURNING {Columns}
             """;
         command.Parameters.AddWithValue("$used", backendUsed);
         command.Parameters.AddWithValue("$result", resultJson);
         command.Parameters.AddWithValue("$now", NowMicros());
-        command.Parameters.AddWithValue("$id", Text(id));
-        command.Parameters.AddWithValue("$worker", workerId);
+        BindClaim(command.Parameters, claim);
         return await SingleAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> FailAsync(Guid id, string workerId, string error, CancellationToken cancellationToken = default)
+    public Task<bool> FailAsync(JobClaim claim, string error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
         return OwnedAsync(
-            """
-            UPDATE optimization_jobs
-            SET status = 'failed', error = $error, completed_at = $now, lease_expires_at = NULL
-            WHERE id = $id AND status = 'running' AND worker_id = $worker
-            """,
-            id,
-            workerId,
+            "UPDATE optimization_jobs SET status = 'failed', error = $error, completed_at = $now, lease_expires_at = NULL WHERE " + OwnedBy,
+            claim,
             p =>
             {
                 p.AddWithValue("$error", error);
@@ -250,16 +283,15 @@ internal sealed class SqliteJobStore : IJobStore
             cancellationToken);
     }
 
-    public Task<bool> ReleaseAsync(Guid id, string workerId, CancellationToken cancellationToken = default) =>
+    public Task<bool> ReleaseAsync(JobClaim claim, CancellationToken cancellationToken = default) =>
         OwnedAsync(
-            """
+            $"""
             UPDATE optimization_jobs
             SET status = 'queued', worker_id = NULL, lease_expires_at = NULL, started_at = NULL, progress_objective = NULL,
                 attempts = max(attempts - 1, 0)
-            WHERE id = $id AND status = 'running' AND worker_id = $worker
+            WHERE {OwnedBy}
             """,
-            id,
-            workerId,
+            claim,
             static _ => { },
             cancellationToken);
 
@@ -358,15 +390,36 @@ internal sealed class SqliteJobStore : IJobStore
 
     private static string Text(Guid id) => id.ToString("D");
 
-    private async Task<bool> OwnedAsync(string sql, Guid id, string workerId, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    // The fence of every worker-side statement: the job is still running under this very claim.
+    private const string OwnedBy = "id = $id AND status = 'running' AND worker_id = $worker AND claim_token = $token";
+
+    private static void BindClaim(SqliteParameterCollection parameters, JobClaim claim)
+    {
+        parameters.AddWithValue("$id", Text(claim.JobId));
+        parameters.AddWithValue("$worker", claim.WorkerId);
+        parameters.AddWithValue("$token", claim.Token);
+    }
+
+    private async Task<bool> OwnedAsync(string sql, JobClaim claim, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", Text(id));
-        command.Parameters.AddWithValue("$worker", workerId);
+        BindClaim(command.Parameters, claim);
         bind(command.Parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static SqliteCommand ClaimCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, string workerId, long now, TimeSpan leaseDuration, int maxAttempts)
+    {
+        var claim = connection.CreateCommand();
+        claim.Transaction = transaction;
+        claim.CommandText = sql;
+        claim.Parameters.AddWithValue("$now", now);
+        claim.Parameters.AddWithValue("$max", maxAttempts);
+        claim.Parameters.AddWithValue("$worker", workerId);
+        claim.Parameters.AddWithValue("$lease", now + Microseconds.Of(leaseDuration));
+        return claim;
     }
 
     private static async Task<JobRecord?> SingleAsync(SqliteCommand command, CancellationToken cancellationToken)
@@ -377,7 +430,7 @@ internal sealed class SqliteJobStore : IJobStore
 
     private static DateTimeOffset? Time(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : Microseconds.ToTime(r.GetInt64(ordinal));
 
-    private static JobRecord Read(SqliteDataReader r) => new(
+    internal static JobRecord Read(SqliteDataReader r) => new(
         Id: Guid.Parse(r.GetString(0)),
         TenantId: r.GetString(1),
         Status: JobStatusNames.Parse(r.GetString(2)),
@@ -396,7 +449,10 @@ internal sealed class SqliteJobStore : IJobStore
         Error: r.IsDBNull(15) ? null : r.GetString(15),
         TimeLimitSeconds: r.GetInt32(16),
         Seed: r.GetInt64(17),
-        ProgressObjective: r.IsDBNull(18) ? null : r.GetDouble(18));
+        ProgressObjective: r.IsDBNull(18) ? null : r.GetDouble(18))
+    {
+        ClaimToken = r.GetInt64(19),
+    };
 
     private long NowMicros() => Microseconds.SinceEpoch(_time.GetUtcNow());
 }

@@ -68,6 +68,20 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_audit_log_at ON audit_log (at DESC, id DESC);
             """),
+        (3, "claim tokens, fair claims, key expiry", """
+            ALTER TABLE optimization_jobs ADD COLUMN claim_token INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_optimization_jobs_tenant_queue ON optimization_jobs (tenant_id, created_at, id) WHERE status = 'queued';
+            CREATE INDEX ix_optimization_jobs_tenant_active ON optimization_jobs (tenant_id) WHERE status IN ('queued', 'running');
+            CREATE TABLE tenant_turns (
+                tenant_id TEXT PRIMARY KEY NOT NULL,
+                turn      INTEGER NOT NULL
+            );
+            ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+            ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+            """),
+        (4, "archive order index", """
+            CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

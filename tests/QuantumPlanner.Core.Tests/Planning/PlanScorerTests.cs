@@ -23,6 +23,7 @@ public class PlanScorerTests
 
             var weighted = score.Breakdown.Sum(t => t.Weight * expected.Terms[t.Term]);
             Assert.Equal(weighted, score.Objective, 9);
+            Assert.Equal(ObjectiveCatalogue.Names, score.Breakdown.Select(t => t.Term));
             Assert.Equal((int)expected.Terms["makespan"], metrics.Makespan);
             var found = score.Violations.Select(v => Key(v.Constraint, v.Task, v.Agent)).ToHashSet();
             Assert.True(expected.Violations.SetEquals(found), $"round {round}: scorer [{string.Join(", ", found.Order())}] vs brute force [{string.Join(", ", expected.Violations.Order())}]");
@@ -149,6 +150,13 @@ public class PlanScorerTests
             });
         }
 
+        // A baseline over some tasks (one of them possibly gone from the problem), a third of it pinned.
+        var baseline = new List<BaselineAssignment>();
+        foreach (var t in tasks.Where(_ => random.Next(2) == 0).Select(t => t.Id).Append("gone"))
+        {
+            baseline.Add(new BaselineAssignment { Task = t, Agent = $"a{random.Next(3)}", Start = random.Next(13), Pinned = random.Next(3) == 0 });
+        }
+
         return new PlanningProblem
         {
             Horizon = 15,
@@ -156,7 +164,8 @@ public class PlanScorerTests
             Resources = [new Resource { Id = "r", Capacity = 2 }],
             Tasks = tasks,
             HardDeadlines = random.Next(2) == 0,
-            Objective = new ObjectiveWeights { Makespan = random.Next(3), Cost = random.NextDouble(), Tardiness = random.Next(3), LoadBalance = random.NextDouble(), Priority = random.NextDouble(), Preferences = random.Next(3), Unassigned = random.Next(50) },
+            Objective = new ObjectiveWeights { Makespan = random.Next(3), Cost = random.NextDouble(), Tardiness = random.Next(3), LoadBalance = random.NextDouble(), Priority = random.NextDouble(), Preferences = random.Next(3), Unassigned = random.Next(50), Changes = random.Next(4) },
+            Baseline = random.Next(4) == 0 ? null : new PlanBaseline { Assignments = baseline },
         };
     }
 
@@ -261,8 +270,22 @@ public class PlanScorerTests
             }
         }
 
+        var changes = 0;
+        foreach (var held in p.Baseline?.Assignments ?? [])
+        {
+            if (taskOf.ContainsKey(held.Task) && !(byTask.TryGetValue(held.Task, out var now) && now.Agent == held.Agent && now.Start == held.Start))
+            {
+                changes++;
+                if (held.Pinned)
+                {
+                    v.Add($"pinned/{held.Task}");
+                }
+            }
+        }
+
         var terms = new Dictionary<string, double>
         {
+            ["changes"] = changes,
             ["makespan"] = makespan,
             ["cost"] = cost,
             ["tardiness"] = tardiness,

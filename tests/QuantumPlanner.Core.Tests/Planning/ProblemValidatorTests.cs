@@ -140,7 +140,7 @@ public class ProblemValidatorTests
         p = p with
         {
             Agents = [p.Agents[0] with { Capacity = 0, CostPerUnit = double.NaN }, p.Agents[1] with { MaxWorkload = -1 }],
-            Tasks = [p.Tasks[0] with { Duration = 0, Priority = double.PositiveInfinity }, p.Tasks[1] with { EarliestStart = -3 }],
+            Tasks = [p.Tasks[0] with { Duration = -1, Priority = double.PositiveInfinity }, p.Tasks[1] with { EarliestStart = -3 }],
             Objective = new ObjectiveWeights { Cost = -1 },
         };
 
@@ -149,7 +149,7 @@ public class ProblemValidatorTests
         Assert.Contains(issues, i => i.Item == "agent 'alice'" && i.Message.Contains("capacity", StringComparison.Ordinal));
         Assert.Contains(issues, i => i.Item == "agent 'alice'" && i.Message.Contains("NaN", StringComparison.Ordinal));
         Assert.Contains(issues, i => i.Item == "agent 'bob'" && i.Message.Contains("maxWorkload", StringComparison.Ordinal));
-        Assert.Contains(issues, i => i.Item == "task 'prep'" && i.Message.Contains("duration is 0", StringComparison.Ordinal));
+        Assert.Contains(issues, i => i.Item == "task 'prep'" && i.Message.Contains("duration is -1", StringComparison.Ordinal));
         Assert.Contains(issues, i => i.Item == "task 'prep'" && i.Message.Contains("priority", StringComparison.Ordinal));
         Assert.Contains(issues, i => i.Item == "task 'train'" && i.Message.Contains("earliestStart", StringComparison.Ordinal));
         Assert.Contains(issues, i => i.Item == "objective.cost");

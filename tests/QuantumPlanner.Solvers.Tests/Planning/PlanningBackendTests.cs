@@ -6,7 +6,10 @@ using QuantumPlanner.Solvers.Planning.LocalSearch;
 
 namespace QuantumPlanner.Solvers.Tests.Planning;
 
-/// <summary>The conformance suite every planning backend passes, judged by the one scorer.</summary>
+/// <summary>
+/// Behaviour specific to the schedule-generation backends (greedy, local search, exact). The conformance suite that
+/// every planning backend passes, CP-SAT ones included, is tests/QuantumPlanner.OrTools.Tests/Conformance.
+/// </summary>
 public class PlanningBackendTests
 {
     private static readonly PlanningOptions Quick = new() { TimeLimit = TimeSpan.FromSeconds(20), MaxIterations = 2_000, Seed = 7 };

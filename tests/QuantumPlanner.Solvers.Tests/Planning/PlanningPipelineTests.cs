@@ -10,14 +10,14 @@ public class PlanningPipelineTests
     private static readonly PlanningOptions Quick = new() { TimeLimit = TimeSpan.FromSeconds(20), MaxIterations = 2_000 };
 
     [Fact]
-    public void Solve_Auto_TriesGreedyThenLocalSearchAndReportsEach()
+    public void Solve_Auto_TriesGreedyThenLocalSearchAndNamesTheStrategy()
     {
         var problem = ProblemGenerator.Generate(new GeneratorOptions { Agents = 6, Tasks = 30, Resources = 1, Seed = 2 });
 
         var plan = new PlanningPipeline().Solve(problem, "auto", Quick, CancellationToken.None);
 
         Assert.Equal("feasible", plan.Status);
-        Assert.Equal(["greedy", "localsearch"], plan.BackendsTried.Select(b => b.Backend));
+        Assert.Equal(["greedy", "localsearch/late-acceptance"], plan.BackendsTried.Select(b => b.Backend));
         Assert.All(plan.BackendsTried, b => Assert.NotNull(b.Objective));
         Assert.Equal(plan.BackendsTried.Min(b => b.Objective!.Value), plan.Score.Objective, 9);
         Assert.Equal(problem.Tasks.Count, plan.Assignments.Count + plan.Unassigned.Count);
@@ -66,7 +66,7 @@ public class PlanningPipelineTests
     [Fact]
     public void Solve_InvalidProblem_ThrowsWithEveryIssue()
     {
-        var problem = new PlanningProblem { Tasks = [new PlanningTask { Id = "a", DependsOn = ["b"] }, new PlanningTask { Id = "a", Duration = 0 }] };
+        var problem = new PlanningProblem { Tasks = [new PlanningTask { Id = "a", DependsOn = ["b"] }, new PlanningTask { Id = "a", Duration = -1 }] };
 
         var ex = Assert.Throws<InvalidProblemException>(() => new PlanningPipeline().Solve(problem, "auto", Quick, CancellationToken.None));
 
@@ -109,7 +109,7 @@ public class PlanningPipelineTests
 
         var plan = new PlanningPipeline(PlanningBackendSet.BuiltIn() with { Complete = complete }).Solve(problem, "auto", Quick, CancellationToken.None);
 
-        Assert.Equal(["greedy", "localsearch", "half-bound"], plan.BackendsTried.Select(b => b.Backend));
+        Assert.Equal(["greedy", "localsearch/late-acceptance", "half-bound"], plan.BackendsTried.Select(b => b.Backend));
         Assert.Equal(complete.LastBound, plan.Bound!.Value, 9);
     }
 

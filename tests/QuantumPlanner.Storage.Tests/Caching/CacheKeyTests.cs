@@ -15,22 +15,24 @@ public sealed class CacheKeyTests
             }
             """;
 
-        Assert.Equal(CacheKey.For(Problem, "auto", 10, 1), CacheKey.For(Reordered, "auto", 10, 1));
+        Assert.Equal(CacheKey.For("acme", Problem, "auto", 10, 1), CacheKey.For("acme", Reordered, "auto", 10, 1));
         Assert.Equal(CacheKey.ProblemHash(Problem), CacheKey.ProblemHash(Reordered));
     }
 
     [Fact]
     public void For_AnyOptionOrTheArrayOrderDiffers_GivesAnotherKey()
     {
-        var reference = CacheKey.For(Problem, "auto", 10, 1);
+        var reference = CacheKey.For("acme", Problem, "auto", 10, 1);
         const string SwappedTasks = """{"tasks":[{"id":"b","duration":2},{"id":"a","duration":3}],"horizon":10,"name":"demo"}""";
 
         string[] others =
         [
-            CacheKey.For(Problem, "cpsat", 10, 1),
-            CacheKey.For(Problem, "auto", 11, 1),
-            CacheKey.For(Problem, "auto", 10, 2),
-            CacheKey.For(SwappedTasks, "auto", 10, 1),
+            CacheKey.For("acme", Problem, "cpsat", 10, 1),
+            CacheKey.For("acme", Problem, "auto", 11, 1),
+            CacheKey.For("acme", Problem, "auto", 10, 2),
+            CacheKey.For("acme", SwappedTasks, "auto", 10, 1),
+            CacheKey.For("globex", Problem, "auto", 10, 1),
+            CacheKey.For("acme\n", Problem, "auto", 10, 1),
         ];
 
         Assert.All(others, other => Assert.NotEqual(reference, other));
@@ -45,13 +47,13 @@ public sealed class CacheKeyTests
         var element = body.RootElement.GetProperty("problem");
 
         Assert.Equal(CacheKey.ProblemHash(Problem), CacheKey.ProblemHash(element));
-        Assert.Equal(CacheKey.For(Problem, "auto", 10, 1), CacheKey.ForProblemHash(CacheKey.ProblemHash(element), "auto", 10, 1));
+        Assert.Equal(CacheKey.For("acme", Problem, "auto", 10, 1), CacheKey.ForProblemHash("acme", CacheKey.ProblemHash(element), "auto", 10, 1));
     }
 
     [Fact]
     public void For_Key_HasThePrefixAndALowerCaseSha256()
     {
-        var key = CacheKey.For(Problem, "auto", 10, 1);
+        var key = CacheKey.For("acme", Problem, "auto", 10, 1);
 
         Assert.StartsWith(CacheKey.Prefix, key, StringComparison.Ordinal);
         var hash = key[CacheKey.Prefix.Length..];
@@ -70,6 +72,6 @@ public sealed class CacheKeyTests
     [Fact]
     public void For_MalformedJson_ThrowsJsonException()
     {
-        Assert.ThrowsAny<System.Text.Json.JsonException>(() => CacheKey.For("{\"tasks\":", "auto", 10, 1));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => CacheKey.For("acme", "{\"tasks\":", "auto", 10, 1));
     }
 }

@@ -11,7 +11,7 @@ public sealed class RedisResultCacheTests
     public async Task SetThenTryGet_RealRedis_RoundTripsAndMissesUnknownKeys()
     {
         await using var cache = new RedisResultCache(TestServices.Require(TestServices.Redis));
-        var key = CacheKey.For("""{"run":"%ID%"}""".Replace("%ID%", Guid.NewGuid().ToString("N"), StringComparison.Ordinal), "auto", 10, 1);
+        var key = CacheKey.For("acme", """{"run":"%ID%"}""".Replace("%ID%", Guid.NewGuid().ToString("N"), StringComparison.Ordinal), "auto", 10, 1);
 
         Assert.Null(await cache.TryGetAsync(key));
         await cache.SetAsync(key, """{"makespan":5}""", TimeSpan.FromMinutes(5));

@@ -71,6 +71,33 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     }
 
     [ServiceFact]
+    public async Task Enqueue_TenantAtItsActiveJobQuota_RefusesNamingTheQuotaUntilOneFinishes()
+    {
+        var store = await StoreAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await store.EnqueueAsync(NewJob("acme", key: $"k{i}") with { MaxActiveJobs = 3 });
+        }
+
+        var error = await Assert.ThrowsAsync<JobQuotaExceededException>(() => store.EnqueueAsync(NewJob("acme") with { MaxActiveJobs = 3 }));
+        var replay = await store.EnqueueAsync(NewJob("acme", key: "k1") with { MaxActiveJobs = 3 });
+        var other = await store.EnqueueAsync(NewJob("globex") with { MaxActiveJobs = 3 });
+        var claimed = (await store.ClaimAsync("w1", Lease, 3))!;
+        var stillFull = await Assert.ThrowsAsync<JobQuotaExceededException>(() => store.EnqueueAsync(NewJob("acme", key: "k9") with { MaxActiveJobs = 3 }));
+        await store.CompleteAsync(claimed.Claim, "sa", "{}");
+        var afterOne = await store.EnqueueAsync(NewJob("acme") with { MaxActiveJobs = 3 });
+
+        Assert.Equal(3, error.Quota);
+        Assert.Contains("'acme'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxActiveJobsPerTenant", error.Message, StringComparison.Ordinal);
+        Assert.False(replay.Created);
+        Assert.True(other.Created);
+        Assert.Equal(3, stillFull.Quota);
+        Assert.True(afterOne.Created);
+        Assert.Equal(4, (await store.CountByStatusAsync())[JobStatus.Queued]);
+    }
+
+    [ServiceFact]
     public async Task Enqueue_SameKeyFromAnotherTenantOrNoKey_CreatesSeparateJobs()
     {
         var store = await StoreAsync();
@@ -259,7 +286,8 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         Clock.Advance(Lease + TimeSpan.FromSeconds(1));
         Assert.Equal(2, (await store.ClaimAsync("w0", Lease, 3))!.Attempts);
         var (expired, _) = await store.EnqueueAsync(NewJob("acme"));
-        Assert.Equal(expired.Id, (await store.ClaimAsync("w1", Lease, 3))!.Id);
+        var stale = (await store.ClaimAsync("w1", Lease, 3))!;
+        Assert.Equal(expired.Id, stale.Id);
         Clock.Advance(Lease + TimeSpan.FromSeconds(1));
         var (queued, _) = await store.EnqueueAsync(NewJob("globex"));
 
@@ -270,8 +298,8 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         var failed = await store.GetByIdAsync(exhausted.Id);
         Assert.Equal(JobStatus.Failed, failed!.Status);
         Assert.Equal("lease expired 2 times", failed.Error);
-        Assert.False(await store.CompleteAsync(expired.Id, "w1", "sa", "{}"));
-        Assert.True(await store.CompleteAsync(expired.Id, "w2", "sa", "{}"));
+        Assert.False(await store.CompleteAsync(stale.Claim, "sa", "{}"));
+        Assert.True(await store.CompleteAsync(claimed[0].Claim, "sa", "{}"));
     }
 
     [ServiceFact]
@@ -281,8 +309,8 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         var (cancelled, _) = await store.EnqueueAsync(NewJob("acme"));
         await store.CancelAsync("acme", cancelled.Id);
         var (done, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
-        Assert.True(await store.CompleteAsync(done.Id, "w1", "sa", "{}"));
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+        Assert.True(await store.CompleteAsync(claim, "sa", "{}"));
         Clock.Advance(Lease + TimeSpan.FromSeconds(1));
 
         Assert.Empty(await store.ClaimManyAsync("w2", Lease, 3, 10));
@@ -325,7 +353,7 @@ public abstract class JobStoreContractTests : IAsyncLifetime
                 foreach (var job in batch)
                 {
                     claims.Add((job.Id, worker));
-                    Assert.True(await store.CompleteAsync(job.Id, worker, "sa", "{}"));
+                    Assert.True(await store.CompleteAsync(job.Claim, "sa", "{}"));
                 }
             }
         })));
@@ -340,7 +368,7 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var first = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
 
         Assert.Null(await store.ClaimAsync("w2", Lease, 3));
         Clock.Advance(Lease + TimeSpan.FromSeconds(1));
@@ -349,9 +377,113 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         Assert.Equal(job.Id, reclaimed!.Id);
         Assert.Equal("w2", reclaimed.WorkerId);
         Assert.Equal(2, reclaimed.Attempts);
-        Assert.False(await store.HeartbeatAsync(job.Id, "w1", Lease));
-        Assert.False(await store.CompleteAsync(job.Id, "w1", "sa", "{}"));
-        Assert.True(await store.CompleteAsync(job.Id, "w2", "sa", """{"by":"w2"}"""));
+        Assert.False(await store.HeartbeatAsync(first, Lease));
+        Assert.False(await store.CompleteAsync(first, "sa", "{}"));
+        Assert.True(await store.CompleteAsync(reclaimed.Claim, "sa", """{"by":"w2"}"""));
+    }
+
+    [ServiceFact]
+    public async Task Claim_SameWorkerReclaimsItsOwnExpiredJob_TheOldClaimIsFenced()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        var first = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        var second = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+
+        Assert.Equal(job.Id, second.JobId);
+        Assert.Equal(first.WorkerId, second.WorkerId);
+        Assert.NotEqual(first.Token, second.Token);
+        Assert.False(await store.HeartbeatAsync(first, Lease));
+        Assert.False(await store.ReportProgressAsync(first, 1));
+        Assert.False(await store.CompleteAsync(first, "sa", """{"by":"first"}"""));
+        Assert.False(await store.FailAsync(first, "stale"));
+        Assert.False(await store.ReleaseAsync(first));
+        Assert.True(await store.HeartbeatAsync(second, Lease));
+        Assert.True(await store.CompleteAsync(second, "sa", """{"by":"second"}"""));
+        var done = await store.GetByIdAsync(job.Id);
+        Assert.Equal(JobStatus.Completed, done!.Status);
+        Assert.Equal(CacheKey.Canonicalize("""{"by":"second"}"""), CacheKey.Canonicalize(done.ResultJson!));
+    }
+
+    [ServiceFact]
+    public async Task Claim_ReleasedAndReclaimedBySameWorker_TheReleasedClaimStaysFenced()
+    {
+        var store = await StoreAsync();
+        await store.EnqueueAsync(NewJob("acme"));
+        var first = (await store.ClaimAsync("w1", Lease, 3))!;
+        Assert.True(await store.ReleaseAsync(first.Claim));
+
+        var second = (await store.ClaimAsync("w1", Lease, 3))!;
+
+        // Release gives the attempt back, so the attempt number repeats; the token does not.
+        Assert.Equal(first.Attempts, second.Attempts);
+        Assert.False(await store.CompleteAsync(first.Claim, "sa", "{}"));
+        Assert.True(await store.CompleteAsync(second.Claim, "sa", "{}"));
+    }
+
+    [ServiceFact]
+    public async Task Claim_TwoProcessesShareAWorkerId_OnlyTheCurrentClaimCompletesAndExactlyOnce()
+    {
+        var location = await NewLocationAsync();
+        var podA = OpenTracked(location);
+        var podB = OpenTracked(location);
+        var (job, _) = await podA.EnqueueAsync(NewJob("acme"));
+        var claimA = (await podA.ClaimAsync("pod-0", Lease, 3))!.Claim;
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        var claimB = (await podB.ClaimAsync("pod-0", Lease, 3))!.Claim;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            i % 2 == 0 ? podA.CompleteAsync(claimA, "sa", """{"by":"A"}""") : podB.CompleteAsync(claimB, "sa", """{"by":"B"}"""))));
+
+        Assert.Equal(1, outcomes.Count(won => won));
+        Assert.Contains(outcomes.Select((won, i) => (won, i)), o => o.won && o.i % 2 == 1);
+        var done = await podA.GetByIdAsync(job.Id);
+        Assert.Equal(CacheKey.Canonicalize("""{"by":"B"}"""), CacheKey.Canonicalize(done!.ResultJson!));
+        Assert.Equal(2, done.Attempts);
+    }
+
+    [ServiceFact]
+    public async Task Claim_OneTenantsBacklogThenAnotherTenantsJobs_TheOthersAllStartBeforeTheBacklogs200th()
+    {
+        var store = await StoreAsync();
+        for (var i = 0; i < 2000; i++)
+        {
+            await store.EnqueueAsync(NewJob("tenant-a"));
+        }
+
+        // A is being served when B arrives: workers have already started some of A's jobs.
+        var started = new List<JobRecord>();
+        for (var i = 0; i < 30; i++)
+        {
+            started.AddRange(await store.ClaimManyAsync($"w{i % 8}", Lease, 3, 1 + (i % 8)));
+        }
+
+        var beforeB = started.Count;
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 10; i++)
+        {
+            await store.EnqueueAsync(NewJob("tenant-b"));
+        }
+
+        for (var round = 0; started.Count(j => j.TenantId == "tenant-b") < 10 && round < 100; round++)
+        {
+            var batch = await store.ClaimManyAsync($"w{round % 8}", Lease, 3, 1 + (round % 8));
+            started.AddRange(batch);
+            foreach (var job in batch)
+            {
+                Assert.True(await store.CompleteAsync(job.Claim, "sa", "{}"));
+            }
+        }
+
+        var lastB = started.FindLastIndex(j => j.TenantId == "tenant-b");
+        var aBeforeLastB = started.Take(lastB).Count(j => j.TenantId == "tenant-a");
+        Assert.Equal(10, started.Count(j => j.TenantId == "tenant-b"));
+        Assert.True(aBeforeLastB < 200, $"{aBeforeLastB} of tenant-a's jobs started before tenant-b's last.");
+        // Round robin: once B is queued, A and B alternate, so A gets at most one more job than B until B's last starts.
+        var aAfterB = started.Skip(beforeB).Take(lastB - beforeB).Count(j => j.TenantId == "tenant-a");
+        Assert.True(aAfterB <= 10, $"{aAfterB} of tenant-a's jobs started between tenant-b's arrival and its last start.");
     }
 
     [ServiceFact]
@@ -359,11 +491,11 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme", key: "k-9"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
         Clock.Advance(TimeSpan.FromTicks(12_345_670)); // 1.234567 s, whole microseconds like the stores keep
 
-        Assert.Null(await store.CompleteReturningAsync(job.Id, "w2", "sa", "{}"));
-        var completed = await store.CompleteReturningAsync(job.Id, "w1", "greedy", """{"plan":1}""");
+        Assert.Null(await store.CompleteReturningAsync(claim with { WorkerId = "w2" }, "sa", "{}"));
+        var completed = await store.CompleteReturningAsync(claim, "greedy", """{"plan":1}""");
 
         Assert.NotNull(completed);
         Assert.Equal(JobStatus.Completed, completed.Status);
@@ -371,8 +503,8 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         Assert.Equal(Clock.GetUtcNow(), completed.CompletedAt);
         Assert.Null(completed.LeaseExpiresAt);
         Assert.Equal(await store.GetByIdAsync(job.Id), completed);
-        Assert.Null(await store.CompleteReturningAsync(job.Id, "w1", "greedy", """{"plan":2}"""));
-        Assert.False(await store.CompleteAsync(job.Id, "w1", "greedy", """{"plan":3}"""));
+        Assert.Null(await store.CompleteReturningAsync(claim, "greedy", """{"plan":2}"""));
+        Assert.False(await store.CompleteAsync(claim, "greedy", """{"plan":3}"""));
     }
 
     [ServiceFact]
@@ -422,12 +554,12 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
 
         for (var i = 0; i < 3; i++)
         {
             Clock.Advance(Lease - TimeSpan.FromSeconds(5));
-            Assert.True(await store.HeartbeatAsync(job.Id, "w1", Lease));
+            Assert.True(await store.HeartbeatAsync(claim, Lease));
         }
 
         Assert.Null(await store.ClaimAsync("w2", Lease, 3));
@@ -441,12 +573,12 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         var store = OpenTracked(location);
         var other = OpenTracked(location);
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var stale = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
         Clock.Advance(Lease + TimeSpan.FromSeconds(1));
-        await other.ClaimAsync("w2", Lease, 3);
+        var current = (await other.ClaimAsync("w2", Lease, 3))!.Claim;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
-            (i % 2 == 0 ? store : other).CompleteAsync(job.Id, i % 3 == 0 ? "w1" : "w2", "sa", $$"""{"call":{{i}}}"""))));
+            (i % 2 == 0 ? store : other).CompleteAsync(i % 3 == 0 ? stale : current, "sa", $$"""{"call":{{i}}}"""))));
 
         Assert.Equal(1, outcomes.Count(won => won));
         var completed = await store.GetByIdAsync(job.Id);
@@ -454,7 +586,7 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         Assert.Equal("w2", completed.WorkerId);
         var winner = Array.IndexOf(outcomes, true);
         Assert.Equal(CacheKey.Canonicalize($$"""{"call":{{winner}}}"""), CacheKey.Canonicalize(completed.ResultJson!));
-        Assert.False(await store.CompleteAsync(job.Id, "w2", "sa", "{}"));
+        Assert.False(await store.CompleteAsync(current, "sa", "{}"));
     }
 
     [ServiceFact]
@@ -476,7 +608,7 @@ public abstract class JobStoreContractTests : IAsyncLifetime
             while (await store.ClaimAsync(worker, Lease, 3) is { } job)
             {
                 claims.Add((job.Id, worker));
-                Assert.True(await store.CompleteAsync(job.Id, worker, "sa", "{}"));
+                Assert.True(await store.CompleteAsync(job.Claim, "sa", "{}"));
             }
         })));
 
@@ -503,15 +635,15 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
 
         var cancelled = await store.CancelAsync("acme", job.Id);
 
         Assert.Equal(JobStatus.Cancelled, cancelled!.Status);
-        Assert.False(await store.HeartbeatAsync(job.Id, "w1", Lease));
-        Assert.False(await store.ReportProgressAsync(job.Id, "w1", 3.5));
-        Assert.False(await store.CompleteAsync(job.Id, "w1", "sa", "{}"));
-        Assert.False(await store.FailAsync(job.Id, "w1", "boom"));
+        Assert.False(await store.HeartbeatAsync(claim, Lease));
+        Assert.False(await store.ReportProgressAsync(claim, 3.5));
+        Assert.False(await store.CompleteAsync(claim, "sa", "{}"));
+        Assert.False(await store.FailAsync(claim, "boom"));
         Assert.Equal(JobStatus.Cancelled, (await store.GetByIdAsync(job.Id))!.Status);
     }
 
@@ -530,8 +662,8 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
-        await store.CompleteAsync(job.Id, "w1", "cpsat", """{"makespan":5}""");
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+        await store.CompleteAsync(claim, "cpsat", """{"makespan":5}""");
 
         var result = await store.CancelAsync("acme", job.Id);
 
@@ -544,9 +676,9 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
 
-        Assert.True(await store.ReleaseAsync(job.Id, "w1"));
+        Assert.True(await store.ReleaseAsync(claim));
         var released = await store.GetByIdAsync(job.Id);
         var again = await store.ClaimAsync("w2", Lease, 3);
 
@@ -556,7 +688,7 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         Assert.Equal(0, released.Attempts);
         Assert.Equal(job.Id, again!.Id);
         Assert.Equal(1, again.Attempts);
-        Assert.False(await store.ReleaseAsync(job.Id, "w1"));
+        Assert.False(await store.ReleaseAsync(claim));
     }
 
     [ServiceFact]
@@ -564,10 +696,10 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
 
-        Assert.True(await store.FailAsync(job.Id, "w1", "solver crashed: index 7 out of range"));
-        Assert.False(await store.FailAsync(job.Id, "w1", "again"));
+        Assert.True(await store.FailAsync(claim, "solver crashed: index 7 out of range"));
+        Assert.False(await store.FailAsync(claim, "again"));
         var failed = await store.GetByIdAsync(job.Id);
 
         Assert.Equal(JobStatus.Failed, failed!.Status);
@@ -580,10 +712,10 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     {
         var store = await StoreAsync();
         var (job, _) = await store.EnqueueAsync(NewJob("acme"));
-        await store.ClaimAsync("w1", Lease, 3);
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
 
-        Assert.True(await store.ReportProgressAsync(job.Id, "w1", 17.25));
-        Assert.False(await store.ReportProgressAsync(job.Id, "w2", 1));
+        Assert.True(await store.ReportProgressAsync(claim, 17.25));
+        Assert.False(await store.ReportProgressAsync(claim with { WorkerId = "w2" }, 1));
 
         Assert.Equal(17.25, (await store.GetAsync("acme", job.Id))!.ProgressObjective);
     }
@@ -602,8 +734,8 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         var a = await store.ClaimAsync("w1", Lease, 3);
         var b = await store.ClaimAsync("w1", Lease, 3);
         await store.ClaimAsync("w1", Lease, 3);
-        await store.CompleteAsync(a!.Id, "w1", "sa", "{}");
-        await store.FailAsync(b!.Id, "w1", "boom");
+        await store.CompleteAsync(a!.Claim, "sa", "{}");
+        await store.FailAsync(b!.Claim, "boom");
         await store.CancelAsync("globex", ids[5]);
 
         var counts = await store.CountByStatusAsync();
@@ -626,14 +758,14 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         }
 
         var old = await store.ClaimAsync("w1", Lease, 3);
-        await store.FailAsync(old!.Id, "w1", "long ago");
+        await store.FailAsync(old!.Claim, "long ago");
         Clock.Advance(TimeSpan.FromMinutes(10));
         var ok1 = await store.ClaimAsync("w1", Lease, 3);
         var ok2 = await store.ClaimAsync("w1", Lease, 3);
         var bad = await store.ClaimAsync("w1", Lease, 3);
-        await store.CompleteAsync(ok1!.Id, "w1", "sa", "{}");
-        await store.CompleteAsync(ok2!.Id, "w1", "sa", "{}");
-        await store.FailAsync(bad!.Id, "w1", "boom");
+        await store.CompleteAsync(ok1!.Claim, "sa", "{}");
+        await store.CompleteAsync(ok2!.Claim, "sa", "{}");
+        await store.FailAsync(bad!.Claim, "boom");
 
         var stats = await store.OutcomeStatsAsync(TimeSpan.FromMinutes(5));
 

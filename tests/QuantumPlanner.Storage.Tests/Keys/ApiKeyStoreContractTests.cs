@@ -36,7 +36,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         var verified = await store.VerifyAsync(plainKey);
 
         Assert.StartsWith("qp_" + info.Id + "_", plainKey, StringComparison.Ordinal);
-        Assert.Equal(info, verified);
+        Assert.Equal(info with { LastUsedAt = Clock.GetUtcNow() }, verified);
         Assert.Equal("acme", verified!.TenantId);
         Assert.True(verified.Admin);
         Assert.Equal(Clock.GetUtcNow(), verified.CreatedAt);
@@ -127,6 +127,39 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Null(await store.VerifyAsync(a.PlainKey));
         Assert.NotNull(await store.VerifyAsync(b.PlainKey));
         Assert.True(await store.AnyAsync());
+    }
+
+    [ServiceFact]
+    public async Task Create_WithExpiry_VerifiesUntilThenStopsAndListsBothTimes()
+    {
+        var (store, _) = await StoreAsync();
+        var expiresAt = Clock.GetUtcNow() + TimeSpan.FromDays(90);
+        var (plainKey, info) = await store.CreateAsync("acme", admin: false, expiresAt);
+        Clock.Advance(TimeSpan.FromDays(89));
+
+        var verified = await store.VerifyAsync(plainKey);
+        var usedAt = Clock.GetUtcNow();
+        Clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal(expiresAt, info.ExpiresAt);
+        Assert.NotNull(verified);
+        Assert.Null(await store.VerifyAsync(plainKey));
+        Assert.False(await store.AnyAsync());
+        var listed = Assert.Single(await store.ListAsync());
+        Assert.Equal(expiresAt, listed.ExpiresAt);
+        Assert.Equal(usedAt, listed.LastUsedAt);
+        Assert.Null(listed.RevokedAt);
+    }
+
+    [ServiceFact]
+    public async Task Create_ExpiryNotInTheFuture_IsRefusedNamingIt()
+    {
+        var (store, _) = await StoreAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.CreateAsync("acme", admin: false, Clock.GetUtcNow()));
+
+        Assert.Contains("--expires-in", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await store.ListAsync());
     }
 
     [ServiceFact]

@@ -121,6 +121,10 @@ public sealed class ExactBackend : IPlanningBackend
                     BestHard = b.Hard;
                     BestSoft = soft;
                     Best = b.Assignments();
+                    if (options.Check)
+                    {
+                        b.Verify("exact");
+                    }
                 }
 
                 return;
@@ -178,6 +182,12 @@ public sealed class ExactBackend : IPlanningBackend
                     b.Place(t, a, s);
                     Visit(depth + 1);
                     b.Undo();
+                    if (b.KeepStart(t, a, s) is var keep && keep >= 0)
+                    {
+                        b.Place(t, a, keep);
+                        Visit(depth + 1);
+                        b.Undo();
+                    }
                 }
 
                 if (placed && !droppable)

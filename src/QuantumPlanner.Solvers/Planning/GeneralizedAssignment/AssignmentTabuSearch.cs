@@ -77,6 +77,9 @@ internal sealed class AssignmentTabuSearch
 
     public long Iterations { get; private set; }
 
+    /// <summary>Called with each new best plan (agent per task, its cost, whether it fits every maxWorkload): check mode.</summary>
+    public Action<int[], double, bool>? OnImprovement { get; init; }
+
     /// <summary>Best plan found: each task's agent (or <see cref="PureAssignment.Dropped"/>), whether it fits every
     /// maxWorkload, and its objective.</summary>
     public (int[] AgentOf, bool Feasible, double Cost) Run(
@@ -373,6 +376,7 @@ internal sealed class AssignmentTabuSearch
                 onProgress?.Invoke(cost);
             }
 
+            OnImprovement?.Invoke(bestAgentOf, cost, excess == 0);
             return true;
         }
 

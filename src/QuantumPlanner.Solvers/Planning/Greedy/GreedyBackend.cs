@@ -20,12 +20,12 @@ public sealed class GreedyBackend : IPlanningBackend
     public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
     {
         var compiled = new CompiledProblem(problem);
-        var (assignments, hard, _) = Best(compiled);
+        var (assignments, hard, _) = Best(compiled, options?.Check ?? false);
         return new BackendResult(assignments, false, null, hard > 0 ? "infeasible" : "feasible");
     }
 
     /// <summary>The best plan over all rules with its order and genes (the local search starts from these).</summary>
-    internal static (List<Assignment> Assignments, double Hard, (int[] Order, int[] Genes) Genotype) Best(CompiledProblem compiled)
+    internal static (List<Assignment> Assignments, double Hard, (int[] Order, int[] Genes) Genotype) Best(CompiledProblem compiled, bool check = false)
     {
         var builder = new ScheduleBuilder(compiled);
         List<Assignment>? best = null;
@@ -35,6 +35,10 @@ public sealed class GreedyBackend : IPlanningBackend
         foreach (var rule in GreedyScheduler.AllRules)
         {
             var genotype = GreedyScheduler.Run(compiled, builder, rule);
+            if (check)
+            {
+                builder.Verify("greedy");
+            }
             var hard = builder.Hard;
             var objective = builder.Objective();
             if (hard < bestHard - 1e-9 || (Math.Abs(hard - bestHard) <= 1e-9 && objective < bestObjective - 1e-9))

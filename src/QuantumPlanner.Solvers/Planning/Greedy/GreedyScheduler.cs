@@ -80,7 +80,7 @@ internal static class GreedyScheduler
         var bestScore = double.PositiveInfinity;
         foreach (var a in p.Options[task])
         {
-            var s = b.EarliestStart(task, a, ready);
+            var s = b.Start(task, a, ready);
             if (s < 0)
             {
                 continue;
@@ -138,7 +138,7 @@ internal static class GreedyScheduler
             score += (w.Cost * p.Cost[task][agent]) - (w.Preferences * p.Preference[task][agent]) + (w.LoadBalance * (b.Workload(agent) + p.DurationOf(task, agent)));
         }
 
-        return score;
+        return p.KeepsBaseline(task, agent, start) ? score : score + w.Changes;
     }
 
     private static bool Before(CompiledProblem p, PriorityRule rule, int x, int y)
@@ -147,11 +147,14 @@ internal static class GreedyScheduler
         {
             PriorityRule.LatestStart => Compare(LatestStart(p, x), LatestStart(p, y), -p.Tail[x], -p.Tail[y]),
             PriorityRule.CriticalPath => Compare(-p.Tail[x], -p.Tail[y], LatestStart(p, x), LatestStart(p, y)),
-            PriorityRule.WeightedShortest => Compare(-p.Priority[x] / p.MinDuration(x), -p.Priority[y] / p.MinDuration(y), LatestStart(p, x), LatestStart(p, y)),
+            PriorityRule.WeightedShortest => Compare(-WeightPerUnit(p, x), -WeightPerUnit(p, y), LatestStart(p, x), LatestStart(p, y)),
             _ => Compare(p.Options[x].Length, p.Options[y].Length, LatestStart(p, x), LatestStart(p, y)),
         };
         return c < 0 || (c == 0 && x < y);
     }
+
+    /// <summary>Priority per unit of duration; a milestone counts as half a unit so it comes first without dividing by 0.</summary>
+    private static double WeightPerUnit(CompiledProblem p, int t) => p.Priority[t] / Math.Max(0.5, p.MinDuration(t));
 
     private static double LatestStart(CompiledProblem p, int t) => (double)p.LatestFinish[t] - p.MinDuration(t);
 

@@ -17,6 +17,11 @@ namespace QuantumPlanner.Solvers.Planning.LocalSearch;
 /// </summary>
 public sealed class LocalSearchBackend : IPlanningBackend
 {
+    /// <summary>The strategies, as backendsTried names them after "localsearch/".</summary>
+    public const string LateAcceptance = "late-acceptance";
+
+    public const string AssignmentTabu = "assignment-tabu";
+
     private const int HistoryLength = 200;
     private const int KicksWithoutGain = 20;
 
@@ -39,7 +44,7 @@ public sealed class LocalSearchBackend : IPlanningBackend
 
         var search = new Search(p, options, cancellationToken);
         var (assignments, hard) = search.Run();
-        return new BackendResult(assignments, false, null, hard > 0 ? "infeasible" : "feasible");
+        return new BackendResult(assignments, false, null, hard > 0 ? "infeasible" : "feasible") { Strategy = LateAcceptance };
     }
 
     /// <summary>When timing cannot matter, the plan is an assignment and tabu search over it is far stronger than
@@ -47,11 +52,16 @@ public sealed class LocalSearchBackend : IPlanningBackend
     private static BackendResult SolveAssignment(
         PureAssignment model, CompiledProblem p, PlanningOptions options, CancellationToken ct)
     {
-        var warm = options.InitialAssignments is { Count: > 0 } given ? given : GreedyBackend.Best(p).Assignments;
-        var search = new AssignmentTabuSearch(model, options.Seed);
+        var warm = options.InitialAssignments is { Count: > 0 } given ? given : GreedyBackend.Best(p, options.Check).Assignments;
+        var search = new AssignmentTabuSearch(model, options.Seed)
+        {
+            OnImprovement = options.Check
+                ? (agentOf, cost, fits) => ObjectiveCheck.VerifyTotal($"localsearch/{AssignmentTabu}", p.Problem, model.ToAssignments(agentOf), cost, fits)
+                : null,
+        };
         var (agentOf, feasible, _) = search.Run(
             model.FromAssignments(warm), options.TimeLimit, options.MaxIterations ?? long.MaxValue, options.OnProgress, ct);
-        return new BackendResult(model.ToAssignments(agentOf), false, null, feasible ? "feasible" : "infeasible");
+        return new BackendResult(model.ToAssignments(agentOf), false, null, feasible ? "feasible" : "infeasible") { Strategy = AssignmentTabu };
     }
 
     private sealed class Search
@@ -95,6 +105,11 @@ public sealed class LocalSearchBackend : IPlanningBackend
             var watch = Stopwatch.StartNew();
             Initialise();
             Decode(0);
+            if (options.Check)
+            {
+                b.Verify(LateAcceptance);
+            }
+
             var current = (b.Hard, b.Objective());
             var best = current;
             var bestOrder = (int[])order.Clone();
@@ -152,6 +167,11 @@ public sealed class LocalSearchBackend : IPlanningBackend
                         Array.Copy(genes, bestGenes, n);
                         sinceBest = 0;
                         kicksWithoutGain = 0;
+                        if (options.Check)
+                        {
+                            b.Verify(LateAcceptance);
+                        }
+
                         if (best.Item1 == 0)
                         {
                             options.OnProgress?.Invoke(best.Item2);
@@ -187,7 +207,7 @@ public sealed class LocalSearchBackend : IPlanningBackend
                 return;
             }
 
-            var (greedyOrder, greedyGenes) = GreedyBackend.Best(p).Genotype;
+            var (greedyOrder, greedyGenes) = GreedyBackend.Best(p, options.Check).Genotype;
             Array.Copy(greedyOrder, order, n);
             Array.Copy(greedyGenes, genes, n);
             for (var i = 0; i < n; i++)
@@ -291,7 +311,7 @@ public sealed class LocalSearchBackend : IPlanningBackend
                 }
 
                 var ready = b.ReadyTime(t);
-                var s = b.EarliestStart(t, g, ready);
+                var s = b.Start(t, g, ready);
                 if (s >= 0)
                 {
                     b.Place(t, g, s);
@@ -302,7 +322,7 @@ public sealed class LocalSearchBackend : IPlanningBackend
                 var placed = false;
                 foreach (var a in p.Options[t])
                 {
-                    if (a != g && (s = b.EarliestStart(t, a, ready)) >= 0)
+                    if (a != g && (s = b.Start(t, a, ready)) >= 0)
                     {
                         b.Place(t, a, s);
                         placed = true;

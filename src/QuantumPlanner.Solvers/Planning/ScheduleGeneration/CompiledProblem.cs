@@ -5,10 +5,21 @@ namespace QuantumPlanner.Solvers.Planning.ScheduleGeneration;
 /// <summary>
 /// A validated problem turned into arrays indexed by task, agent and resource, so the schedule generator and the
 /// search loops work on ints instead of dictionaries. With no agents (RCPSP) every task has the single pseudo-agent −1.
+/// Per-pair quantities come from the Core functions (DurationOn, CostOn, PreferenceFor, HasSkillsFor); a pinned
+/// baseline task has its pinned agent as its only option and a fixed start.
 /// </summary>
 internal sealed class CompiledProblem
 {
     public const int NoAgent = -1;
+
+    /// <summary><see cref="BaselineAgent"/> of a task the baseline does not hold.</summary>
+    public const int NotInBaseline = int.MinValue;
+
+    /// <summary><see cref="BaselineAgent"/> of a baseline task whose agent left the problem: it cannot keep its baseline.</summary>
+    public const int BaselineAgentGone = -4;
+
+    /// <summary><see cref="PinnedStart"/> of a task that is not pinned.</summary>
+    public const int NotPinned = -1;
 
     public CompiledProblem(PlanningProblem problem)
     {
@@ -56,6 +67,18 @@ internal sealed class CompiledProblem
         Duration = new int[TaskCount][];
         Cost = new double[TaskCount][];
         Preference = new double[TaskCount][];
+        BaselineAgent = new int[TaskCount];
+        BaselineStart = new int[TaskCount];
+        PinnedStart = new int[TaskCount];
+        Array.Fill(BaselineAgent, NotInBaseline);
+        Array.Fill(PinnedStart, NotPinned);
+        var agentIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var a = 0; a < AgentCount; a++)
+        {
+            agentIndex.TryAdd(problem.Agents[a].Id, a);
+        }
+
+        var baseline = problem.BaselineByTask();
         var successors = new List<int>[TaskCount];
         for (var t = 0; t < TaskCount; t++)
         {
@@ -106,7 +129,19 @@ internal sealed class CompiledProblem
             }
 
             Options[t] = options.ToArray();
+            if (baseline.TryGetValue(task.Id, out var held))
+            {
+                BaselineAgent[t] = held.Agent is null ? (AgentCount == 0 ? NoAgent : BaselineAgentGone) : agentIndex.GetValueOrDefault(held.Agent, BaselineAgentGone);
+                BaselineStart[t] = held.Start;
+                if (held.Pinned && (BaselineAgent[t] >= 0 || (BaselineAgent[t] == NoAgent && AgentCount == 0)))
+                {
+                    PinnedStart[t] = held.Start;
+                    Options[t] = [BaselineAgent[t]];
+                }
+            }
         }
+
+        HasBaseline = baseline.Count > 0;
 
         for (var t = 0; t < TaskCount; t++)
         {
@@ -124,6 +159,12 @@ internal sealed class CompiledProblem
         Tail = ComputeTail();
         LatestFinish = ComputeLatestFinish();
         Weights = problem.Objective;
+        WeightVector = new double[ObjectiveCatalogue.Count];
+        foreach (var term in ObjectiveCatalogue.Terms)
+        {
+            WeightVector[(int)term.Term] = problem.Objective[term.Term];
+        }
+
         HardDeadlines = problem.HardDeadlines;
     }
 
@@ -140,6 +181,25 @@ internal sealed class CompiledProblem
     public bool HardDeadlines { get; }
 
     public ObjectiveWeights Weights { get; }
+
+    /// <summary>The weights indexed by <see cref="ObjectiveTerm"/>, for the incremental evaluator.</summary>
+    public double[] WeightVector { get; }
+
+    public bool HasBaseline { get; }
+
+    /// <summary>Each task's baseline agent (<see cref="NotInBaseline"/>, <see cref="BaselineAgentGone"/>, −1 without agents).</summary>
+    public int[] BaselineAgent { get; }
+
+    public int[] BaselineStart { get; }
+
+    /// <summary>The fixed start of a pinned task, else <see cref="NotPinned"/>.</summary>
+    public int[] PinnedStart { get; }
+
+    public bool IsPinned(int task) => PinnedStart[task] != NotPinned;
+
+    /// <summary>True when <paramref name="task"/> on <paramref name="agent"/> from <paramref name="start"/> counts no change.</summary>
+    public bool KeepsBaseline(int task, int agent, int start) =>
+        BaselineAgent[task] == NotInBaseline || (BaselineAgent[task] == agent && BaselineStart[task] == start);
 
     public int[] AgentCapacity { get; }
 
@@ -254,7 +314,7 @@ internal sealed class CompiledProblem
         for (var i = TaskCount - 1; i >= 0; i--)
         {
             var t = TopologicalOrder[i];
-            must[t] = !Optional[t];
+            must[t] = !Optional[t] || IsPinned(t);
             foreach (var s in Successors[t])
             {
                 must[t] |= must[s];

@@ -6,8 +6,12 @@ namespace QuantumPlanner.Solvers.Planning.ScheduleGeneration;
 /// Serial schedule generation: tasks are placed one at a time at the earliest start where the agent's capacity,
 /// its availability windows, its maxWorkload, the shared resources, earliest starts and dependencies all allow.
 /// Placements are a stack: <see cref="Undo"/> removes the last one exactly, so search can re-decode only the suffix
-/// of an order that a move changed. The running objective mirrors <see cref="PlanScorer"/> for plans this builder
-/// makes (they never break capacity, windows, skills or workload), so searches can compare without rescoring.
+/// of an order that a move changed. The builder is the incremental evaluator of the catalogue's terms
+/// (<see cref="ObjectiveCatalogue"/>): it keeps one <see cref="TermValues"/> as the scorer defines each term and
+/// weights it with the problem's weights, so adding a term means one update here; check mode
+/// (<see cref="Verify"/>) compares it with <see cref="PlanScorer"/>. Pinned baseline tasks are reserved on their agent
+/// and resources before anything is placed, so every other task is placed around them.
+/// Milestones (duration 0) take no capacity, resource or workload.
 /// </summary>
 internal sealed class ScheduleBuilder
 {
@@ -19,19 +23,16 @@ internal sealed class ScheduleBuilder
     private readonly IntervalSet[] resourceUse;
     private readonly int[] workload;
     private readonly Frame[] frames;
+    private readonly double[] weights;
     private int depth;
 
     private double hard;
-    private double cost;
-    private double tardiness;
-    private double priority;
-    private double preferences;
-    private int dropped;
-    private int makespan;
+    private TermValues terms;
 
     public ScheduleBuilder(CompiledProblem problem)
     {
         p = problem;
+        weights = problem.WeightVector;
         agentBusy = new IntervalSet[problem.AgentCount];
         for (var a = 0; a < agentBusy.Length; a++)
         {
@@ -50,6 +51,7 @@ internal sealed class ScheduleBuilder
         TaskStart = new int[problem.TaskCount];
         TaskEnd = new int[problem.TaskCount];
         Scheduled = new bool[problem.TaskCount];
+        ReservePins();
     }
 
     public int Depth => depth;
@@ -64,41 +66,105 @@ internal sealed class ScheduleBuilder
 
     public double Hard => hard;
 
-    public int Makespan => makespan;
+    public int Makespan => (int)terms[(int)ObjectiveTerm.Makespan];
 
     public int Workload(int agent) => workload[agent];
 
     /// <summary>Weighted objective of the tasks placed so far (Σ weight × term, as the scorer defines the terms).</summary>
     public double Objective()
     {
-        var w = p.Weights;
-        var balance = 0;
-        if (p.AgentCount > 0 && w.LoadBalance != 0)
+        if (weights[(int)ObjectiveTerm.LoadBalance] != 0)
         {
-            var min = int.MaxValue;
-            var max = int.MinValue;
-            for (var a = 0; a < workload.Length; a++)
-            {
-                min = Math.Min(min, workload[a]);
-                max = Math.Max(max, workload[a]);
-            }
-
-            balance = max - min;
+            terms[(int)ObjectiveTerm.LoadBalance] = LoadBalance();
         }
 
-        return (w.Makespan * makespan) + (w.Cost * cost) + (w.Tardiness * tardiness) + (w.LoadBalance * balance)
-            + (w.Priority * priority) - (w.Preferences * preferences) + (w.Unassigned * dropped);
+        var total = 0.0;
+        for (var i = 0; i < ObjectiveCatalogue.Count; i++)
+        {
+            total += weights[i] * terms[i];
+        }
+
+        return total;
     }
 
     /// <summary>The part of the objective that can only grow as more tasks are placed (everything but load balance and preferences).</summary>
     public double MonotoneObjective()
     {
-        var w = p.Weights;
-        return (w.Makespan * makespan) + (w.Cost * cost) + (w.Tardiness * tardiness) + (w.Priority * priority) + (w.Unassigned * dropped);
+        var total = 0.0;
+        for (var i = 0; i < ObjectiveCatalogue.Count; i++)
+        {
+            if (i is not ((int)ObjectiveTerm.LoadBalance or (int)ObjectiveTerm.Preferences))
+            {
+                total += weights[i] * terms[i];
+            }
+        }
+
+        return total;
     }
 
     /// <summary>Σ preference weight of the chosen agents so far (the preferences term is its negation).</summary>
-    public double PreferenceSum => preferences;
+    public double PreferenceSum => -terms[(int)ObjectiveTerm.Preferences];
+
+    /// <summary>Every term's value for the tasks placed so far (load balance included).</summary>
+    public TermValues Terms()
+    {
+        var values = terms;
+        values[(int)ObjectiveTerm.LoadBalance] = LoadBalance();
+        return values;
+    }
+
+    /// <summary>Check mode: re-scores the placed plan with <see cref="PlanScorer"/> and throws on any term that differs.</summary>
+    public void Verify(string backend) =>
+        ObjectiveCheck.Verify(backend, p.Problem, Assignments(), Terms(), hard == 0);
+
+    private int LoadBalance()
+    {
+        if (p.AgentCount == 0)
+        {
+            return 0;
+        }
+
+        var min = int.MaxValue;
+        var max = int.MinValue;
+        for (var a = 0; a < workload.Length; a++)
+        {
+            min = Math.Min(min, workload[a]);
+            max = Math.Max(max, workload[a]);
+        }
+
+        return max - min;
+    }
+
+    /// <summary>Pinned tasks hold their agent, resources and workload from the start; <see cref="Place"/> then only books their terms.</summary>
+    private void ReservePins()
+    {
+        for (var t = 0; t < p.TaskCount; t++)
+        {
+            if (!p.IsPinned(t))
+            {
+                continue;
+            }
+
+            var agent = p.Options[t][0];
+            var start = p.PinnedStart[t];
+            var d = p.DurationOf(t, agent);
+            if (d == 0)
+            {
+                continue;
+            }
+
+            if (agent >= 0)
+            {
+                agentBusy[agent].Add(start, start + d, 1);
+                workload[agent] += d;
+            }
+
+            for (var i = 0; i < p.DemandResource[t].Length; i++)
+            {
+                resourceUse[p.DemandResource[t][i]].Add(start, start + d, p.DemandAmount[t][i]);
+            }
+        }
+    }
 
     /// <summary>Earliest time every scheduled dependency of <paramref name="task"/> has finished.</summary>
     public int ReadyTime(int task)
@@ -162,6 +228,12 @@ internal sealed class ScheduleBuilder
     /// <summary>Earliest feasible start of <paramref name="task"/> on <paramref name="agent"/> from <paramref name="ready"/>; −1 when none.</summary>
     public int EarliestStart(int task, int agent, int ready)
     {
+        if (p.IsPinned(task))
+        {
+            // Reserved at construction: the pin's slot is free whatever was placed before.
+            return agent == p.Options[task][0] ? p.PinnedStart[task] : -1;
+        }
+
         var d = p.DurationOf(task, agent);
         if (agent >= 0 && (long)workload[agent] + d > p.MaxWorkload[agent])
         {
@@ -185,6 +257,11 @@ internal sealed class ScheduleBuilder
                     }
                 }
 
+                if (d == 0)
+                {
+                    return s;
+                }
+
                 var jump = agentBusy[agent].Conflict(p.AgentCapacity[agent], 1, s, s + d);
                 if (jump >= 0)
                 {
@@ -194,7 +271,7 @@ internal sealed class ScheduleBuilder
             }
 
             var moved = false;
-            for (var i = 0; i < demandResources.Length; i++)
+            for (var i = 0; i < demandResources.Length && d > 0; i++)
             {
                 var r = demandResources[i];
                 var jump = resourceUse[r].Conflict(p.ResourceCapacity[r], demandAmounts[i], s, s + d);
@@ -211,6 +288,30 @@ internal sealed class ScheduleBuilder
                 return s;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="EarliestStart"/>, or the task's baseline start on its baseline agent when that is later and still
+    /// feasible and changes are weighted: holding a task where it was is how a re-plan avoids a change. (With the
+    /// baseline start among the candidates, serial generation still reaches an optimal plan: tasks that keep their
+    /// baseline are fixed, and every other task is left-shifted as for a regular objective.)
+    /// </summary>
+    public int Start(int task, int agent, int ready)
+    {
+        var s = EarliestStart(task, agent, ready);
+        return s >= 0 && KeepStart(task, agent, s) is var keep && keep >= 0 ? keep : s;
+    }
+
+    /// <summary>The baseline start when <see cref="Start"/> would hold the task there instead of at <paramref name="earliest"/>; else −1.</summary>
+    public int KeepStart(int task, int agent, int earliest)
+    {
+        if (!p.HasBaseline || weights[(int)ObjectiveTerm.Changes] == 0 || p.BaselineAgent[task] != agent || p.IsPinned(task))
+        {
+            return -1;
+        }
+
+        var held = p.BaselineStart[task];
+        return held > earliest && EarliestStart(task, agent, held) == held ? held : -1;
     }
 
     /// <summary>
@@ -249,17 +350,22 @@ internal sealed class ScheduleBuilder
     {
         var d = p.DurationOf(task, agent);
         var end = start + d;
-        frames[depth++] = Snapshot(task, agent);
+        var pinned = p.IsPinned(task);
+        frames[depth++] = new Frame(task, agent, hard, terms);
         if (agent >= 0)
         {
-            agentBusy[agent].Add(start, end, 1);
-            workload[agent] += d;
-            cost += p.Cost[task][agent];
-            preferences += p.Preference[task][agent];
+            if (d > 0 && !pinned)
+            {
+                agentBusy[agent].Add(start, end, 1);
+                workload[agent] += d;
+            }
+
+            terms[(int)ObjectiveTerm.Cost] += p.Cost[task][agent];
+            terms[(int)ObjectiveTerm.Preferences] -= p.Preference[task][agent];
         }
 
         var demandResources = p.DemandResource[task];
-        for (var i = 0; i < demandResources.Length; i++)
+        for (var i = 0; i < demandResources.Length && d > 0 && !pinned; i++)
         {
             resourceUse[demandResources[i]].Add(start, end, p.DemandAmount[task][i]);
         }
@@ -270,12 +376,17 @@ internal sealed class ScheduleBuilder
             {
                 hard += MissingPenalty;
             }
+            else if (TaskEnd[pred] > start)
+            {
+                // Only a pin can start before a dependency ends; every other start comes from ReadyTime.
+                hard += TaskEnd[pred] - start;
+            }
         }
 
         var deadline = p.Deadline[task];
         if (end > deadline)
         {
-            tardiness += end - deadline;
+            terms[(int)ObjectiveTerm.Tardiness] += end - deadline;
             if (p.HardDeadlines)
             {
                 hard += end - deadline;
@@ -287,8 +398,13 @@ internal sealed class ScheduleBuilder
             hard += end - p.Horizon;
         }
 
-        priority += p.Priority[task] * end;
-        makespan = Math.Max(makespan, end);
+        terms[(int)ObjectiveTerm.Priority] += p.Priority[task] * end;
+        terms[(int)ObjectiveTerm.Makespan] = Math.Max(terms[(int)ObjectiveTerm.Makespan], end);
+        if (!p.KeepsBaseline(task, agent, start))
+        {
+            terms[(int)ObjectiveTerm.Changes]++;
+        }
+
         TaskAgent[task] = agent;
         TaskStart[task] = start;
         TaskEnd[task] = end;
@@ -298,14 +414,19 @@ internal sealed class ScheduleBuilder
     /// <summary>Leaves <paramref name="task"/> out: a dropped optional task, or a required one that cannot be placed.</summary>
     public void Skip(int task)
     {
-        frames[depth++] = Snapshot(task, -2);
-        if (p.Optional[task])
+        frames[depth++] = new Frame(task, -2, hard, terms);
+        if (p.Optional[task] && !p.IsPinned(task))
         {
-            dropped++;
+            terms[(int)ObjectiveTerm.Unassigned]++;
         }
         else
         {
             hard += MissingPenalty;
+        }
+
+        if (p.BaselineAgent[task] != CompiledProblem.NotInBaseline)
+        {
+            terms[(int)ObjectiveTerm.Changes]++;
         }
 
         Scheduled[task] = false;
@@ -314,7 +435,7 @@ internal sealed class ScheduleBuilder
     public void Undo()
     {
         var f = frames[--depth];
-        if (f.Agent >= -1)
+        if (f.Agent >= -1 && !p.IsPinned(f.Task) && p.DurationOf(f.Task, f.Agent) > 0)
         {
             if (f.Agent >= 0)
             {
@@ -330,12 +451,7 @@ internal sealed class ScheduleBuilder
 
         Scheduled[f.Task] = false;
         hard = f.Hard;
-        cost = f.Cost;
-        tardiness = f.Tardiness;
-        priority = f.Priority;
-        preferences = f.Preferences;
-        dropped = f.Dropped;
-        makespan = f.Makespan;
+        terms = f.Terms;
     }
 
     public void Clear()
@@ -362,10 +478,8 @@ internal sealed class ScheduleBuilder
         return list;
     }
 
-    private Frame Snapshot(int task, int agent) => new(task, agent, hard, cost, tardiness, priority, preferences, dropped, makespan);
-
-    /// <summary>Agent −2 marks a skipped task.</summary>
-    private readonly record struct Frame(int Task, int Agent, double Hard, double Cost, double Tardiness, double Priority, double Preferences, int Dropped, int Makespan);
+    /// <summary>Agent −2 marks a skipped task; the state before the placement, restored by <see cref="Undo"/>.</summary>
+    private readonly record struct Frame(int Task, int Agent, double Hard, TermValues Terms);
 }
 
 /// <summary>Busy intervals with demands on one agent or resource, appended and removed in stack order.</summary>
@@ -401,6 +515,11 @@ internal sealed class IntervalSet
     /// </summary>
     public int Conflict(int capacity, int demand, int s, int e)
     {
+        if (e <= s)
+        {
+            return -1;
+        }
+
         if (capacity == 1)
         {
             for (var i = 0; i < count; i++)

@@ -1,0 +1,120 @@
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.OrTools.CpSat;
+using QuantumPlanner.OrTools.Lns;
+using QuantumPlanner.Solvers.Planning.Exact;
+using QuantumPlanner.Solvers.Planning.Generation;
+using QuantumPlanner.Solvers.Planning.Greedy;
+using QuantumPlanner.Solvers.Planning.LocalSearch;
+
+namespace QuantumPlanner.OrTools.Tests.Conformance;
+
+/// <summary>Every planning backend by name, and the seeded problems the conformance suite runs them on.</summary>
+internal static class PlanningProblems
+{
+    /// <summary>Every planning backend; a new one is added here and then has to pass the whole suite.</summary>
+    public static readonly string[] Backends = ["greedy", "localsearch", "exact", CpSatBackend.BackendName, AssignmentLnsBackend.BackendName];
+
+    /// <summary>Every term weighted, so each one's incremental update is exercised.</summary>
+    public static readonly ObjectiveWeights EveryTerm = new()
+    {
+        Makespan = 1,
+        Cost = 0.5,
+        Tardiness = 2,
+        LoadBalance = 1,
+        Priority = 0.25,
+        Preferences = 1,
+        Unassigned = 7,
+        Changes = 3,
+    };
+
+    /// <summary>A backend instance; CP-SAT with one worker, which makes it reproducible for a given seed.</summary>
+    public static IPlanningBackend Create(string name) => name switch
+    {
+        "greedy" => new GreedyBackend(),
+        "localsearch" => new LocalSearchBackend(),
+        "exact" => new ExactBackend(),
+        CpSatBackend.BackendName => new CpSatBackend(1),
+        AssignmentLnsBackend.BackendName => new AssignmentLnsBackend(1),
+        _ => throw new ArgumentException($"Unknown backend '{name}'.", nameof(name)),
+    };
+
+    /// <summary>cpsat-lns solves only problems in which timing cannot matter; every other backend solves every shape.</summary>
+    public static bool Supports(string backend, PlanningProblem problem) =>
+        backend != AssignmentLnsBackend.BackendName || AssignmentLnsBackend.Supports(problem);
+
+    /// <summary>
+    /// Tiny seeded problems (small enough for exact): schedules with dependencies, resources, windows, a milestone on
+    /// odd seeds and a baseline with one pin; and pure assignment problems, the only shape cpsat-lns takes.
+    /// </summary>
+    public static IEnumerable<PlanningProblem> Tiny()
+    {
+        for (ulong seed = 1; seed <= 8; seed++)
+        {
+            yield return Scheduling(seed);
+        }
+
+        for (ulong seed = 1; seed <= 4; seed++)
+        {
+            yield return Assignment(seed);
+        }
+    }
+
+    public static PlanningProblem Scheduling(ulong seed)
+    {
+        var generated = ProblemGenerator.Generate(new GeneratorOptions
+        {
+            Agents = 2 + (int)(seed % 2),
+            Tasks = 5,
+            Dependencies = 0.4,
+            Resources = (int)(seed % 2),
+            TimeWindows = seed % 3 == 0,
+            Seed = seed,
+        });
+        var tasks = generated.Tasks.ToList();
+        if (seed % 2 == 1)
+        {
+            tasks[1] = tasks[1] with { Id = "milestone", Duration = 0, DurationByAgent = new Dictionary<string, int>(), Resources = new Dictionary<string, int>() };
+            tasks = tasks.Select(t => t with { DependsOn = t.DependsOn.Select(d => d == generated.Tasks[1].Id ? "milestone" : d).ToList() }).ToList();
+        }
+
+        var problem = generated with { Name = $"tiny-schedule-{seed}", Tasks = tasks, HardDeadlines = seed % 4 != 0, Objective = EveryTerm };
+        return WithBaseline(problem);
+    }
+
+    public static PlanningProblem Assignment(ulong seed)
+    {
+        var random = new Random((int)seed);
+        var agents = Enumerable.Range(0, 3).Select(a => new Agent { Id = $"a{a}", Capacity = 6, MaxWorkload = 6 + random.Next(4) }).ToList();
+        var tasks = Enumerable.Range(0, 6).Select(t => new PlanningTask
+        {
+            Id = $"j{t}",
+            Duration = 1 + random.Next(3),
+            DurationByAgent = agents.ToDictionary(a => a.Id, _ => 1 + random.Next(4)),
+            CostByAgent = agents.ToDictionary(a => a.Id, _ => (double)random.Next(1, 20)),
+            Optional = t == 5,
+        }).ToList();
+        var problem = new PlanningProblem
+        {
+            Name = $"tiny-assignment-{seed}",
+            Agents = agents,
+            Tasks = tasks,
+            Objective = new ObjectiveWeights { Makespan = 0, Cost = 1, Preferences = 1, Unassigned = 40, Changes = 0 },
+        };
+        return seed % 2 == 0 ? problem : WithBaseline(problem with { Objective = problem.Objective with { Changes = 5 } });
+    }
+
+    /// <summary>A baseline from another plan of the problem (greedy under other weights), with its first assignment pinned when that is valid.</summary>
+    private static PlanningProblem WithBaseline(PlanningProblem problem)
+    {
+        var other = problem with { Objective = new ObjectiveWeights { Cost = 1, Makespan = problem.Objective.Makespan == 0 ? 0 : 1, Unassigned = 100 } };
+        var plan = new GreedyBackend().Solve(other, new PlanningOptions(), CancellationToken.None).Assignments;
+        var baseline = plan.Select((a, i) => new BaselineAssignment { Task = a.Task, Agent = a.Agent, Start = a.Start, End = a.End, Pinned = i == 0 }).ToList();
+        var pinned = problem with { Baseline = new PlanBaseline { Assignments = baseline } };
+        if (ProblemValidator.Validate(pinned).Count == 0)
+        {
+            return pinned;
+        }
+
+        return problem with { Baseline = new PlanBaseline { Assignments = baseline.Select(b => b with { Pinned = false }).ToList() } };
+    }
+}
