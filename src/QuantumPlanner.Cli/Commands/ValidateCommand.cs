@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,7 +29,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateComm
                 valid = issues.Count == 0,
                 issues = issues.Select(i => new { code = i.Code, item = i.Item, message = i.Message, suggestion = i.Suggestion, line = i.Line, column = i.Column }),
             };
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(doc));
         }
         else if (issues.Count > 0)
         {

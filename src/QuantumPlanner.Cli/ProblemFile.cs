@@ -1,7 +1,7 @@
 using QuantumPlanner.Core.Planning;
 using Spectre.Console;
 
-namespace QuantumPlanner.Cli.Commands;
+namespace QuantumPlanner.Cli;
 
 /// <summary>Reads a problem file for the verbs that take one; reports every issue the way `validate` does.</summary>
 internal static class ProblemFile
