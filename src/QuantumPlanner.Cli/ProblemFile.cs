@@ -7,10 +7,11 @@ namespace QuantumPlanner.Cli;
 internal static class ProblemFile
 {
     /// <summary>
-    /// The validated problem, or null and every parse and validation issue; throws for a missing file. The file is
-    /// parsed and validated once here, and the pipeline solves the result without validating it again.
+    /// The validated problem (with <paramref name="baselinePath"/>'s plan as its baseline when given), the problem as
+    /// read (null when the file itself does not parse) and every parse and validation issue; throws for a missing file.
+    /// The file is parsed and validated once here, and the pipeline solves the result without validating it again.
     /// </summary>
-    public static (ValidatedProblem? Problem, IReadOnlyList<ValidationIssue> Issues) Load(string path)
+    public static (ValidatedProblem? Valid, PlanningProblem? Read, IReadOnlyList<ValidationIssue> Issues) Load(string path, string? baselinePath = null)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -25,10 +26,28 @@ internal static class ProblemFile
         var parsed = PlanningJson.ParseProblem(File.ReadAllText(path), Path.GetFileName(path));
         if (parsed.Problem is null || parsed.Issues.Count > 0)
         {
-            return (null, parsed.Issues);
+            return (null, parsed.Problem, parsed.Issues);
         }
 
-        return ValidatedProblem.TryCreate(parsed.Problem);
+        var problem = parsed.Problem;
+        if (baselinePath is not null)
+        {
+            if (!File.Exists(baselinePath))
+            {
+                throw new UserInputException($"Baseline file '{baselinePath}' does not exist. Maybe save a plan first: qplan solve PROBLEM --format json --output plan.json");
+            }
+
+            var (baseline, issues) = PlanningJson.ParseBaseline(File.ReadAllText(baselinePath), Path.GetFileName(baselinePath));
+            if (baseline is null || issues.Count > 0)
+            {
+                return (null, problem, issues);
+            }
+
+            problem = problem with { Baseline = baseline };
+        }
+
+        var (valid, invalid) = ValidatedProblem.TryCreate(problem);
+        return (valid, problem, invalid);
     }
 
     public static void PrintIssues(IAnsiConsole console, string path, IReadOnlyList<ValidationIssue> issues)

@@ -1,5 +1,6 @@
 using QuantumPlanner.Cli.Commands;
 using QuantumPlanner.Cli.Commands.Ops;
+using QuantumPlanner.Core.Planning;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -39,6 +40,12 @@ public static class QplanApp
             }
 
             return ExitCodes.BadInput;
+        }
+        catch (ObjectiveCheckException ex)
+        {
+            // --check / QP_CHECK=1 found a backend whose own objective disagrees with the scorer: a bug, said plainly.
+            await Console.Error.WriteLineAsync($"check failed: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
         {

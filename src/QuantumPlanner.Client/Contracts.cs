@@ -25,26 +25,8 @@ public sealed record PlanRequest(JsonObject Problem)
     /// <summary>Submitting the same key twice answers the first job instead of queuing a second.</summary>
     public string? IdempotencyKey { get; init; }
 
-    internal JsonObject ToBody()
-    {
-        var body = new JsonObject { ["problem"] = Problem.DeepClone(), ["backend"] = Backend };
-        if (TimeLimitSeconds is { } seconds)
-        {
-            body["timeLimitSeconds"] = seconds;
-        }
-
-        if (Seed is { } seed)
-        {
-            body["seed"] = seed;
-        }
-
-        if (IdempotencyKey is { } key)
-        {
-            body["idempotencyKey"] = key;
-        }
-
-        return body;
-    }
+    internal JsonObject ToBody() => RequestBody.Of(
+        ("problem", Problem.DeepClone()), ("backend", Backend), ("timeLimitSeconds", TimeLimitSeconds), ("seed", Seed), ("idempotencyKey", IdempotencyKey));
 }
 
 public sealed record JobLinks(string Self, string Result, string Cancel);
@@ -64,9 +46,9 @@ public sealed record Job(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
-    JobProgress? Progress,
+    JobProgress Progress,
     string? Error,
-    JobLinks? Links)
+    JobLinks Links)
 {
     /// <summary>True once the job is completed, failed or cancelled; it will not change again.</summary>
     [JsonIgnore]
@@ -97,36 +79,8 @@ public sealed record QuboRequest(JsonObject Model)
 
     public long? Seed { get; init; }
 
-    internal JsonObject ToBody()
-    {
-        var body = new JsonObject { ["model"] = Model.DeepClone() };
-        if (Solver is { } solver)
-        {
-            body["solver"] = solver;
-        }
-
-        if (TimeLimitSeconds is { } seconds)
-        {
-            body["timeLimitSeconds"] = seconds;
-        }
-
-        if (Reads is { } reads)
-        {
-            body["reads"] = reads;
-        }
-
-        if (Sweeps is { } sweeps)
-        {
-            body["sweeps"] = sweeps;
-        }
-
-        if (Seed is { } seed)
-        {
-            body["seed"] = seed;
-        }
-
-        return body;
-    }
+    internal JsonObject ToBody() => RequestBody.Of(
+        ("model", Model.DeepClone()), ("solver", Solver), ("timeLimitSeconds", TimeLimitSeconds), ("reads", Reads), ("sweeps", Sweeps), ("seed", Seed));
 }
 
 public sealed record QuboTiming(double TotalMs, double TimeToBestMs);
@@ -141,3 +95,21 @@ public sealed record QuboResult(
     IReadOnlyDictionary<string, int> Sample,
     int Reads,
     QuboTiming Timing);
+
+/// <summary>A request body of the properties that are set: the service's defaults apply to the ones left out.</summary>
+internal static class RequestBody
+{
+    public static JsonObject Of(params (string Name, JsonNode? Value)[] properties)
+    {
+        var body = new JsonObject();
+        foreach (var (name, value) in properties)
+        {
+            if (value is not null)
+            {
+                body[name] = value;
+            }
+        }
+
+        return body;
+    }
+}

@@ -145,6 +145,7 @@ public static class ServiceApp
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<JobWorker>();
         services.AddHostedService<IdleMemoryTrimmer>();
+        services.AddHostedService<PurgeWatcher>();
     }
 
     private static QuantumPlannerOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;

@@ -109,6 +109,25 @@ public sealed class GanttTests
         Assert.Equal(["agent available", "deadline missed", "dependency (must end before the next starts)", "makespan", "milestone", "task (colour per task, label shortened to fit; hover for details)", "task with a hard violation"], Legend(svg));
     }
 
+    [Fact]
+    public void ProblemWithoutAgents_PacksLanesAndShowsNoAvailability()
+    {
+        var problem = new PlanningProblem
+        {
+            Name = "rcpsp",
+            Resources = [new Resource { Id = "crane" }],
+            Tasks = [new PlanningTask { Id = "dig", Duration = 2 }, new PlanningTask { Id = "paint", Duration = 1 }],
+        };
+        var assignments = new[] { new Assignment("dig", null, 0, 2), new Assignment("paint", null, 0, 1) };
+        var (score, metrics) = PlanScorer.Score(problem, assignments);
+
+        var svg = XDocument.Parse(GanttSvg.Render(problem, new Plan { Status = "feasible", Backend = "test", Assignments = assignments, Score = score, Metrics = metrics }));
+
+        Assert.Equal(["lane 1", "lane 2"], svg.Descendants(Svg + "g").Where(g => Classes(g).Contains("row")).Select(g => g.Attribute("data-row")!.Value));
+        Assert.DoesNotContain(svg.Descendants(Svg + "rect"), r => Classes(r).Contains("window"));
+        Assert.Equal(["makespan", "task (colour per task, label shortened to fit; hover for details)"], Legend(svg));
+    }
+
     [Theory]
     [InlineData("drain-cleaning", 200, "drain-cleaning")]
     [InlineData("drain-cleaning", 50, "drain…")]

@@ -23,6 +23,28 @@ public sealed class ImporterTests
     }
 
     [Fact]
+    public void JobShopParse_ZeroDurationOperations_GivesAValidProblemEveryBackendSolves()
+    {
+        // Three jobs on two machines; job 1's first and job 2's last operations take no time (milestones).
+        const string text = "3 2\n0 3 1 2\n1 0 0 4\n0 2 1 0\n";
+        var problem = JobShopImporter.Parse(new StringReader(text), "zero.txt", "zero");
+
+        Assert.Empty(ProblemValidator.Validate(problem));
+        Assert.Equal(0, problem.Tasks.Single(t => t.Id == "j1-0").Duration);
+        var options = TenSeconds with { Check = true, MaxIterations = 2_000 };
+        var optimum = PlanScorer.Score(problem, new Solvers.Planning.Exact.ExactBackend().Solve(problem, options, CancellationToken.None).Assignments).Score.Objective;
+        foreach (var backend in new[] { "greedy", "localsearch", "cpsat" })
+        {
+            var result = Conformance.PlanningProblems.Create(backend).Solve(problem, options, CancellationToken.None);
+            var score = PlanScorer.Score(problem, result.Assignments).Score;
+            Assert.Empty(score.Violations);
+            Assert.True(score.Objective >= optimum - 1e-9, $"{backend}: {score.Objective} below the optimum {optimum}");
+        }
+
+        Assert.Equal(9, optimum);
+    }
+
+    [Fact]
     public void GapRead_Gap1Instance1_SolvesToPublishedMinimumCost261()
     {
         var problem = GapImporter.Read(TestData.Path("gap1-1.txt"));

@@ -41,6 +41,14 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         [Description("table (default), json, gantt-svg, or gantt-png (needs --output and Chromium).")]
         public string Format { get; init; } = "table";
 
+        [CommandOption("--baseline <PLAN>")]
+        [Description("Re-plan from PLAN (a plan JSON file; assignments may carry \"pinned\": true). Replaces the problem's own baseline.")]
+        public string? Baseline { get; init; }
+
+        [CommandOption("--check")]
+        [Description("Check mode: every backend re-scores its own objective at every improvement and fails on a mismatch (slow; also QP_CHECK=1).")]
+        public bool Check { get; init; }
+
         [CommandOption("--explain")]
         [Description("Show the score per term, per constraint, per task and per agent.")]
         public bool Explain { get; init; }
@@ -65,6 +73,12 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
                 return ValidationResult.Error("--format gantt-png writes a file: add --output FILE.png.");
             }
 
+            if (Url is not null && (Baseline is not null || Check))
+            {
+                // The service solves the problem file as sent; a merged baseline or check mode would be dropped silently.
+                return ValidationResult.Error("--baseline and --check apply to a local solve, not with --url. Maybe put the baseline in the problem's \"baseline\" field, or drop --url.");
+            }
+
             return TimeLimit is > 0 and <= 86_400 ? ValidationResult.Success() : ValidationResult.Error($"--time-limit must be between 0 and 86400 seconds (got {TimeLimit}).");
         }
     }
@@ -72,10 +86,10 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (valid, issues) = ProblemFile.Load(settings.Problem);
+        var (valid, read, issues) = ProblemFile.Load(settings.Problem, settings.Baseline);
         if (valid is null)
         {
-            ProblemFile.PrintIssues(console, settings.Problem, issues);
+            ProblemFile.PrintIssues(console, settings.Baseline is { } baseline && read is not null ? $"{settings.Problem} with baseline {baseline}" : settings.Problem, issues);
             return ExitCodes.BadInput;
         }
 
@@ -95,6 +109,7 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         {
             var pipeline = PlanningBackends.CreatePipeline();
             var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
+            options = settings.Check ? options with { Check = true } : options;
             try
             {
                 plan = pipeline.Solve(valid, settings.Backend, options, cancellationToken);
@@ -220,21 +235,33 @@ internal static class PlanReport
         var scored = PlanScorer.Evaluate(problem, plan.Assignments);
         console.MarkupLine("[bold]Hard constraints[/]");
         var constraints = new Table().AddColumns("Constraint", "Violations", "Total amount");
-        string[] kinds =
-        [
-            "skill", "availability", "agent-capacity", "resource-capacity", "precedence", "earliest-start", "deadline",
-            "max-workload", "missing-task", "horizon", "duration", "no-agent", "unknown-agent", "unknown-task", "duplicate-assignment",
-        ];
-        foreach (var kind in kinds)
+        foreach (var rule in HardConstraints.All)
         {
+            var kind = rule.Name;
             var matching = scored.Score.Violations.Where(v => v.Constraint == kind).ToList();
-            if (matching.Count > 0 || kind is "skill" or "availability" or "agent-capacity" or "resource-capacity" or "precedence" or "deadline" or "max-workload" or "missing-task")
+            if (matching.Count > 0 || (!rule.Malformed && (kind != HardConstraints.Pinned || problem.Baseline is not null)))
             {
                 constraints.AddRow(kind, matching.Count.ToString(CultureInfo.InvariantCulture), Num(matching.Sum(v => v.Amount)));
             }
         }
 
         console.Write(constraints);
+        if (problem.Baseline is not null)
+        {
+            var changes = PlanChanges.Between(problem, plan.Assignments);
+            console.MarkupLine($"[bold]Changes against the baseline[/]: {changes.Count} of {problem.BaselineByTask().Count} baseline tasks moved (weight {Num(problem.Objective.Changes)} each)");
+            if (changes.Count > 0)
+            {
+                var moved = new Table().AddColumns("Task", "Was", "Now", "Why");
+                foreach (var c in changes)
+                {
+                    var now = c.ToStart is { } start ? $"{c.ToAgent ?? "-"} @ {start}" : "dropped";
+                    moved.AddRow(Markup.Escape(c.Task), Markup.Escape($"{c.FromAgent ?? "-"} @ {c.FromStart}"), Markup.Escape(now), Markup.Escape(c.Reason));
+                }
+
+                console.Write(moved);
+            }
+        }
         console.MarkupLine("[bold]Per task[/]");
         var tasks = new Table().AddColumns("Task", "Agent", "Start", "End", "Cost", "Late", "Priority×end", "Preference");
         foreach (var t in scored.Tasks.OrderBy(t => t.Start).ThenBy(t => t.Task, StringComparer.Ordinal))

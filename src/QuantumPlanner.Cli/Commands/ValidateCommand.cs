@@ -21,7 +21,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (problem, issues) = ProblemFile.Load(settings.Problem);
+        var (problem, _, issues) = ProblemFile.Load(settings.Problem);
         if (settings.Json)
         {
             var doc = new

@@ -89,12 +89,17 @@ public static class GanttSvg
                     }
                 }
             }
-            else
+            else if (agentId is not null)
             {
                 body.Append(CultureInfo.InvariantCulture, $"<rect class=\"window\" x=\"{X(0):0.#}\" y=\"{y + 1}\" width=\"{chartWidth}\" height=\"{RowHeight - 2}\" fill=\"{Available}\"/>");
             }
+            else
+            {
+                // A lane of a problem without agents: no availability to show, only the row.
+                body.Append(CultureInfo.InvariantCulture, $"<rect class=\"lane\" x=\"{X(0):0.#}\" y=\"{y + 1}\" width=\"{chartWidth}\" height=\"{RowHeight - 2}\" fill=\"#f7f7f7\"/>");
+            }
 
-            marks.Available = true;
+            marks.Available |= agentId is not null;
             foreach (var a in items)
             {
                 body.Append(Bar(a, tasks.GetValueOrDefault(a.Task), agentId is null ? null : agents.GetValueOrDefault(agentId), violated.Contains(a.Task), X(a.Start), X(a.End), y, marks));

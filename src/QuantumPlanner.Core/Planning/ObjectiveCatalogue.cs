@@ -22,8 +22,9 @@ public enum ObjectiveTerm
 /// </summary>
 public sealed record ObjectiveTermInfo(ObjectiveTerm Term, string Name, string Measures, bool Separable);
 
-/// <summary>One hard constraint as the scorer reports it (<see cref="Violation.Constraint"/>).</summary>
-public sealed record HardConstraintInfo(string Name, string Rule);
+/// <summary>One hard constraint as the scorer reports it (<see cref="Violation.Constraint"/>); <see cref="Malformed"/>
+/// marks checks that only a malformed plan (wrong ids, wrong lengths) fails, never a plan a backend built.</summary>
+public sealed record HardConstraintInfo(string Name, string Rule, bool Malformed = false);
 
 /// <summary>
 /// The objective and the hard constraints, defined once. The reader, the validator, the scorer, the explain output and
@@ -203,10 +204,10 @@ public static class HardConstraints
         new(MissingTask, "every required task is scheduled"),
         new(Pinned, "a pinned baseline task keeps its baseline agent and start"),
         new(Horizon, "every task ends by the horizon"),
-        new(Duration, "end − start equals the task's duration on its agent"),
-        new(NoAgent, "with agents in the problem, every task has one"),
-        new(UnknownAgent, "the agent is one of the problem's"),
-        new(UnknownTask, "the task is one of the problem's"),
-        new(DuplicateAssignment, "a task is assigned at most once"),
+        new(Duration, "end − start equals the task's duration on its agent", Malformed: true),
+        new(NoAgent, "with agents in the problem, every task has one", Malformed: true),
+        new(UnknownAgent, "the agent is one of the problem's", Malformed: true),
+        new(UnknownTask, "the task is one of the problem's", Malformed: true),
+        new(DuplicateAssignment, "a task is assigned at most once", Malformed: true),
     ];
 }

@@ -33,29 +33,9 @@ public static partial class PlanningJson
         ArgumentNullException.ThrowIfNull(json);
         source ??= "input";
         var bytes = Encoding.UTF8.GetBytes(json);
-        JsonDocument document;
-        try
+        if (Document(bytes, source, out var syntax) is not { } document)
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            var line = (int)(ex.LineNumber ?? 0) + 1;
-            var column = (int)(ex.BytePositionInLine ?? 0) + 1;
-            var message = ex.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (cut > 0)
-            {
-                message = message[..cut];
-            }
-
-            var issue = new ValidationIssue(
-                "json-syntax",
-                $"{source}:{line}:{column}",
-                $"JSON syntax error at line {line}, column {column}: {message}",
-                "Maybe a comma, quote or bracket is missing or extra just before this point.")
-            { Line = line, Column = column };
-            return new ProblemParseResult(null, [issue]);
+            return new ProblemParseResult(null, [syntax!]);
         }
 
         using (document)
@@ -77,6 +57,56 @@ public static partial class PlanningJson
         var reader = new ProblemReader(source, JsonPositionIndex.Deferred(() => Encoding.UTF8.GetBytes(element.GetRawText())));
         var problem = reader.Read(element);
         return new ProblemParseResult(problem, reader.Issues);
+    }
+
+    /// <summary>
+    /// Parses a baseline on its own: a plan file (its assignments, each optionally "pinned"), read by the same rules as
+    /// a problem's "baseline" field, so <c>qplan solve --baseline PLAN.json</c> and the field agree.
+    /// </summary>
+    public static (PlanBaseline? Baseline, IReadOnlyList<ValidationIssue> Issues) ParseBaseline(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        source ??= "input";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        if (Document(bytes, source, out var syntax) is not { } document)
+        {
+            return (null, [syntax!]);
+        }
+
+        using (document)
+        {
+            var reader = new ProblemReader(source, JsonPositionIndex.Deferred(() => bytes));
+            var baseline = reader.ReadBaseline(document.RootElement, "$");
+            return (baseline, reader.Issues);
+        }
+    }
+
+    private static JsonDocument? Document(byte[] bytes, string source, out ValidationIssue? syntax)
+    {
+        syntax = null;
+        try
+        {
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            var line = (int)(ex.LineNumber ?? 0) + 1;
+            var column = (int)(ex.BytePositionInLine ?? 0) + 1;
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+
+            syntax = new ValidationIssue(
+                "json-syntax",
+                $"{source}:{line}:{column}",
+                $"JSON syntax error at line {line}, column {column}: {message}",
+                "Maybe a comma, quote or bracket is missing or extra just before this point.")
+            { Line = line, Column = column };
+            return null;
+        }
     }
 
     public static string Serialize(Plan plan) => JsonSerializer.Serialize(plan, WriteOptions);

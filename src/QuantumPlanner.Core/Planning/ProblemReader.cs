@@ -153,7 +153,7 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         return d;
     }
 
-    private PlanBaseline? ReadBaseline(JsonElement e, string path)
+    public PlanBaseline? ReadBaseline(JsonElement e, string path)
     {
         if (!ExpectObject(e, path))
         {

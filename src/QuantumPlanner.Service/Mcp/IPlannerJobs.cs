@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using QuantumPlanner.Service.Api;
 
 namespace QuantumPlanner.Service.Mcp;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using QuantumPlanner.Core.Planning;
-using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Solving;
 
 namespace QuantumPlanner.Service.Mcp;

@@ -22,15 +22,18 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
 
     [McpServerTool(Name = "plan_tasks", Title = "Plan tasks", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("Assigns and schedules the tasks of a planning problem (agents with skills and availability, tasks with durations, dependencies and deadlines) and returns the plan: assignments (task, agent, start, end), score with per-term breakdown and hard violations, metrics, bound and gap. Same seed, same plan.")]
-    public CallToolResult PlanTasks(
+    public Task<CallToolResult> PlanTasks(
         [Description("The planning problem object (see the resource qplan://schemas/problem.json).")] JsonElement problem,
         [Description("Seconds the solver may use (default 10).")] double? timeLimitSeconds = null,
         [Description("auto (default), greedy, localsearch, exact, cpsat, cpsat-lns, ... (list_backends).")] string? backend = null,
         [Description("Random seed (default 1).")] long? seed = null,
-        CancellationToken cancellationToken = default) => Answer(() =>
+        CancellationToken cancellationToken = default) => AnswerAsync(async () =>
         {
             var request = Check(problem, timeLimitSeconds, backend, seed, options.Value.SyncMaxTimeLimitSeconds, nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds), out var parsed);
-            var plan = engine.Solve(parsed, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken);
+            // Off the request's thread, as POST /api/v1/solve does: the solve holds a core for its whole time limit.
+            var plan = await Task.Run(
+                () => engine.Solve(parsed, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
             return PlanningJson.Serialize(plan);
         });
 

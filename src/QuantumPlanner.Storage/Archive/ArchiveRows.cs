@@ -46,6 +46,7 @@ internal static class ArchiveRows
             writer.WriteNull("progress_objective");
         }
 
+        writer.WriteNumber("claim_token", job.ClaimToken);
         writer.WriteEndObject();
         writer.Flush();
     }
@@ -77,7 +78,10 @@ internal static class ArchiveRows
                 Error: Text(row, "error"),
                 TimeLimitSeconds: row.GetProperty("time_limit_seconds").GetInt32(),
                 Seed: row.GetProperty("seed").GetInt64(),
-                ProgressObjective: row.GetProperty("progress_objective") is { ValueKind: JsonValueKind.Number } objective ? objective.GetDouble() : null);
+                ProgressObjective: row.GetProperty("progress_objective") is { ValueKind: JsonValueKind.Number } objective ? objective.GetDouble() : null)
+            {
+                ClaimToken = row.TryGetProperty("claim_token", out var token) ? token.GetInt64() : 0,
+            };
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -52,13 +52,13 @@ internal sealed class PostgresArchiveStore(StoreLocation store) : IArchiveStore
         await using var command = _source.CreateCommand(
             """
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key,
-                attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective)
+                attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token)
             SELECT id, tenant_id, status, backend_requested, backend_used, problem::jsonb, result::jsonb, problem_hash, idempotency_key,
-                attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective
+                attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token
             FROM unnest(@id, @tenant, @status, @requested, @used, @problem, @result, @hash, @key, @attempts, @worker, @lease, @created, @started,
-                @completed, @error, @limit, @seed, @progress)
+                @completed, @error, @limit, @seed, @progress, @token)
                 AS t(id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key, attempts, worker_id,
-                     lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective)
+                     lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token)
             ON CONFLICT DO NOTHING
             """);
         var p = command.Parameters;
@@ -81,6 +81,7 @@ internal sealed class PostgresArchiveStore(StoreLocation store) : IArchiveStore
         p.AddWithValue("limit", jobs.Select(j => j.TimeLimitSeconds).ToArray());
         p.AddWithValue("seed", jobs.Select(j => j.Seed).ToArray());
         p.AddWithValue("progress", NpgsqlDbType.Array | NpgsqlDbType.Double, jobs.Select(j => j.ProgressObjective).ToArray());
+        p.AddWithValue("token", jobs.Select(j => j.ClaimToken).ToArray());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

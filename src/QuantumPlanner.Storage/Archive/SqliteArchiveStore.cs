@@ -55,12 +55,12 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
         command.CommandText =
             """
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key,
-                attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective)
+                attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token)
             VALUES ($id, $tenant, $status, $requested, $used, $problem, $result, $hash, $key, $attempts, $worker, $lease, $created, $started,
-                $completed, $error, $limit, $seed, $progress)
+                $completed, $error, $limit, $seed, $progress, $token)
             ON CONFLICT DO NOTHING
             """;
-        string[] names = ["$id", "$tenant", "$status", "$requested", "$used", "$problem", "$result", "$hash", "$key", "$attempts", "$worker", "$lease", "$created", "$started", "$completed", "$error", "$limit", "$seed", "$progress"];
+        string[] names = ["$id", "$tenant", "$status", "$requested", "$used", "$problem", "$result", "$hash", "$key", "$attempts", "$worker", "$lease", "$created", "$started", "$completed", "$error", "$limit", "$seed", "$progress", "$token"];
         var parameters = names.Select(n => command.Parameters.Add(n, SqliteType.Text)).ToArray();
         var inserted = 0;
         foreach (var job in jobs)
@@ -69,7 +69,7 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
             [
                 job.Id.ToString("D"), job.TenantId, job.Status.ToStorage(), job.BackendRequested, job.BackendUsed, job.ProblemJson, job.ResultJson,
                 job.ProblemHash, job.IdempotencyKey, job.Attempts, job.WorkerId, Micros(job.LeaseExpiresAt), Microseconds.SinceEpoch(job.CreatedAt),
-                Micros(job.StartedAt), Micros(job.CompletedAt), job.Error, job.TimeLimitSeconds, job.Seed, job.ProgressObjective,
+                Micros(job.StartedAt), Micros(job.CompletedAt), job.Error, job.TimeLimitSeconds, job.Seed, job.ProgressObjective, job.ClaimToken,
             ];
             for (var i = 0; i < values.Length; i++)
             {

@@ -83,7 +83,7 @@ public static class TenantData
 
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = "SELECT id, admin, created_at, revoked_at FROM api_keys WHERE tenant_id = @tenant ORDER BY created_at, id";
+                command.CommandText = "SELECT id, admin, created_at, revoked_at, expires_at, last_used_at FROM api_keys WHERE tenant_id = @tenant ORDER BY created_at, id";
                 AddText(command, "@tenant", tenant);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -91,20 +91,24 @@ public static class TenantData
                     var id = reader.GetString(0);
                     var admin = store.IsPostgres ? reader.GetBoolean(1) : reader.GetInt64(1) != 0;
                     var created = Time(reader, 2, store)!.Value;
-                    var revoked = Time(reader, 3, store);
+                    DateTimeOffset?[] times = [Time(reader, 3, store), Time(reader, 4, store), Time(reader, 5, store)];
                     await EmitAsync(w =>
                     {
                         w.WriteString("type", "api_key");
                         w.WriteString("id", id);
                         w.WriteBoolean("admin", admin);
                         w.WriteString("created_at", created);
-                        if (revoked is { } r)
+                        string[] names = ["revoked_at", "expires_at", "last_used_at"];
+                        for (var i = 0; i < names.Length; i++)
                         {
-                            w.WriteString("revoked_at", r);
-                        }
-                        else
-                        {
-                            w.WriteNull("revoked_at");
+                            if (times[i] is { } time)
+                            {
+                                w.WriteString(names[i], time);
+                            }
+                            else
+                            {
+                                w.WriteNull(names[i]);
+                            }
                         }
                     }).ConfigureAwait(false);
                     keys++;
@@ -141,13 +145,18 @@ public static class TenantData
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
+        await using (var migrations = StorageFactory.CreateJobStore(store.PostgresConnectionString, store.DataDirectory))
+        {
+            await migrations.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var cacheKeys = new HashSet<string>(StringComparer.Ordinal);
         var aggregates = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var connection = await RetentionAudit.OpenAsync(store, cancellationToken).ConfigureAwait(false))
         {
             await foreach (var job in TenantJobsAsync(connection, store, tenant, cancellationToken).ConfigureAwait(false))
             {
-                cacheKeys.Add(CacheKey.For(tenant, job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed));
+                cacheKeys.Add(CacheKey.For(job.TenantId, job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed));
                 var key = job.Status.ToStorage();
                 aggregates[key] = aggregates.GetValueOrDefault(key) + 1;
             }
@@ -159,6 +168,8 @@ public static class TenantData
         {
             jobs = await ExecuteAsync(connection, transaction, "DELETE FROM optimization_jobs WHERE tenant_id = @tenant", tenant, cancellationToken).ConfigureAwait(false);
             keys = await ExecuteAsync(connection, transaction, "DELETE FROM api_keys WHERE tenant_id = @tenant", tenant, cancellationToken).ConfigureAwait(false);
+            // The fair-claim round robin keeps one row per tenant: its id is personal data too.
+            await ExecuteAsync(connection, transaction, "DELETE FROM tenant_turns WHERE tenant_id = @tenant", tenant, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 

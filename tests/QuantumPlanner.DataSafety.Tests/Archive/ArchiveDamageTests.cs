@@ -5,14 +5,8 @@ using QuantumPlanner.Storage.Backup;
 namespace QuantumPlanner.DataSafety.Tests.Archive;
 
 /// <summary>Truncated, corrupted and foreign archives are refused naming the file; a restore of one inserts nothing.</summary>
-public sealed class ArchiveDamageTests : IAsyncLifetime
+public sealed class ArchiveDamageTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Fact]
     public async Task Verify_OfATruncatedArchive_FailsNamingTheFile()
     {
@@ -43,13 +37,13 @@ public sealed class ArchiveDamageTests : IAsyncLifetime
     [Fact]
     public async Task Verify_OfAForeignFile_OrABackup_FailsNamingWhatItIs()
     {
-        var directory = _stores.NewDirectory();
+        var directory = Stores.NewDirectory();
         var foreign = Path.Combine(directory, "export.jsonl.gz");
         await File.WriteAllTextAsync(foreign, "{}");
         var error = await Assert.ThrowsAsync<DataSafetyException>(() => Archives.VerifyAsync(foreign));
         Assert.Contains("no manifest", error.Message, StringComparison.Ordinal);
 
-        var store = await _stores.NewAsync("sqlite");
+        var store = await Stores.NewAsync("sqlite");
         var backup = await Backups.CreateAsync(new BackupCreateOptions { Store = store, LocalDirectory = directory });
         var notArchive = await Assert.ThrowsAsync<DataSafetyException>(() => Archives.VerifyAsync(backup.LocalPath));
         Assert.Contains(BackupManifest.CurrentFormat, notArchive.Message, StringComparison.Ordinal);
@@ -57,8 +51,8 @@ public sealed class ArchiveDamageTests : IAsyncLifetime
 
     private async Task<(StoreLocation Store, ArchiveRun Run)> ArchiveAsync()
     {
-        var store = await _stores.NewAsync("sqlite");
+        var store = await Stores.NewAsync("sqlite");
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 300, Seed: 14));
-        return (store, await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = _stores.NewDirectory(), OlderThan = TimeSpan.FromDays(10), BatchSize = 50 }));
+        return (store, await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = Stores.NewDirectory(), OlderThan = TimeSpan.FromDays(10), BatchSize = 50 }));
     }
 }

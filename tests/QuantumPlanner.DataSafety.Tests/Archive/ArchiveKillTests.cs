@@ -8,24 +8,18 @@ namespace QuantumPlanner.DataSafety.Tests.Archive;
 /// qplan ops archive SIGKILLed at seeded random moments, then run to the end: every job is either still in the store or
 /// in exactly one verified archive, never both, never lost; restoring the archives gives the original table back.
 /// </summary>
-public sealed class ArchiveKillTests : IAsyncLifetime
+public sealed class ArchiveKillTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Theory]
     [InlineData("sqlite", 21)]
     [InlineData("postgresql", 22)]
     public async Task Archive_KilledAtRandomPoints_LosesAndDuplicatesNothing(string kind, int seed)
     {
-        var store = await _stores.NewAsync(kind);
+        var store = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 4000, Seed: seed));
         var before = (await TableChecksums.ComputeAsync(store, default)).Single(t => t.Name == "optimization_jobs");
         var ids = await IdsAsync(store);
-        var archives = _stores.NewDirectory();
+        var archives = Stores.NewDirectory();
         List<string> arguments = ["ops", "archive", "--older-than", "30d", "--batch", "40", "--to", archives, "--data-dir", store.DataDirectory];
         if (store.IsPostgres)
         {

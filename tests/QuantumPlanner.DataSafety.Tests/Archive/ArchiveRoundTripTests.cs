@@ -6,26 +6,20 @@ using QuantumPlanner.Storage.Backup;
 namespace QuantumPlanner.DataSafety.Tests.Archive;
 
 /// <summary>archive → purge → restore on both stores gives back the same table; only matching rows are touched.</summary>
-public sealed class ArchiveRoundTripTests : IAsyncLifetime
+public sealed class ArchiveRoundTripTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
     public async Task Archive_ThenRestore_GivesBackEqualCountsAndChecksums(string kind)
     {
-        var store = await _stores.NewAsync(kind);
+        var store = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 600, Seed: 11));
         var before = Jobs(await TableChecksums.ComputeAsync(store, default));
         var oldFinished = await JobSeeder.ScalarAsync(store, OldFinishedSql(store, 90));
         Assert.InRange(oldFinished, 100, 500);
 
-        var run = await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = _stores.NewDirectory(), OlderThan = TimeSpan.FromDays(90), BatchSize = 64 });
+        var run = await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = Stores.NewDirectory(), OlderThan = TimeSpan.FromDays(90), BatchSize = 64 });
 
         Assert.Equal(oldFinished, run.Manifest!.Rows);
         Assert.Equal(oldFinished, run.Deleted);
@@ -49,10 +43,10 @@ public sealed class ArchiveRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task DryRun_CountsButChangesNothing()
     {
-        var store = await _stores.NewAsync("sqlite");
+        var store = await Stores.NewAsync("sqlite");
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 200, Seed: 12));
         var before = await TableChecksums.ComputeAsync(store, default);
-        var directory = _stores.NewDirectory();
+        var directory = Stores.NewDirectory();
 
         var run = await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = directory, OlderThan = TimeSpan.FromDays(30), DryRun = true, Statuses = [JobStatus.Cancelled] });
 
@@ -68,10 +62,10 @@ public sealed class ArchiveRoundTripTests : IAsyncLifetime
     [InlineData("postgresql")]
     public async Task ArchiveFromOneStore_RestoresIntoTheOtherKind(string kind)
     {
-        var store = await _stores.NewAsync(kind);
+        var store = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 120, Seed: 13));
-        var run = await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = _stores.NewDirectory(), OlderThan = TimeSpan.FromDays(1) });
-        var other = await _stores.NewAsync(kind == "sqlite" ? "postgresql" : "sqlite");
+        var run = await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = Stores.NewDirectory(), OlderThan = TimeSpan.FromDays(1) });
+        var other = await Stores.NewAsync(kind == "sqlite" ? "postgresql" : "sqlite");
 
         var restored = await Archives.RestoreAsync(run.Path!, other);
 

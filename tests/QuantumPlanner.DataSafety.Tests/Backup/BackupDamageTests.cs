@@ -4,14 +4,8 @@ using QuantumPlanner.Storage.Backup;
 namespace QuantumPlanner.DataSafety.Tests.Backup;
 
 /// <summary>Truncated, corrupted and foreign backups fail verify and restore naming the file and what failed; nothing is changed.</summary>
-public sealed class BackupDamageTests : IAsyncLifetime
+public sealed class BackupDamageTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
@@ -40,7 +34,7 @@ public sealed class BackupDamageTests : IAsyncLifetime
         Assert.Contains(created.LocalPath, error.Message, StringComparison.Ordinal);
         Assert.Contains("corrupted", error.Message, StringComparison.Ordinal);
 
-        var target = await _stores.NewAsync(kind);
+        var target = await Stores.NewAsync(kind);
         var before = await TableChecksums.ComputeAsync(target, default);
         await Assert.ThrowsAsync<DataSafetyException>(() => Backups.RestoreAsync(created.LocalPath, target, force: true));
         Assert.Empty(TableChecksums.Differences(before, await TableChecksums.ComputeAsync(target, default)));
@@ -49,7 +43,7 @@ public sealed class BackupDamageTests : IAsyncLifetime
     [Fact]
     public async Task Verify_OfAForeignFile_FailsBecauseItHasNoManifest()
     {
-        var directory = _stores.NewDirectory();
+        var directory = Stores.NewDirectory();
         var foreign = Path.Combine(directory, "someone-else.dump");
         await File.WriteAllTextAsync(foreign, "not a backup");
 
@@ -84,8 +78,8 @@ public sealed class BackupDamageTests : IAsyncLifetime
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Create_WithAPgDumpOlderThanTheServer_IsRefusedNamingBothVersions()
     {
-        var source = await _stores.NewAsync("postgresql");
-        var bin = _stores.NewDirectory();
+        var source = await Stores.NewAsync("postgresql");
+        var bin = Stores.NewDirectory();
         foreach (var tool in new[] { "pg_dump", "pg_restore" })
         {
             var path = Path.Combine(bin, tool);
@@ -93,7 +87,7 @@ public sealed class BackupDamageTests : IAsyncLifetime
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
         }
 
-        var backups = _stores.NewDirectory();
+        var backups = Stores.NewDirectory();
         var error = await Assert.ThrowsAsync<DataSafetyException>(() => Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = backups, PgBin = bin }));
         Assert.Contains("9.6.24", error.Message, StringComparison.Ordinal);
         Assert.Matches(@"server's 1\d\.\d+", error.Message);
@@ -102,8 +96,8 @@ public sealed class BackupDamageTests : IAsyncLifetime
 
     private async Task<(StoreLocation Source, BackupCreated Created)> BackupAsync(string kind)
     {
-        var source = await _stores.NewAsync(kind);
+        var source = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(source, new JobSeeder.Options(Jobs: 60, Seed: 4));
-        return (source, await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = _stores.NewDirectory() }));
+        return (source, await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = Stores.NewDirectory() }));
     }
 }

@@ -4,19 +4,13 @@ using QuantumPlanner.Storage.Backup;
 namespace QuantumPlanner.DataSafety.Tests.Backup;
 
 /// <summary>--keep-days deletes old backups but never the newest good one.</summary>
-public sealed class BackupRetentionTests : IAsyncLifetime
+public sealed class BackupRetentionTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Fact]
     public async Task Create_WithKeepDays_DeletesBackupsOlderThanThatOnly()
     {
-        var source = await _stores.NewAsync("sqlite");
-        var directory = _stores.NewDirectory();
+        var source = await Stores.NewAsync("sqlite");
+        var directory = Stores.NewDirectory();
         var time = new SettableTime();
         var made = new List<BackupCreated>();
         foreach (var days in new[] { 0, 5, 10 })
@@ -36,8 +30,8 @@ public sealed class BackupRetentionTests : IAsyncLifetime
     [Fact]
     public async Task Retention_NeverDeletesTheNewestGoodBackup_EvenWhenEverythingIsOld()
     {
-        var source = await _stores.NewAsync("sqlite");
-        var directory = _stores.NewDirectory();
+        var source = await Stores.NewAsync("sqlite");
+        var directory = Stores.NewDirectory();
         var time = new SettableTime();
         var older = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = directory, KeepDays = null, Time = time });
         time.Offset = TimeSpan.FromDays(1);

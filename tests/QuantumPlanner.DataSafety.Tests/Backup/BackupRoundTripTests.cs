@@ -4,24 +4,18 @@ using QuantumPlanner.Storage.Backup;
 namespace QuantumPlanner.DataSafety.Tests.Backup;
 
 /// <summary>Backup → verify → restore on both stores: nothing lost, the restored tables equal the source's.</summary>
-public sealed class BackupRoundTripTests : IAsyncLifetime
+public sealed class BackupRoundTripTests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
     public async Task Backup_ThenRestoreIntoEmptyStore_GivesEqualCountsAndChecksums(string kind)
     {
-        var source = await _stores.NewAsync(kind);
+        var source = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(source, new JobSeeder.Options(Jobs: 300));
         var before = await TableChecksums.ComputeAsync(source, default);
 
-        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = _stores.NewDirectory() });
+        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = Stores.NewDirectory() });
         Assert.True(File.Exists(created.LocalPath));
         Assert.True(File.Exists(created.LocalPath + BackupManifest.Suffix));
         Assert.Equal(kind, created.Manifest.Store);
@@ -32,7 +26,7 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         var verified = await Backups.VerifyAsync(created.LocalPath, source);
         Assert.Contains(verified.Checks, c => c.Contains("checksums equal", StringComparison.Ordinal));
 
-        var target = kind == "postgresql" ? _stores.NewPostgresTarget() : new StoreLocation(null, _stores.NewDirectory());
+        var target = kind == "postgresql" ? Stores.NewPostgresTarget() : new StoreLocation(null, Stores.NewDirectory());
         var restored = await Backups.RestoreAsync(created.LocalPath, target, force: false);
         Assert.Equal(created.Manifest.Sha256, restored.Manifest.Sha256);
         Assert.Empty(TableChecksums.Differences(before, await TableChecksums.ComputeAsync(target, default)));
@@ -43,11 +37,11 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
     [InlineData("postgresql")]
     public async Task Restore_IntoNonEmptyStore_IsRefusedUnlessForced(string kind)
     {
-        var source = await _stores.NewAsync(kind);
+        var source = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(source, new JobSeeder.Options(Jobs: 40, Seed: 2));
-        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = _stores.NewDirectory() });
+        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = Stores.NewDirectory() });
 
-        var target = await _stores.NewAsync(kind);
+        var target = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(target, new JobSeeder.Options(Jobs: 5, Seed: 3));
         var targetBefore = await TableChecksums.ComputeAsync(target, default);
 
@@ -63,9 +57,9 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task Restore_OfAPostgresBackupIntoSqlite_IsRefusedAsBadInput()
     {
-        var source = await _stores.NewAsync("postgresql");
-        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = _stores.NewDirectory() });
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Backups.RestoreAsync(created.LocalPath, new StoreLocation(null, _stores.NewDirectory()), force: false));
+        var source = await Stores.NewAsync("postgresql");
+        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = Stores.NewDirectory() });
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Backups.RestoreAsync(created.LocalPath, new StoreLocation(null, Stores.NewDirectory()), force: false));
         Assert.Contains("postgresql backup", error.Message, StringComparison.Ordinal);
     }
 }

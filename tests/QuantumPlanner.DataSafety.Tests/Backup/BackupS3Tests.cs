@@ -4,9 +4,8 @@ using QuantumPlanner.Storage.Backup;
 namespace QuantumPlanner.DataSafety.Tests.Backup;
 
 /// <summary>Backups to a real S3-compatible server (s3rver from tests/services/s3.sh).</summary>
-public sealed class BackupS3Tests : IAsyncLifetime
+public sealed class BackupS3Tests : AbstractStoreTests
 {
-    private readonly Stores _stores = new();
 
     public static S3Settings Settings => new()
     {
@@ -21,19 +20,15 @@ public sealed class BackupS3Tests : IAsyncLifetime
 
     public static string Bucket => Environment.GetEnvironmentVariable("QP_TEST_S3_BUCKET") ?? "qp-test";
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Fact]
     public async Task Create_ToS3_UploadsInParts_AndVerifyAndRestoreReadTheUrl()
     {
-        var source = await _stores.NewAsync("sqlite");
+        var source = await Stores.NewAsync("sqlite");
         // Incompressible payloads, so the gzip file passes the 5 MiB multipart threshold.
         await JobSeeder.SeedAsync(source, new JobSeeder.Options(Jobs: 1500, Seed: 5, RandomPayloadBytes: 4500));
         var remote = $"s3://{Bucket}/backups-{Guid.NewGuid():N}";
 
-        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = _stores.NewDirectory(), Remote = remote, S3 = Settings });
+        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = Stores.NewDirectory(), Remote = remote, S3 = Settings });
         Assert.True(created.Manifest.SizeBytes > 5L * 1024 * 1024, $"backup of {created.Manifest.SizeBytes} bytes is too small to be uploaded in parts");
         Assert.Equal($"{remote}/{created.Manifest.File}", created.RemoteUrl);
 
@@ -46,7 +41,7 @@ public sealed class BackupS3Tests : IAsyncLifetime
         var verified = await Backups.VerifyAsync(created.RemoteUrl!, null, s3: Settings);
         Assert.Equal(created.Manifest.Sha256, verified.Manifest.Sha256);
 
-        var target = new StoreLocation(null, _stores.NewDirectory());
+        var target = new StoreLocation(null, Stores.NewDirectory());
         await Backups.RestoreAsync(created.RemoteUrl!, target, force: false, s3: Settings);
         Assert.Empty(TableChecksums.Differences(created.Manifest.Tables, await TableChecksums.ComputeAsync(target, default)));
     }
@@ -54,9 +49,9 @@ public sealed class BackupS3Tests : IAsyncLifetime
     [Fact]
     public async Task Create_ToAnUnreachableBucket_FailsAndKeepsTheLocalCopy()
     {
-        var source = await _stores.NewAsync("sqlite");
+        var source = await Stores.NewAsync("sqlite");
         await JobSeeder.SeedAsync(source, new JobSeeder.Options(Jobs: 20, Seed: 6));
-        var local = _stores.NewDirectory();
+        var local = Stores.NewDirectory();
         // A port nothing listens on: connection refused.
         var unreachable = Settings with { Endpoint = "http://127.0.0.1:9", MaxRetries = 0 };
 

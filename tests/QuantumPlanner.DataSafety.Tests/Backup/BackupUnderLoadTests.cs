@@ -5,21 +5,15 @@ using QuantumPlanner.Storage.Backup;
 namespace QuantumPlanner.DataSafety.Tests.Backup;
 
 /// <summary>A backup taken while 8 workers keep enqueuing, claiming and completing jobs restores to a consistent state.</summary>
-public sealed class BackupUnderLoadTests : IAsyncLifetime
+public sealed class BackupUnderLoadTests : AbstractStoreTests
 {
     private const int Workers = 8;
-    private readonly Stores _stores = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
-
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgresql")]
     public async Task Backup_WhileEightWorkersCompleteJobs_RestoresConsistently(string kind)
     {
-        var source = await _stores.NewAsync(kind);
+        var source = await Stores.NewAsync(kind);
         await using var jobs = StorageFactory.CreateJobStore(source.PostgresConnectionString, source.DataDirectory);
         long completed = 0;
         using var stop = new CancellationTokenSource();
@@ -30,7 +24,7 @@ public sealed class BackupUnderLoadTests : IAsyncLifetime
             {
                 await jobs.EnqueueAsync(new NewJob("t" + (w % 3), "auto", $$"""{"worker":{{w}}}""", "hash", 30, w));
                 var job = await jobs.ClaimAsync(worker, TimeSpan.FromMinutes(1), 3);
-                if (job is not null && await jobs.CompleteAsync(job.Id, worker, "greedy", $$"""{"by":"{{worker}}"}"""))
+                if (job is not null && await jobs.CompleteAsync(job.Claim, "greedy", $$"""{"by":"{{worker}}"}"""))
                 {
                     Interlocked.Increment(ref completed);
                 }
@@ -43,13 +37,13 @@ public sealed class BackupUnderLoadTests : IAsyncLifetime
         }
 
         var completedAtStart = Interlocked.Read(ref completed);
-        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = _stores.NewDirectory() });
+        var created = await Backups.CreateAsync(new BackupCreateOptions { Store = source, LocalDirectory = Stores.NewDirectory() });
         var completedAtEnd = Interlocked.Read(ref completed);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
         Assert.True(completedAtEnd > completedAtStart, "the workers completed no job while the backup ran");
 
-        var target = kind == "postgresql" ? _stores.NewPostgresTarget() : new StoreLocation(null, _stores.NewDirectory());
+        var target = kind == "postgresql" ? Stores.NewPostgresTarget() : new StoreLocation(null, Stores.NewDirectory());
         await Backups.RestoreAsync(created.LocalPath, target, force: false);
 
         // The restored store is one moment of the source: every completed job has its result and time, no running job

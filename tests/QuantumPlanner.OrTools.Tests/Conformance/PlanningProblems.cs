@@ -1,18 +1,16 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.OrTools.CpSat;
 using QuantumPlanner.OrTools.Lns;
-using QuantumPlanner.Solvers.Planning.Exact;
 using QuantumPlanner.Solvers.Planning.Generation;
 using QuantumPlanner.Solvers.Planning.Greedy;
-using QuantumPlanner.Solvers.Planning.LocalSearch;
 
 namespace QuantumPlanner.OrTools.Tests.Conformance;
 
 /// <summary>Every planning backend by name, and the seeded problems the conformance suite runs them on.</summary>
 internal static class PlanningProblems
 {
-    /// <summary>Every planning backend; a new one is added here and then has to pass the whole suite.</summary>
-    public static readonly string[] Backends = ["greedy", "localsearch", "exact", CpSatBackend.BackendName, AssignmentLnsBackend.BackendName];
+    /// <summary>Every backend the composition root builds: a new one enters the suite by being composed there.</summary>
+    public static readonly string[] Backends = [.. PlanningBackends.Create().All().Select(b => b.Name)];
 
     /// <summary>Every term weighted, so each one's incremental update is exercised.</summary>
     public static readonly ObjectiveWeights EveryTerm = new()
@@ -27,15 +25,12 @@ internal static class PlanningProblems
         Changes = 3,
     };
 
-    /// <summary>A backend instance; CP-SAT with one worker, which makes it reproducible for a given seed.</summary>
+    /// <summary>The composed backend of that name; the CP-SAT ones with one worker, which makes them reproducible for a seed.</summary>
     public static IPlanningBackend Create(string name) => name switch
     {
-        "greedy" => new GreedyBackend(),
-        "localsearch" => new LocalSearchBackend(),
-        "exact" => new ExactBackend(),
         CpSatBackend.BackendName => new CpSatBackend(1),
         AssignmentLnsBackend.BackendName => new AssignmentLnsBackend(1),
-        _ => throw new ArgumentException($"Unknown backend '{name}'.", nameof(name)),
+        _ => PlanningBackends.Create().All().Single(b => b.Name == name),
     };
 
     /// <summary>cpsat-lns solves only problems in which timing cannot matter; every other backend solves every shape.</summary>
@@ -75,6 +70,13 @@ internal static class PlanningProblems
         {
             tasks[1] = tasks[1] with { Id = "milestone", Duration = 0, DurationByAgent = new Dictionary<string, int>(), Resources = new Dictionary<string, int>() };
             tasks = tasks.Select(t => t with { DependsOn = t.DependsOn.Select(d => d == generated.Tasks[1].Id ? "milestone" : d).ToList() }).ToList();
+        }
+
+        if (seed % 3 == 0)
+        {
+            // A task that is a milestone on one agent only (a sign-off that takes that agent no time).
+            var byAgent = new Dictionary<string, int>(tasks[2].DurationByAgent) { [generated.Agents[0].Id] = 0 };
+            tasks[2] = tasks[2] with { DurationByAgent = byAgent, RequiredSkills = [] };
         }
 
         var problem = generated with { Name = $"tiny-schedule-{seed}", Tasks = tasks, HardDeadlines = seed % 4 != 0, Objective = EveryTerm };

@@ -5,6 +5,7 @@ namespace QuantumPlanner.Core.Planning.Import;
 /// m operations as (machine, processing time), machines 0-based. Each machine is an agent <c>m0…</c> of capacity 1
 /// whose one skill is its own id; operation k of job j is task <c>j{j}-{k}</c> needing that skill and depending on
 /// the job's previous operation. The objective is the makespan; the horizon is the sum of all processing times.
+/// An operation of processing time 0 (some published instances have them) becomes a milestone.
 /// </summary>
 public static class JobShopImporter
 {
@@ -59,7 +60,7 @@ public static class JobShopImporter
         return new PlanningProblem
         {
             Name = name,
-            Horizon = (int)Math.Min(int.MaxValue / 4, total),
+            Horizon = (int)Math.Clamp(total, 1, int.MaxValue / 4),
             Agents = agents,
             Tasks = tasks,
             Objective = new ObjectiveWeights { Makespan = 1 },

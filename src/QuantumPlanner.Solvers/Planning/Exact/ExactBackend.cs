@@ -8,7 +8,9 @@ namespace QuantumPlanner.Solvers.Planning.Exact;
 /// Enumerates every task order and agent choice (and drop choice for optional tasks) through the serial schedule
 /// generator, with a bound that cuts branches which can no longer win. For the scorer's objective (regular in the
 /// completion times, the other terms fixed by the agent choice) the schedules so generated include an optimal one,
-/// so a finished enumeration proves optimality. Meant for tiny problems and for checking the other backends in
+/// so a finished enumeration proves optimality. The changes term is not regular (keeping a baseline start can mean
+/// starting later), so a task on its baseline agent is also tried at its baseline start
+/// (<see cref="ScheduleBuilder.KeepStart"/>); with that branch the argument still holds. Meant for tiny problems and for checking the other backends in
 /// tests; larger ones are refused with a message.
 /// </summary>
 public sealed class ExactBackend : IPlanningBackend
