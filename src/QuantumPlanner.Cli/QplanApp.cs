@@ -11,40 +11,16 @@ public static class QplanApp
 {
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
     {
-        var app = new CommandApp();
-        app.Configure(config =>
-        {
-            config.SetApplicationName("qplan");
-            if (console is not null)
-            {
-                config.ConfigureConsole(console);
-            }
-
-            config.PropagateExceptions();
-            config.SetInterceptor(new StrictOptions());
-            config.AddCommand<SolveCommand>("solve").WithDescription("Solve a planning problem.").WithExample("solve", "examples/software-sprint.json", "--explain");
-            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a planning problem and list every issue.");
-            config.AddCommand<GenerateCommand>("generate").WithDescription("Generate a random, feasible planning problem.").WithExample("generate", "--agents", "50", "--tasks", "75", "--seed", "1");
-            config.AddCommand<BackendsCommand>("backends").WithDescription("List the planning backends and whether they can run here.");
-            config.AddBranch("import", import =>
-            {
-                import.SetDescription("Read a benchmark instance and print it as planning JSON");
-                import.AddCommand<ImportGapCommand>("gap");
-                import.AddCommand<ImportJspCommand>("jsp");
-                import.AddCommand<ImportRcpspCommand>("rcpsp");
-            });
-            config.AddBranch("qubo", qubo =>
-            {
-                qubo.SetDescription("Solve raw QUBO / Ising models.");
-                qubo.AddCommand<QuboSolveCommand>("solve").WithDescription("Solve a model file (bqp, gset, qubo, json).");
-            });
-            config.AddCommand<BenchCommand>("bench").WithDescription("Run a benchmark family against its best-known values.");
-            RegisterServiceCommands(config);
-        });
-
+        var app = Build(console);
         try
         {
             return await app.RunAsync(args).ConfigureAwait(false);
+        }
+        catch (CommandParseException ex) when (StrictOptions.UnknownOption(ex.Message) is { } option)
+        {
+            // Spectre names the option; say which verb refused it and what it probably meant.
+            (console ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(StrictOptions.Describe(args, option, ModelXml()))}");
+            return ExitCodes.BadInput;
         }
         catch (CommandAppException ex)
         {
@@ -76,6 +52,58 @@ public static class QplanApp
             Console.Error.WriteLine("cancelled");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>The command tree as Spectre describes it (`qplan cli xmldoc`), rendered off screen.</summary>
+    private static string ModelXml()
+    {
+        using var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 10_000;
+        Build(console).Run(["cli", "xmldoc"]);
+        return writer.ToString();
+    }
+
+    private static CommandApp Build(IAnsiConsole? console)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("qplan");
+            if (console is not null)
+            {
+                config.ConfigureConsole(console);
+            }
+
+            config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
+            config.SetInterceptor(new StrictOptions());
+            config.AddCommand<SolveCommand>("solve").WithDescription("Solve a planning problem.").WithExample("solve", "examples/software-sprint.json", "--explain");
+            config.AddCommand<ValidateCommand>("validate").WithDescription("Check a planning problem and list every issue.");
+            config.AddCommand<GenerateCommand>("generate").WithDescription("Generate a random, feasible planning problem.").WithExample("generate", "--agents", "50", "--tasks", "75", "--seed", "1");
+            config.AddCommand<BackendsCommand>("backends").WithDescription("List the planning backends and whether they can run here.");
+            config.AddBranch("import", import =>
+            {
+                import.SetDescription("Read a benchmark instance and print it as planning JSON");
+                import.AddCommand<ImportGapCommand>("gap");
+                import.AddCommand<ImportJspCommand>("jsp");
+                import.AddCommand<ImportRcpspCommand>("rcpsp");
+            });
+            config.AddBranch("qubo", qubo =>
+            {
+                qubo.SetDescription("Solve raw QUBO / Ising models.");
+                qubo.AddCommand<QuboSolveCommand>("solve").WithDescription("Solve a model file (bqp, gset, qubo, json).");
+            });
+            config.AddCommand<BenchCommand>("bench").WithDescription("Run a benchmark family against its best-known values.");
+            RegisterServiceCommands(config);
+        });
+        return app;
     }
 
     /// <summary>The service verbs: serve, worker, keys, db, loadtest (issue 4).</summary>

@@ -110,6 +110,8 @@ public static class ServiceApp
         services.AddSingleton(provider => StorageFactory.CreateApiKeyStore(Settings(provider).Db, DataDir(provider)));
         services.AddSingleton(provider => StorageFactory.CreateResultCache(Settings(provider).Redis, provider.GetRequiredService<ILoggerFactory>().CreateLogger("QuantumPlanner.Storage.Cache"), Settings(provider).MemoryCacheMegabytes));
         services.AddSingleton<PlanningEngine>();
+        services.AddSingleton<CachedSolver>();
+        services.AddSingleton<SubmittedProblems>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<MaintenanceState>();
         services.AddSingleton<ServiceMetrics>();

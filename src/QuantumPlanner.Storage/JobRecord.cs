@@ -37,7 +37,7 @@ public sealed record JobRecord(
 public readonly record struct JobClaim(Guid JobId, string WorkerId, long Token);
 
 /// <summary>
-/// A job to enqueue. <see cref="ProblemHash"/> is usually <see cref="CacheKey.ProblemHash"/> of the problem.
+/// A job to enqueue. <see cref="ProblemHash"/> is usually <see cref="CacheKey.ProblemHash(string)"/> of the problem.
 /// When <see cref="CachedResultJson"/> is set the job is stored already completed (a cache hit), without a worker.
 /// </summary>
 public sealed record NewJob(

@@ -60,6 +60,33 @@ public sealed class PureAssignmentSolveTests
     }
 
     [Fact]
+    public void Solve_WithWarmStart_ReportsItsStagesOnTheEventSource()
+    {
+        var problem = GapImporter.Read(TestData.Path("gap1-1.txt"));
+        using var listener = new StageListener();
+
+        new CpSatBackend(2).Solve(problem, Generous with { InitialAssignments = WarmStart(problem) }, CancellationToken.None);
+
+        Assert.Contains("Lagrangian", listener.Events);
+    }
+
+    /// <summary>Collects the event names of the QuantumPlanner-Assignment source.</summary>
+    private sealed class StageListener : System.Diagnostics.Tracing.EventListener
+    {
+        public System.Collections.Concurrent.ConcurrentBag<string> Events { get; } = [];
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+        {
+            if (eventSource.Name == "QuantumPlanner-Assignment")
+            {
+                EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Informational);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData) => Events.Add(eventData.EventName ?? string.Empty);
+    }
+
+    [Fact]
     public void Solve_InfeasibleWarmStart_TakesThePlainPathAndStillProves()
     {
         var problem = GapImporter.Read(TestData.Path("gap1-1.txt"));

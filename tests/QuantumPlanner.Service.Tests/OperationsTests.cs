@@ -182,12 +182,18 @@ public sealed class OperationsTests
         Assert.Equal(2, problem["errors"]!.AsArray().Count);
     }
 
-    [Theory]
-    [InlineData("anneal", "localsearch", true)]
-    [InlineData("pt", "greedy", true)]
-    [InlineData("anneal", "anneal", false)]
-    [InlineData("auto", "greedy", false)]
-    [InlineData("exact", "exact", false)]
-    public void IsClassicalFallback_RequestedAndUsedBackend_CountsOnlyQuantumRequestsAnsweredClassically(string requested, string used, bool expected) =>
-        Assert.Equal(expected, Solving.PlanningEngine.IsClassicalFallback(requested, used));
+    [Fact]
+    public async Task SubmitJob_QuantumBackendNameTheServiceRefuses_Answers422AndCountsNoFallback()
+    {
+        await using var service = new TestService();
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+
+        using var response = await client.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), backend: "anneal")));
+        var problem = await response.ReadObjectAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains(problem["errors"]!.AsArray(), e => e!["code"]!.GetValue<string>() == "unknown-backend");
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("\nclassical_fallback_total 0\n", metrics, StringComparison.Ordinal);
+    }
 }

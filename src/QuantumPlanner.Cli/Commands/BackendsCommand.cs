@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using QuantumPlanner.OrTools;
 using QuantumPlanner.Remote;
 using Spectre.Console;
@@ -25,7 +24,7 @@ public sealed class BackendsCommand(IAnsiConsole console) : Command<BackendsComm
         if (settings.Json)
         {
             var doc = new { backends = backends.Select(b => new { name = b.Name, available = b.Available, reason = b.Reason }), remoteSolvers = remote };
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(doc));
             return ExitCodes.Ok;
         }
 

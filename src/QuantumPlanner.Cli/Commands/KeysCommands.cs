@@ -87,7 +87,7 @@ internal sealed class KeysListCommand : AsyncCommand<KeysListCommand.Settings>
             var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(list, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+                Console.Out.WriteLine(JsonOutput.Serialize(list));
                 return ExitCodes.Ok;
             }
 

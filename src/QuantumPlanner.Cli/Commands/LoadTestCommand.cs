@@ -152,7 +152,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         var report = Summarise(stats, elapsed, settings);
         if (settings.Json)
         {
-            Console.Out.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.Out.WriteLine(report.ToJsonString(JsonOutput.Options));
         }
         else
         {

@@ -1,16 +1,16 @@
 using System.ComponentModel;
-using System.Globalization;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote;
 using QuantumPlanner.Solvers;
 using QuantumPlanner.Solvers.Decomposition;
+using QuantumPlanner.Solvers.Sampling;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands;
 
 /// <summary><c>qplan qubo solve FILE</c>: reads a model, samples it, prints energy and the problem's own objective.</summary>
-internal sealed class QuboSolveCommand : Command<QuboSolveCommand.Settings>
+internal sealed class QuboSolveCommand(IAnsiConsole console) : Command<QuboSolveCommand.Settings>
 {
     public sealed class Settings : SamplerSettings
     {
@@ -79,31 +79,41 @@ internal sealed class QuboSolveCommand : Command<QuboSolveCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var problem = QuboInput.Read(settings.File, settings.Format);
-        var sampler = settings.CreateSampler();
-        var options = settings.ToOptions(problem);
-        var result = sampler.Sample(problem.Model, options, cancellationToken);
-        var report = QuboSolveReport.From(problem, settings.Decompose ? sampler.Name : settings.Solver, result);
+        var result = settings.ToRequest().Solve(problem, cancellationToken, createSampler: _ => settings.CreateSampler());
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(report));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(result));
             return ExitCodes.Ok;
         }
 
         var table = new Table().AddColumns("field", "value").HideHeaders().Border(TableBorder.Rounded);
-        foreach (var (name, value) in report.Rows())
+        foreach (var (name, value) in result.Rows())
         {
             table.AddRow(Markup.Escape(name), Markup.Escape(value));
         }
 
-        Consoles.Stdout.Write(table);
+        console.Write(table);
         return ExitCodes.Ok;
     }
 }
 
-/// <summary>Options shared by every command that runs a sampler.</summary>
+/// <summary>The options of a <see cref="QuboSolveRequest"/> as command-line flags; its rules are the request's own.</summary>
 internal class SamplerSettings : CommandSettings
 {
+    /// <summary>The flag of each request field, to name it in errors.</summary>
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        ["solver"] = "--solver",
+        ["timeLimitSeconds"] = "--time-limit",
+        ["sweeps"] = "--sweeps",
+        ["reads"] = "--reads",
+        ["threads"] = "--threads",
+        ["seed"] = "--seed",
+        ["target"] = "--target",
+    };
+
     [CommandOption("--solver <NAME>")]
     [Description("sa, pt, tabu, exact, steepest, auto, or a remote annealer qpu:NAME / hybrid:NAME (falls back to tabu on an outage).")]
     [DefaultValue("auto")]
@@ -130,24 +140,23 @@ internal class SamplerSettings : CommandSettings
     [Description("Stop when the problem's own objective reaches this value (e.g. a cut of 11624).")]
     public double? Target { get; init; }
 
+    public QuboSolveRequest ToRequest() => new()
+    {
+        Solver = Solver,
+        TimeLimitSeconds = TimeLimit,
+        Sweeps = Sweeps,
+        Reads = Reads,
+        Threads = Threads,
+        Seed = Seed,
+        Target = Target,
+    };
+
     public override ValidationResult Validate()
     {
-        if (!IsKnownSampler(Solver))
-        {
-            return ValidationResult.Error($"--solver '{Solver}' is unknown. Choose one of: {string.Join(", ", SamplerCatalog.Names)}, qpu:NAME, hybrid:NAME.");
-        }
-
-        if (TimeLimit is { } t && (!double.IsFinite(t) || t <= 0))
-        {
-            return ValidationResult.Error($"--time-limit {t.ToString(CultureInfo.InvariantCulture)} must be a positive number of seconds.");
-        }
-
-        if (Sweeps is < 1 || Reads is < 1 || Threads < 1)
-        {
-            return ValidationResult.Error("--sweeps, --reads and --threads must be at least 1.");
-        }
-
-        return ValidationResult.Success();
+        var errors = ToRequest().Validate(isOtherSolver: RemoteSamplers.IsRemote);
+        return errors.Count == 0
+            ? ValidationResult.Success()
+            : ValidationResult.Error(string.Join(" ", errors.Select(e => $"{e.MessageFor(Flags.GetValueOrDefault(e.Field, e.Field))} {e.Suggestion}")));
     }
 
     protected static bool IsKnownSampler(string name) => SamplerCatalog.Names.Contains(name) || RemoteSamplers.IsRemote(name);
@@ -164,17 +173,6 @@ internal class SamplerSettings : CommandSettings
             throw new UserInputException(ex.Message, ex);
         }
     }
-
-    public SamplerOptions ToOptions(QuboProblem problem, Action<double, TimeSpan>? onImprovement = null) => new()
-    {
-        Seed = Seed,
-        Reads = Reads,
-        Sweeps = Sweeps,
-        TimeLimit = TimeLimit is { } t ? TimeSpan.FromSeconds(t) : null,
-        Threads = Threads,
-        TargetEnergy = Target is { } v ? problem.EnergyOf(v) : null,
-        OnImprovement = onImprovement,
-    };
 }
 
 /// <summary>Reads a model file, turning format errors into exit-code-2 messages.</summary>
@@ -202,104 +200,6 @@ internal static class QuboInput
         catch (IOException ex)
         {
             throw new UserInputException($"{path}: {ex.Message}", ex);
-        }
-    }
-}
-
-/// <summary>The --json document of <c>qplan qubo solve</c>.</summary>
-internal sealed record QuboSolveReport
-{
-    public required string Instance { get; init; }
-
-    public required string Solver { get; init; }
-
-    public string? Chosen { get; init; }
-
-    public required int Variables { get; init; }
-
-    public required int Interactions { get; init; }
-
-    public required double Energy { get; init; }
-
-    public required double Objective { get; init; }
-
-    public required string Sense { get; init; }
-
-    public required double MeanObjective { get; init; }
-
-    public required int Reads { get; init; }
-
-    public int? Sweeps { get; init; }
-
-    public required int Threads { get; init; }
-
-    public required double TimeS { get; init; }
-
-    public required double TimeToBestS { get; init; }
-
-    /// <summary>Wall seconds of the sampling loop alone (sa, pt): timeS less model conversion and result assembly.</summary>
-    public double? SamplingS { get; init; }
-
-    public double? FlipsPerSecond { get; init; }
-
-    public string? Seed { get; init; }
-
-    public required IReadOnlyList<int> Solution { get; init; }
-
-    public static QuboSolveReport From(QuboProblem problem, string solverName, SampleSet result)
-    {
-        var best = result.Best;
-        var info = result.Info;
-        var chosen = info.TryGetValue("chosen", out var c) ? c.ToString() : null;
-        var annealing = (chosen ?? solverName) is "sa" or "pt";
-        return new QuboSolveReport
-        {
-            Instance = problem.Name,
-            Solver = solverName,
-            Chosen = chosen,
-            Variables = problem.Model.VariableCount,
-            Interactions = problem.Model.InteractionCount,
-            Energy = best.Energy,
-            Objective = problem.ObjectiveOf(best.Energy),
-            Sense = problem.SenseName,
-            MeanObjective = problem.ObjectiveOf(result.MeanEnergy),
-            Reads = result.TotalReads,
-            Sweeps = info.TryGetValue("sweeps", out var sw) ? Convert.ToInt32(sw, CultureInfo.InvariantCulture) : null,
-            Threads = info.TryGetValue("threads", out var th) ? Convert.ToInt32(th, CultureInfo.InvariantCulture) : 1,
-            TimeS = result.Timing.Total.TotalSeconds,
-            TimeToBestS = result.Timing.TimeToBest.TotalSeconds,
-            SamplingS = annealing && result.Timing.Sampling > TimeSpan.Zero ? result.Timing.Sampling.TotalSeconds : null,
-            FlipsPerSecond = annealing ? result.Timing.FlipsPerSecond : null,
-            Seed = info.TryGetValue("seed", out var seed) ? Convert.ToString(seed, CultureInfo.InvariantCulture) : null,
-            Solution = [.. best.Sample.Select(v => (int)v)],
-        };
-    }
-
-    public IEnumerable<(string Name, string Value)> Rows()
-    {
-        static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-        yield return ("instance", $"{Instance} ({Variables} variables, {Interactions} interactions)");
-        yield return ("solver", Chosen is null ? Solver : $"{Solver} → {Chosen}");
-        yield return ("objective", $"{F(Objective)} ({Sense})");
-        yield return ("energy", F(Energy));
-        yield return ("mean objective", F(MeanObjective));
-        yield return ("reads", Reads.ToString(CultureInfo.InvariantCulture));
-        if (Sweeps is { } sweeps)
-        {
-            yield return ("sweeps", sweeps.ToString(CultureInfo.InvariantCulture));
-        }
-
-        yield return ("threads", Threads.ToString(CultureInfo.InvariantCulture));
-        yield return ("time", $"{F(TimeS)} s (best after {F(TimeToBestS)} s)");
-        if (FlipsPerSecond is { } fps)
-        {
-            var loop = SamplingS is { } seconds ? $" (over the {F(seconds)} s sampling loop)" : string.Empty;
-            yield return ("flip attempts/s", fps.ToString("0.###e0", CultureInfo.InvariantCulture) + loop);
-        }
-
-        if (Seed is not null)
-        {
-            yield return ("seed", Seed);
         }
     }
 }

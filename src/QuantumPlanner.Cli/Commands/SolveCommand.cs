@@ -86,13 +86,14 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (problem, issues) = ProblemFile.Load(settings.Problem, settings.Baseline);
-        if (issues.Count > 0 || problem is null)
+        var (valid, read, issues) = ProblemFile.Load(settings.Problem, settings.Baseline);
+        if (valid is null)
         {
-            ProblemFile.PrintIssues(console, settings.Baseline is { } baseline && problem is not null ? $"{settings.Problem} with baseline {baseline}" : settings.Problem, issues);
+            ProblemFile.PrintIssues(console, settings.Baseline is { } baseline && read is not null ? $"{settings.Problem} with baseline {baseline}" : settings.Problem, issues);
             return ExitCodes.BadInput;
         }
 
+        var problem = valid.Problem;
         Plan plan;
         if (settings.Url is { } url)
         {
@@ -111,7 +112,7 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
             options = settings.Check ? options with { Check = true } : options;
             try
             {
-                plan = pipeline.Solve(problem, settings.Backend, options, cancellationToken);
+                plan = pipeline.Solve(valid, settings.Backend, options, cancellationToken);
             }
             catch (ArgumentException ex)
             {

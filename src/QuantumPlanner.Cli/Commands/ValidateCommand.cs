@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -22,7 +21,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (problem, issues) = ProblemFile.Load(settings.Problem);
+        var (problem, _, issues) = ProblemFile.Load(settings.Problem);
         if (settings.Json)
         {
             var doc = new
@@ -30,7 +29,7 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateComm
                 valid = issues.Count == 0,
                 issues = issues.Select(i => new { code = i.Code, item = i.Item, message = i.Message, suggestion = i.Suggestion, line = i.Line, column = i.Column }),
             };
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(doc));
         }
         else if (issues.Count > 0)
         {
@@ -38,7 +37,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateComm
         }
         else
         {
-            console.MarkupLine($"[green]valid[/]: {problem!.Tasks.Count} tasks, {problem.Agents.Count} agents, {problem.Resources.Count} resources");
+            var valid = problem!.Problem;
+            console.MarkupLine($"[green]valid[/]: {valid.Tasks.Count} tasks, {valid.Agents.Count} agents, {valid.Resources.Count} resources");
         }
 
         return issues.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;

@@ -3,15 +3,37 @@ using System.Text.Json;
 
 namespace QuantumPlanner.Core.Planning;
 
-/// <summary>Maps JSON paths ("$.tasks[2].duration") to the 1-based line and column of their value and property name.</summary>
+/// <summary>
+/// Maps JSON paths ("$.tasks[2].duration") to the 1-based line and column of their value and property name.
+/// Positions only matter for issues, so <see cref="Deferred"/> scans the text on the first lookup: a valid problem
+/// is read without a second pass over its bytes.
+/// </summary>
 internal sealed class JsonPositionIndex
 {
     private readonly Dictionary<string, (int Line, int Column)> values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Line, int Column)> names = new(StringComparer.Ordinal);
+    private Func<byte[]>? pending;
 
-    public static JsonPositionIndex Build(byte[] utf8)
+    /// <summary>An index over the text <paramref name="utf8"/> returns, built when first asked for a position.</summary>
+    public static JsonPositionIndex Deferred(Func<byte[]> utf8) => new() { pending = utf8 };
+
+    public (int Line, int Column)? ValueAt(string path) => Built().values.TryGetValue(path, out var p) ? p : null;
+
+    public (int Line, int Column)? NameAt(string path) => Built().names.TryGetValue(path, out var p) ? p : null;
+
+    private JsonPositionIndex Built()
     {
-        var index = new JsonPositionIndex();
+        if (pending is { } utf8)
+        {
+            pending = null;
+            Fill(utf8());
+        }
+
+        return this;
+    }
+
+    private void Fill(byte[] utf8)
+    {
         var lineStarts = new List<int> { 0 };
         for (var i = 0; i < utf8.Length; i++)
         {
@@ -46,7 +68,7 @@ internal sealed class JsonPositionIndex
             {
                 var parent = stack.Peek().Path;
                 pendingPath = $"{parent}.{reader.GetString()}";
-                index.names[pendingPath] = Position(reader.TokenStartIndex);
+                names[pendingPath] = Position(reader.TokenStartIndex);
                 continue;
             }
 
@@ -72,7 +94,7 @@ internal sealed class JsonPositionIndex
                 path = pendingPath ?? "$";
             }
 
-            index.values[path] = Position(reader.TokenStartIndex);
+            values[path] = Position(reader.TokenStartIndex);
             if (token == JsonTokenType.StartObject)
             {
                 stack.Push((path, false, 0));
@@ -82,11 +104,5 @@ internal sealed class JsonPositionIndex
                 stack.Push((path, true, 0));
             }
         }
-
-        return index;
     }
-
-    public (int Line, int Column)? ValueAt(string path) => values.TryGetValue(path, out var p) ? p : null;
-
-    public (int Line, int Column)? NameAt(string path) => names.TryGetValue(path, out var p) ? p : null;
 }

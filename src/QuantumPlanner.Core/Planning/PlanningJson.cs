@@ -40,10 +40,23 @@ public static partial class PlanningJson
 
         using (document)
         {
-            var reader = new ProblemReader(source, JsonPositionIndex.Build(bytes));
+            var reader = new ProblemReader(source, JsonPositionIndex.Deferred(() => bytes));
             var problem = reader.Read(document.RootElement);
             return new ProblemParseResult(problem, reader.Issues);
         }
+    }
+
+    /// <summary>
+    /// Reads a problem from an element of a document the caller parsed already (e.g. the "problem" property of a
+    /// request body), so the text is not parsed a second time. Line and column in issues count from the element's
+    /// own text. The element must stay alive (its document undisposed) during the call.
+    /// </summary>
+    public static ProblemParseResult ReadProblem(JsonElement element, string source)
+    {
+        source ??= "input";
+        var reader = new ProblemReader(source, JsonPositionIndex.Deferred(() => Encoding.UTF8.GetBytes(element.GetRawText())));
+        var problem = reader.Read(element);
+        return new ProblemParseResult(problem, reader.Issues);
     }
 
     /// <summary>
@@ -62,7 +75,7 @@ public static partial class PlanningJson
 
         using (document)
         {
-            var reader = new ProblemReader(source, JsonPositionIndex.Build(bytes));
+            var reader = new ProblemReader(source, JsonPositionIndex.Deferred(() => bytes));
             var baseline = reader.ReadBaseline(document.RootElement, "$");
             return (baseline, reader.Issues);
         }

@@ -43,7 +43,7 @@ internal static class PureAssignmentSolve
         lagrangian.Improve(upper, share < LagrangianCap ? share : LagrangianCap, ct);
         double lower = RoundUp(lagrangian.Bound, scale);
         var reduction = lagrangian.Reduce(upper, step);
-        Trace($"lagrangian: {lagrangian.Iterations} steps, bound {lagrangian.Bound:F3}, incumbent {upper}, pairs kept {reduction.Kept}/{reduction.Total}, {watch.ElapsedMilliseconds} ms");
+        AssignmentEvents.Log.Lagrangian(lagrangian.Iterations, lagrangian.Bound, upper, reduction.Kept, reduction.Total, watch.ElapsedMilliseconds);
         if (lower >= upper - 1e-9 || reduction.IncumbentOptimal(view))
         {
             return Optimal(view, incumbent, upper);
@@ -102,7 +102,7 @@ internal static class PureAssignmentSolve
             throw failure;
         }
 
-        Trace($"branch and bound: {search.Nodes} nodes, exhausted {search.Exhausted}, best {search.Upper}; cp-sat {cp.Status} {cp.Cost} bound {cp.Bound}; {watch.ElapsedMilliseconds} ms");
+        AssignmentEvents.Log.BranchAndBound(search.Nodes, search.Exhausted, search.Upper, cp.Status.ToString(), cp.Cost, cp.Bound, watch.ElapsedMilliseconds);
         var best = search.Best;
         double bestCost = search.Upper;
         if (cp.Plan is not null && cp.Cost < bestCost - 1e-9)
@@ -196,14 +196,6 @@ internal static class PureAssignmentSolve
 
         // Plans cost whole multiples of 1/Factor when the scale is exact, so the bound rounds up to the next one.
         return scale.Exact ? Math.Ceiling((bound * scale.Factor) - 1e-6) / scale.Factor : bound - 1e-9;
-    }
-
-    private static void Trace(string line)
-    {
-        if (Environment.GetEnvironmentVariable("QP_TRACE_ASSIGNMENT") == "1")
-        {
-            Console.Error.WriteLine(line);
-        }
     }
 
     /// <summary>How the CP-SAT side ended: its status, best plan and cost, and its bound in plan units.</summary>

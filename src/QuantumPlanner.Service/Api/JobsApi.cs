@@ -34,6 +34,7 @@ internal static class JobsApi
         IResultCache cache,
         PlanningEngine engine,
         WorkSignal signal,
+        SubmittedProblems submitted,
         MaintenanceState maintenance,
         FinishedJobCache finished,
         IOptions<QuantumPlannerOptions> options,
@@ -54,13 +55,13 @@ internal static class JobsApi
         }
 
         var tenant = ApiClaims.TenantOf(user);
-        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, CacheKey.ProblemHash(request.ProblemJson), request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
+        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
         {
             MaxActiveJobs = settings.MaxActiveJobsPerTenant > 0 ? settings.MaxActiveJobsPerTenant : null,
         };
 
         // A cached result completes the job at once, without a worker.
-        var cached = await cache.TryGetAsync(CacheKey.For(tenant, request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed), cancellationToken).ConfigureAwait(false);
+        var cached = await cache.TryGetAsync(request.ToSolveInput(tenant).CacheKey, cancellationToken).ConfigureAwait(false);
         if (cached is not null)
         {
             newJob = newJob with { CachedResultJson = cached, CachedBackendUsed = request.Backend };
@@ -77,9 +78,11 @@ internal static class JobsApi
         {
             if (created)
             {
-                Log.JobSubmitted(logger, request.Backend, request.Problem.Tasks.Count);
+                Log.JobSubmitted(logger, request.Backend, request.Problem.Problem.Tasks.Count);
                 if (job.Status == JobStatus.Queued)
                 {
+                    // Before the signal, so a worker of this process woken by it finds the problem read already.
+                    submitted.Add(job.Id, request.Problem);
                     signal.JobQueued();
                 }
             }

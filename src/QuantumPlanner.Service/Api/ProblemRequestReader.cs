@@ -2,21 +2,30 @@ using System.Text.Json;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
+using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Api;
 
-/// <summary>A submission after parsing and validation: the problem both as the client wrote it and as a model.</summary>
+/// <summary>
+/// A submission after parsing and validation: the problem as the client wrote it (stored with a job), as a validated
+/// model and as its canonical hash, each made once from the one parse of the body.
+/// </summary>
 internal sealed record ProblemRequest(
-    PlanningProblem Problem,
+    ValidatedProblem Problem,
     string ProblemJson,
+    string ProblemHash,
     string Backend,
     int TimeLimitSeconds,
     long Seed,
-    string? IdempotencyKey);
+    string? IdempotencyKey)
+{
+    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed);
+}
 
 /// <summary>
 /// Reads <c>{ problem, backend, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then reports every
-/// problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it.
+/// problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed once:
+/// the problem is read, validated and hashed from that document.
 /// </summary>
 internal static class ProblemRequestReader
 {
@@ -176,13 +185,13 @@ internal static class ProblemRequestReader
             issues.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {timeLimit} exceeds the limit {limitName} = {maxTimeLimitSeconds}.", $"Maybe {maxTimeLimitSeconds} or less."));
         }
 
-        var problemJson = problemElement.GetRawText();
-        var parsed = PlanningJson.ParseProblem(problemJson, "problem");
+        var parsed = PlanningJson.ReadProblem(problemElement, "problem");
         foreach (var issue in parsed.Issues)
         {
             issues.Add(ToApiError(issue));
         }
 
+        ValidatedProblem? valid = null;
         if (parsed.Problem is { } problem)
         {
             if (problem.Tasks.Count > options.MaxTasks)
@@ -197,19 +206,20 @@ internal static class ProblemRequestReader
 
             if (parsed.Issues.Count == 0)
             {
-                foreach (var issue in ProblemValidator.Validate(problem))
+                (valid, var invalid) = ValidatedProblem.TryCreate(problem);
+                foreach (var issue in invalid)
                 {
                     issues.Add(ToApiError(issue));
                 }
             }
         }
 
-        if (issues.Count > 0 || parsed.Problem is null)
+        if (issues.Count > 0 || valid is null)
         {
             return (null, ApiProblems.Unprocessable($"The problem has {issues.Count} error(s); each is listed in \"errors\".", issues));
         }
 
-        return (new ProblemRequest(parsed.Problem, problemJson, backend, timeLimit, seed, idempotencyKey), null);
+        return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, timeLimit, seed, idempotencyKey), null);
     }
 
     private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);

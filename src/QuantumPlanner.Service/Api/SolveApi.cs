@@ -6,12 +6,10 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
-using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
-using QuantumPlanner.Solvers;
-using QuantumPlanner.Storage;
+using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Service.Api;
 
@@ -32,9 +30,8 @@ internal static class SolveApi
     private static async Task<IResult> SolveAsync(
         HttpContext context,
         PlanningEngine engine,
-        IResultCache cache,
+        CachedSolver solver,
         MaintenanceState maintenance,
-        ServiceMetrics metrics,
         IOptions<QuantumPlannerOptions> options,
         CancellationToken cancellationToken)
     {
@@ -51,26 +48,8 @@ internal static class SolveApi
             return error!;
         }
 
-        var key = CacheKey.For(ApiClaims.TenantOf(context.User), request.ProblemJson, request.Backend, request.TimeLimitSeconds, request.Seed);
-        if (await cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
-        {
-            metrics.CacheHits.Inc();
-            return Results.Text(cached, "application/json");
-        }
-
-        var clock = Stopwatch.StartNew();
-        var plan = await Task.Run(
-            () => engine.Solve(request.Problem, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        metrics.SolveDuration.WithLabels(plan.Backend).Observe(clock.Elapsed.TotalSeconds);
-        if (PlanningEngine.IsClassicalFallback(request.Backend, plan.Backend))
-        {
-            metrics.ClassicalFallback.Inc();
-        }
-
-        var json = PlanningJson.Serialize(plan);
-        await cache.SetAsync(key, json, TimeSpan.FromSeconds(settings.CacheTtlSeconds), CancellationToken.None).ConfigureAwait(false);
-        return Results.Text(json, "application/json");
+        var outcome = await solver.SolveAsync(request.ToSolveInput(ApiClaims.TenantOf(context.User)), null, cancellationToken).ConfigureAwait(false);
+        return Results.Text(outcome.ResultJson, "application/json");
     }
 
     private static async Task<IResult> SolveQuboAsync(HttpContext context, IOptions<QuantumPlannerOptions> options, ServiceMetrics metrics, CancellationToken cancellationToken)
@@ -85,7 +64,7 @@ internal static class SolveApi
         JsonObject? body;
         using (document)
         {
-            body = JsonNode.Parse(document.RootElement.GetRawText()) as JsonObject;
+            body = document.RootElement.ValueKind == JsonValueKind.Object ? JsonObject.Create(document.RootElement.Clone()) : null;
         }
 
         if (body is null || body["model"] is not JsonObject modelNode)
@@ -93,13 +72,15 @@ internal static class SolveApi
             return ApiProblems.BadRequest("The body needs a \"model\" object (JSON BQM: vartype, linear, quadratic, offset).");
         }
 
-        var errors = new List<ApiError>();
-        var solver = body["solver"]?.GetValue<string>() ?? (SamplerCatalog.Names.Count > 0 ? SamplerCatalog.Names[0] : "sa");
-        if (!SamplerCatalog.Names.Contains(solver, StringComparer.Ordinal) && !(RemoteSamplers.IsRemote(solver) && QuantumConfiguration.FromEnvironment() is not null))
+        var limits = new QuboSolveLimits
         {
-            errors.Add(new ApiError("unknown-solver", "$.solver", $"Sampler '{solver}' is not installed.", SamplerCatalog.Names.Count == 0 ? "No QUBO sampler is installed in this build." : $"Maybe one of: {string.Join(", ", SamplerCatalog.Names)}."));
-        }
-
+            MaxTimeLimitSeconds = settings.SyncMaxTimeLimitSeconds,
+            MaxVariables = settings.MaxQuboVariables,
+            MaxThreads = Environment.ProcessorCount,
+            DefaultTimeLimitSeconds = settings.SyncMaxTimeLimitSeconds,
+        };
+        var (request, fieldErrors) = QuboSolveRequest.FromJson(body, "model");
+        var errors = fieldErrors.Select(ToApiError).ToList();
         QuboProblem? problem = null;
         try
         {
@@ -110,48 +91,26 @@ internal static class SolveApi
             errors.Add(new ApiError("invalid-model", "$.model", ex.Message, "Maybe {\"vartype\":\"BINARY\",\"linear\":{\"a\":-1},\"quadratic\":[[\"a\",\"b\",2]]}."));
         }
 
-        if (problem is not null && problem.Model.VariableCount > settings.MaxQuboVariables)
+        if (fieldErrors.Count == 0)
         {
-            errors.Add(new ApiError("limit", "$.model", $"The model has {problem.Model.VariableCount} variables; the limit MaxQuboVariables is {settings.MaxQuboVariables}.", "Maybe solve it with 'qplan qubo solve' instead."));
+            errors.AddRange(request.Validate(problem?.Model, limits, IsConfiguredRemoteSolver).Select(ToApiError));
         }
 
-        var seconds = ReadNumber(body, "timeLimitSeconds", settings.SyncMaxTimeLimitSeconds, errors);
-        if (seconds > settings.SyncMaxTimeLimitSeconds)
-        {
-            errors.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {seconds} exceeds the limit SyncMaxTimeLimitSeconds = {settings.SyncMaxTimeLimitSeconds}.", $"Maybe {settings.SyncMaxTimeLimitSeconds} or less."));
-        }
-
-        var reads = (int?)ReadOptionalNumber(body, "reads", errors);
-        var sweeps = (int?)ReadOptionalNumber(body, "sweeps", errors);
-        var seed = (ulong)ReadNumber(body, "seed", 1, errors);
         if (errors.Count > 0 || problem is null)
         {
             return ApiProblems.Unprocessable($"The QUBO request has {errors.Count} error(s); each is listed in \"errors\".", errors);
         }
 
-        var sampler = RemoteSamplers.Create(solver, onFallback: reason => metrics.ClassicalFallback.WithLabels(reason).Inc());
-        var samplerOptions = new SamplerOptions { Seed = seed, Reads = reads, Sweeps = sweeps, TimeLimit = sweeps is null ? TimeSpan.FromSeconds(seconds) : null };
-        var set = await Task.Run(() => sampler.Sample(problem.Model, samplerOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var best = set.Best;
-        var sample = new Dictionary<string, int>(problem.Model.VariableCount, StringComparer.Ordinal);
-        for (var i = 0; i < problem.Model.VariableCount; i++)
-        {
-            sample[problem.Model.Labels[i]] = best.Sample[i];
-        }
-
-        return Results.Ok(new
-        {
-            solver,
-            vartype = problem.Model.Vartype.ToString().ToUpperInvariant(),
-            sense = problem.SenseName,
-            energy = best.Energy,
-            objective = problem.ObjectiveOf(best.Energy),
-            sample,
-            reads = set.TotalReads,
-            fallback = set.Info.TryGetValue("fallback", out var fallback) ? fallback : null,
-            timing = new { totalMs = set.Timing.Total.TotalMilliseconds, timeToBestMs = set.Timing.TimeToBest.TotalMilliseconds },
-        });
+        request = request.WithDefaults(limits);
+        var result = await Task.Run(
+            () => request.Solve(problem, cancellationToken, createSampler: name => RemoteSamplers.Create(name, onFallback: reason => metrics.ClassicalFallback.WithLabels(reason).Inc())),
+            cancellationToken).ConfigureAwait(false);
+        return Results.Ok(result);
     }
+
+    private static bool IsConfiguredRemoteSolver(string name) => RemoteSamplers.IsRemote(name) && QuantumConfiguration.FromEnvironment() is not null;
+
+    private static ApiError ToApiError(QuboFieldError error) => new(error.Code, "$." + error.Field, error.MessageFor(error.Field), error.Suggestion);
 
     private static async Task<IResult> SmokeTestAsync(PlanningEngine engine, CancellationToken cancellationToken)
     {
@@ -171,24 +130,5 @@ internal static class SolveApi
             tasks = problem.Tasks.Count,
             ms = clock.ElapsedMilliseconds,
         });
-    }
-
-    private static double ReadNumber(JsonObject body, string name, double fallback, List<ApiError> errors) =>
-        ReadOptionalNumber(body, name, errors) ?? fallback;
-
-    private static double? ReadOptionalNumber(JsonObject body, string name, List<ApiError> errors)
-    {
-        if (body[name] is not { } node)
-        {
-            return null;
-        }
-
-        if (node.GetValueKind() == JsonValueKind.Number && node.GetValue<double>() is var value && value > 0)
-        {
-            return value;
-        }
-
-        errors.Add(new ApiError("shape", $"$.{name}", $"{name} {node.ToJsonString()} must be a positive number.", "Maybe leave it out for the default."));
-        return null;
     }
 }

@@ -26,6 +26,10 @@ public sealed class PlanningEngine
     public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken cancellationToken) =>
         pipeline.Solve(problem, backend, options, cancellationToken);
 
+    /// <summary>Solves a problem the request reader validated already, without validating it again.</summary>
+    public Plan Solve(ValidatedProblem problem, string backend, PlanningOptions options, CancellationToken cancellationToken) =>
+        pipeline.Solve(problem, backend, options, cancellationToken);
+
     public IReadOnlyList<BackendView> Backends()
     {
         var views = new List<BackendView>();

@@ -18,8 +18,8 @@ namespace QuantumPlanner.Service.Workers;
 /// </summary>
 internal sealed class JobWorker(
     IJobStore store,
-    IResultCache cache,
-    PlanningEngine engine,
+    CachedSolver solver,
+    SubmittedProblems submitted,
     WorkSignal signal,
     ServiceMetrics metrics,
     FinishedJobCache finished,
@@ -184,43 +184,24 @@ internal sealed class JobWorker(
 
     private async Task RunJobAsync(JobRecord job, CancellationToken jobToken, Ownership ownership, ProgressBox progress)
     {
-        var parsed = PlanningJson.ParseProblem(job.ProblemJson, "problem");
-        if (parsed.Problem is null || parsed.Issues.Count > 0)
+        IReadOnlyList<ValidationIssue> invalid = [];
+        var problem = submitted.Take(job.Id) ?? ReadStored(job, out invalid);
+        if (problem is null)
         {
-            await FailAsync(job, "The stored problem is invalid: " + string.Join(" ", parsed.Issues)).ConfigureAwait(false);
-            return;
-        }
-
-        var cacheKey = CacheKey.For(job.TenantId, job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
-        var cached = await cache.TryGetAsync(cacheKey, CancellationToken.None).ConfigureAwait(false);
-        if (cached is not null)
-        {
-            Log.JobCacheHit(logger);
-            metrics.CacheHits.Inc();
-            await CompleteAsync(job, BackendOf(cached) ?? job.BackendRequested, cached, null).ConfigureAwait(false);
+            await FailAsync(job, "The stored problem is invalid: " + string.Join(" ", invalid)).ConfigureAwait(false);
             return;
         }
 
         var clock = Stopwatch.StartNew();
-        Plan plan;
+        SolveOutcome outcome;
         try
         {
-            var planningOptions = new PlanningOptions
-            {
-                TimeLimit = TimeSpan.FromSeconds(job.TimeLimitSeconds),
-                Seed = (ulong)job.Seed,
-                OnProgress = progress.Set,
-            };
-            plan = await Task.Run(() => engine.Solve(parsed.Problem, job.BackendRequested, planningOptions, jobToken), CancellationToken.None).ConfigureAwait(false);
+            outcome = await solver.SolveAsync(new SolveInput(job.TenantId, problem, job.ProblemHash, job.BackendRequested, job.TimeLimitSeconds, job.Seed), progress.Set, jobToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (jobToken.IsCancellationRequested)
         {
+            // Stopped by us (cancel, lost lease, shutdown): the plan so far is not the job's answer.
             await StoppedAsync(job, ownership).ConfigureAwait(false);
-            return;
-        }
-        catch (InvalidProblemException ex)
-        {
-            await FailAsync(job, ex.Message).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
@@ -229,26 +210,35 @@ internal sealed class JobWorker(
             return;
         }
 
-        if (jobToken.IsCancellationRequested)
+        if (outcome.Plan is not { } plan)
         {
-            // The solver returned its best so far because we stopped it; that plan is not the job's answer.
-            await StoppedAsync(job, ownership).ConfigureAwait(false);
+            Log.JobCacheHit(logger);
+            await CompleteAsync(job, BackendOf(outcome.ResultJson) ?? job.BackendRequested, outcome.ResultJson).ConfigureAwait(false);
             return;
         }
 
-        var resultJson = PlanningJson.Serialize(plan);
-        metrics.SolveDuration.WithLabels(plan.Backend).Observe(clock.Elapsed.TotalSeconds);
-        if (PlanningEngine.IsClassicalFallback(job.BackendRequested, plan.Backend))
-        {
-            metrics.ClassicalFallback.Inc();
-        }
-
-        await cache.SetAsync(cacheKey, resultJson, TimeSpan.FromSeconds(settings.CacheTtlSeconds), CancellationToken.None).ConfigureAwait(false);
-        await CompleteAsync(job, plan.Backend, resultJson, plan).ConfigureAwait(false);
+        await CompleteAsync(job, plan.Backend, outcome.ResultJson).ConfigureAwait(false);
         Log.JobCompleted(logger, plan.Status, plan.Backend, clock.ElapsedMilliseconds, plan.Score.Objective);
     }
 
-    private async Task CompleteAsync(JobRecord job, string backend, string resultJson, Plan? plan)
+    /// <summary>
+    /// A job this process did not take in (another replica, a restart): its stored JSON, parsed and validated again,
+    /// since the replica that accepted it may run another version.
+    /// </summary>
+    private static ValidatedProblem? ReadStored(JobRecord job, out IReadOnlyList<ValidationIssue> issues)
+    {
+        var parsed = PlanningJson.ParseProblem(job.ProblemJson, "problem");
+        if (parsed.Problem is null || parsed.Issues.Count > 0)
+        {
+            issues = parsed.Issues;
+            return null;
+        }
+
+        (var valid, issues) = ValidatedProblem.TryCreate(parsed.Problem);
+        return valid;
+    }
+
+    private async Task CompleteAsync(JobRecord job, string backend, string resultJson)
     {
         var completed = await store.CompleteReturningAsync(job.Claim, backend, resultJson, CancellationToken.None).ConfigureAwait(false);
         if (completed is not null)
@@ -261,8 +251,6 @@ internal sealed class JobWorker(
         {
             Log.JobAlreadyCompleted(logger);
         }
-
-        _ = plan;
     }
 
     private async Task FailAsync(JobRecord job, string reason)

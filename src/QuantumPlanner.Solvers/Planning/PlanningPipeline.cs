@@ -51,18 +51,24 @@ public sealed class PlanningPipeline
         return list;
     }
 
+    /// <summary>Validates <paramref name="problem"/>, then solves it (see <see cref="Solve(ValidatedProblem, string, PlanningOptions, CancellationToken)"/>).</summary>
     public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        ArgumentNullException.ThrowIfNull(options);
-        backend = string.IsNullOrWhiteSpace(backend) ? Auto : backend.Trim();
         var total = Stopwatch.StartNew();
-        var issues = ProblemValidator.Validate(problem);
-        if (issues.Count > 0)
-        {
-            throw new InvalidProblemException(issues);
-        }
+        var valid = ValidatedProblem.Create(problem);
+        return Solve(valid, backend, options, ct, total);
+    }
 
+    /// <summary>Solves a problem its intake has validated already; <c>timing.compileMs</c> is then 0.</summary>
+    public Plan Solve(ValidatedProblem problem, string backend, PlanningOptions options, CancellationToken ct) =>
+        Solve(problem, backend, options, ct, Stopwatch.StartNew());
+
+    private Plan Solve(ValidatedProblem valid, string backend, PlanningOptions options, CancellationToken ct, Stopwatch total)
+    {
+        ArgumentNullException.ThrowIfNull(valid);
+        ArgumentNullException.ThrowIfNull(options);
+        var problem = valid.Problem;
+        backend = string.IsNullOrWhiteSpace(backend) ? Auto : backend.Trim();
         var compileMs = total.ElapsedMilliseconds;
         var deadline = DateTime.UtcNow + options.TimeLimit;
         var run = new Run(problem, options, deadline, ct);

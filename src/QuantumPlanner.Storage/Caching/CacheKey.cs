@@ -8,39 +8,49 @@ namespace QuantumPlanner.Storage;
 
 /// <summary>
 /// Canonical hashes of problems: SHA-256 over the JSON with object keys sorted (ordinal) and no whitespace,
-/// so equal problems written with another key order or layout share a cache entry and a problem hash.
+/// so equal problems written with another key order or layout share a cache entry and a problem hash. A result key
+/// is derived from the problem hash, so an intake canonicalises a problem once and the worker, which has the hash in
+/// the job row, not at all.
 /// </summary>
 public static class CacheKey
 {
     /// <summary>Prefix of every result key; bump the version when the result format or the key's inputs change.</summary>
-    public const string Prefix = "qp:result:v2:";
+    public const string Prefix = "qp:result:v3:";
 
     /// <summary>
     /// The cache key of a solve: tenant, problem, backend, time limit and seed. The tenant is part of it so that one
     /// tenant's entries never answer another's requests (whether a cached answer exists would tell them what others
     /// solved). Throws <see cref="JsonException"/> for malformed JSON.
     /// </summary>
-    public static string For(string tenantId, string problemJson, string backend, int timeLimitSeconds, long seed)
+    public static string For(string tenantId, string problemJson, string backend, int timeLimitSeconds, long seed) =>
+        ForProblemHash(tenantId, ProblemHash(problemJson), backend, timeLimitSeconds, seed);
+
+    /// <summary>The same key from the problem's <see cref="ProblemHash(string)"/>, so a caller that has the hash never canonicalises again.</summary>
+    public static string ForProblemHash(string tenantId, string problemHash, string backend, int timeLimitSeconds, long seed)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(problemJson);
+        ArgumentNullException.ThrowIfNull(problemHash);
         ArgumentNullException.ThrowIfNull(backend);
-        var buffer = new ArrayBufferWriter<byte>(problemJson.Length + 64);
-        WriteCanonical(problemJson, buffer);
         // Length-prefixed, so no tenant id can be made to read as another tenant's id plus part of the suffix.
-        var suffix = string.Create(CultureInfo.InvariantCulture, $"\n{backend}\n{timeLimitSeconds}\n{seed}\n{tenantId.Length}:{tenantId}");
-        var suffixBytes = Encoding.UTF8.GetBytes(suffix);
-        suffixBytes.CopyTo(buffer.GetSpan(suffixBytes.Length));
-        buffer.Advance(suffixBytes.Length);
-        return Prefix + Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        var text = string.Create(CultureInfo.InvariantCulture, $"{problemHash}\n{backend}\n{timeLimitSeconds}\n{seed}\n{tenantId.Length}:{tenantId}");
+        return Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>SHA-256 (lower-case hex) of the canonical problem JSON alone, stored as <c>problem_hash</c>.</summary>
     public static string ProblemHash(string problemJson)
     {
         ArgumentNullException.ThrowIfNull(problemJson);
-        var buffer = new ArrayBufferWriter<byte>(problemJson.Length + 16);
-        WriteCanonical(problemJson, buffer);
+        using var document = JsonDocument.Parse(problemJson);
+        return ProblemHash(document.RootElement, problemJson.Length);
+    }
+
+    /// <summary>The same hash from an element of a document the caller parsed already (no second parse).</summary>
+    public static string ProblemHash(JsonElement problem) => ProblemHash(problem, 1024);
+
+    private static string ProblemHash(JsonElement problem, int sizeHint)
+    {
+        var buffer = new ArrayBufferWriter<byte>(sizeHint + 16);
+        WriteCanonical(problem, buffer);
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
@@ -56,8 +66,13 @@ public static class CacheKey
     private static void WriteCanonical(string json, IBufferWriter<byte> output)
     {
         using var document = JsonDocument.Parse(json);
+        WriteCanonical(document.RootElement, output);
+    }
+
+    private static void WriteCanonical(JsonElement element, IBufferWriter<byte> output)
+    {
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, SkipValidation = false });
-        WriteElement(document.RootElement, writer);
+        WriteElement(element, writer);
         writer.Flush();
     }
 

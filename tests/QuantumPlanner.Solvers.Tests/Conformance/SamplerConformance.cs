@@ -56,6 +56,43 @@ public abstract class SamplerConformance<TSamplers>
         Assert.True(misses.Count == 0, $"{name} missed the ground state on {misses.Count} of {ModelCount} models: {string.Join("; ", misses.Take(5))}");
     }
 
+    /// <summary>
+    /// "auto" hands models of at most <see cref="Auto.AutoSampler.ExactLimit"/> variables to exact, so for it the rows
+    /// above compare exact with itself. These models lie above that threshold (21 to 28 variables, ground states by
+    /// exact enumeration) and reach each of auto's own paths: tabu on dense models, tabu under a sweep budget, and
+    /// the probe–anneal–polish stages on sparse models under a time limit (stopped at the ground energy as target, so
+    /// a miss runs out the limit and fails).
+    /// </summary>
+    [Theory]
+    [InlineData(1.0, false)]
+    [InlineData(0.3, false)]
+    [InlineData(0.3, true)]
+    public void Auto_ModelsAboveItsExactThreshold_FindsExactGroundState(double density, bool timeLimited)
+    {
+        if (!TSamplers.Names.Contains("auto"))
+        {
+            return;
+        }
+
+        var misses = new List<string>();
+        var models = LargeModels(density);
+        for (var m = 0; m < models.Length; m++)
+        {
+            var (model, ground) = models[m];
+            var options = timeLimited
+                ? new SamplerOptions { Seed = (ulong)m, TimeLimit = TimeSpan.FromSeconds(10), TargetEnergy = ground }
+                : new SamplerOptions { Seed = (ulong)m, Reads = 4, Sweeps = 500 };
+            var result = TSamplers.Create("auto").Sample(model, options);
+            Assert.NotEqual("exact", result.Info["chosen"]);
+            if (result.Best.Energy > ground + Tolerance(ground))
+            {
+                misses.Add($"model {m} (n={model.VariableCount}, {result.Info["chosen"]}): {result.Best.Energy} > {ground}");
+            }
+        }
+
+        Assert.True(misses.Count == 0, $"auto missed the ground state on {misses.Count} of {models.Length} models: {string.Join("; ", misses)}");
+    }
+
     [Theory]
     [MemberData(nameof(Samplers))]
     public void Sample_SameSeedAndOptions_ReturnsIdenticalSampleSet(string name)
@@ -175,6 +212,34 @@ public abstract class SamplerConformance<TSamplers>
     };
 
     private static double Tolerance(double energy) => 1e-9 * Math.Max(1.0, Math.Abs(energy));
+
+    private static readonly Dictionary<double, (BinaryQuadraticModel Model, double Ground)[]> LargeModelSets = [];
+
+    /// <summary>
+    /// Six models of 21 to 28 variables at one density, alternating BINARY and SPIN, with ground energies by exact
+    /// enumeration. 28, not 30: each state costs exact enumeration about 10–20 ns on this 2-core machine, so 2^30
+    /// states would take most of a minute per model; 2^28 takes seconds.
+    /// </summary>
+    private static (BinaryQuadraticModel Model, double Ground)[] LargeModels(double density)
+    {
+        lock (LargeModelSets)
+        {
+            if (!LargeModelSets.TryGetValue(density, out var models))
+            {
+                int[] sizes = [21, 22, 23, 24, 25, 28];
+                models = new (BinaryQuadraticModel, double)[sizes.Length];
+                for (var m = 0; m < models.Length; m++)
+                {
+                    var model = RandomModels.Create(m % 2 == 0 ? Vartype.Binary : Vartype.Spin, sizes[m], density, integral: m % 3 != 0, seed: 5000 + (ulong)m);
+                    models[m] = (model, new ExactSampler().Sample(model, new SamplerOptions { Threads = 2 }).Best.Energy);
+                }
+
+                LargeModelSets[density] = models;
+            }
+
+            return models;
+        }
+    }
 
     /// <summary>200 models of 2..20 variables, BINARY and SPIN, densities 0.15 to 1, integral and real biases, with ground energies from exact enumeration (itself checked against brute force in ExactSamplerTests).</summary>
     private static readonly Lazy<(BinaryQuadraticModel Model, double Ground)[]> SmallModels = new(() =>

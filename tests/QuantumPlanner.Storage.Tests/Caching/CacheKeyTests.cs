@@ -40,6 +40,17 @@ public sealed class CacheKeyTests
     }
 
     [Fact]
+    public void ProblemHash_ElementOfAParsedBody_EqualsTheHashOfItsText()
+    {
+        using var body = System.Text.Json.JsonDocument.Parse($$"""{ "seed": 1, "problem": {{Problem}} }""");
+
+        var element = body.RootElement.GetProperty("problem");
+
+        Assert.Equal(CacheKey.ProblemHash(Problem), CacheKey.ProblemHash(element));
+        Assert.Equal(CacheKey.For("acme", Problem, "auto", 10, 1), CacheKey.ForProblemHash("acme", CacheKey.ProblemHash(element), "auto", 10, 1));
+    }
+
+    [Fact]
     public void For_Key_HasThePrefixAndALowerCaseSha256()
     {
         var key = CacheKey.For("acme", Problem, "auto", 10, 1);

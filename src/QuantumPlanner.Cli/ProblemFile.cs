@@ -1,14 +1,17 @@
 using QuantumPlanner.Core.Planning;
 using Spectre.Console;
 
-namespace QuantumPlanner.Cli.Commands;
+namespace QuantumPlanner.Cli;
 
 /// <summary>Reads a problem file for the verbs that take one; reports every issue the way `validate` does.</summary>
 internal static class ProblemFile
 {
-    /// <summary>The parsed problem (with <paramref name="baselinePath"/>'s plan as its baseline when given) and all
-    /// parse and validation issues; throws for a missing file.</summary>
-    public static (PlanningProblem? Problem, IReadOnlyList<ValidationIssue> Issues) Load(string path, string? baselinePath = null)
+    /// <summary>
+    /// The validated problem (with <paramref name="baselinePath"/>'s plan as its baseline when given), the problem as
+    /// read (null when the file itself does not parse) and every parse and validation issue; throws for a missing file.
+    /// The file is parsed and validated once here, and the pipeline solves the result without validating it again.
+    /// </summary>
+    public static (ValidatedProblem? Valid, PlanningProblem? Read, IReadOnlyList<ValidationIssue> Issues) Load(string path, string? baselinePath = null)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -23,7 +26,7 @@ internal static class ProblemFile
         var parsed = PlanningJson.ParseProblem(File.ReadAllText(path), Path.GetFileName(path));
         if (parsed.Problem is null || parsed.Issues.Count > 0)
         {
-            return (parsed.Problem, parsed.Issues);
+            return (null, parsed.Problem, parsed.Issues);
         }
 
         var problem = parsed.Problem;
@@ -37,13 +40,14 @@ internal static class ProblemFile
             var (baseline, issues) = PlanningJson.ParseBaseline(File.ReadAllText(baselinePath), Path.GetFileName(baselinePath));
             if (baseline is null || issues.Count > 0)
             {
-                return (problem, issues);
+                return (null, problem, issues);
             }
 
             problem = problem with { Baseline = baseline };
         }
 
-        return (problem, ProblemValidator.Validate(problem));
+        var (valid, invalid) = ValidatedProblem.TryCreate(problem);
+        return (valid, problem, invalid);
     }
 
     public static void PrintIssues(IAnsiConsole console, string path, IReadOnlyList<ValidationIssue> issues)
