@@ -130,7 +130,9 @@ public static class ServiceApp
         services.AddPerKeyRateLimiting();
 
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"])
+            // Not part of readiness (docs/runbooks/service.md "Readiness and the database"): during an outage every
+            // replica would turn unready together, and clients would lose the 503 + Retry-After the service answers.
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["database"])
             .AddCheck<DrainingHealthCheck>("draining", tags: ["ready"])
             .AddCheck<CacheHealthCheck>("cache", HealthStatus.Degraded)
             .AddCheck<MaintenanceHealthCheck>("maintenance", HealthStatus.Degraded)

@@ -26,15 +26,35 @@ public sealed class WorkerHardeningTests
         Assert.Equal(1, stored!.Attempts);
     }
 
-    /// <summary>Misses for the submission's lookup, then throws: the worker's lookup is the second.</summary>
-    private sealed class ThrowingCache : IResultCache
+    [Fact]
+    public async Task SubmitJob_UnexpectedServerError_Answers500WithTheSecurityHeadersAndNoStack()
+    {
+        await using var service = new TestService(
+            new Dictionary<string, string?> { ["Workers"] = "0" },
+            services => services.Replace(ServiceDescriptor.Singleton<IResultCache>(new ThrowingCache(missesFirst: 0))));
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+
+        using var response = await client.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4))));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
+        Assert.DoesNotContain("InvalidDataException", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Misses for the first lookups (the submission's), then throws: the worker's lookup comes next.</summary>
+    private sealed class ThrowingCache(int missesFirst = 1) : IResultCache
     {
         private int lookups;
 
         public string Kind => "throwing";
 
         public Task<string?> TryGetAsync(string key, CancellationToken cancellationToken = default) =>
-            Interlocked.Increment(ref lookups) == 1
+            Interlocked.Increment(ref lookups) <= missesFirst
                 ? Task.FromResult<string?>(null)
                 : throw new InvalidDataException("cache entry 7 is corrupt");
 
