@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Solvers.Planning;
 using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Tests;
@@ -44,6 +46,51 @@ public sealed class WorkerHardeningTests
         Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
         Assert.DoesNotContain("InvalidDataException", body, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Job_SolverIgnoresItsTimeLimitAndCancellation_WatchdogFailsItNamingTheReason()
+    {
+        using var release = new ManualResetEventSlim();
+        var stubborn = new StubbornBackend(release);
+        await using var service = new TestService(
+            new Dictionary<string, string?> { ["WatchdogGraceSeconds"] = "1" },
+            services => services.Replace(ServiceDescriptor.Singleton(new Solving.PlanningEngine(
+                new PlanningPipeline(PlanningBackendSet.BuiltIn() with { Others = [stubborn] })))));
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+
+        var submitted = await Api.SubmitAsync(client, Api.Job(Api.Problem(4), backend: "stubborn", timeLimit: 1));
+        var job = await Api.WaitAsync(client, submitted["id"]!.GetValue<string>(), TimeSpan.FromSeconds(30));
+        release.Set();
+
+        Assert.Equal("failed", job["status"]!.GetValue<string>());
+        Assert.Contains("did not stop", job["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("'stubborn'", job["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(stubborn.SawCancellation);
+    }
+
+    /// <summary>Sees the cancellation and ignores it, like a solver stuck in a kernel without a stop check.</summary>
+    private sealed class StubbornBackend(ManualResetEventSlim release) : IPlanningBackend
+    {
+        public string Name => "stubborn";
+
+        public bool SawCancellation { get; private set; }
+
+        public bool IsAvailable(out string? reason)
+        {
+            reason = null;
+            return true;
+        }
+
+        public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
+        {
+            while (!release.Wait(50))
+            {
+                SawCancellation |= cancellationToken.IsCancellationRequested;
+            }
+
+            return new BackendResult([], false, null, "feasible");
+        }
     }
 
     /// <summary>Misses for the first lookups (the submission's), then throws: the worker's lookup comes next.</summary>

@@ -59,6 +59,12 @@ public sealed class QuantumPlannerOptions
     /// <summary>Longest long poll of GET /api/v1/jobs/{id}?waitSeconds=N.</summary>
     public int MaxWaitSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// The job watchdog: a solve still running this long after its time limit is cancelled; one that still has not
+    /// returned after as long again is failed ("did not stop") and its worker slot freed.
+    /// </summary>
+    public int WatchdogGraceSeconds { get; set; } = 10;
+
     /// <summary>On shutdown, how long running jobs may finish before they are cancelled and released.</summary>
     public int ShutdownGraceSeconds { get; set; } = 10;
 

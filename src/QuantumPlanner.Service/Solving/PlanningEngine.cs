@@ -20,7 +20,15 @@ public sealed class PlanningEngine
     private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu" };
 
     // The same portfolio as the CLI, from the one composition root.
-    private readonly PlanningPipeline pipeline = PlanningBackends.CreatePipeline();
+    private readonly PlanningPipeline pipeline;
+
+    public PlanningEngine()
+        : this(PlanningBackends.CreatePipeline())
+    {
+    }
+
+    /// <summary>An engine over another set of backends (tests inject misbehaving ones).</summary>
+    internal PlanningEngine(PlanningPipeline pipeline) => this.pipeline = pipeline;
 
     public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
 
