@@ -116,6 +116,7 @@ public static class ServiceApp
         services.AddSingleton<ApiKeyCache>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KeyRefusals>();
+        services.AddSingleton<SyncSolveGate>();
         services.AddSingleton(provider => StorageFactory.CreateAuditLog(Settings(provider).Db, DataDir(provider)));
         services.AddSingleton(provider => new FinishedJobCache(
             Math.Max(0, Settings(provider).FinishedJobCacheMegabytes) * 1024L * 1024L,

@@ -33,6 +33,7 @@ internal static class SolveApi
         PlanningEngine engine,
         IResultCache cache,
         MaintenanceState maintenance,
+        SyncSolveGate gate,
         ServiceMetrics metrics,
         IOptions<QuantumPlannerOptions> options,
         CancellationToken cancellationToken)
@@ -57,10 +58,27 @@ internal static class SolveApi
             return Results.Text(cached, "application/json");
         }
 
+        var (slot, refusal) = gate.TryEnter(context, ApiClaims.TenantOf(context.User));
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        using var held = slot;
+        using var deadline = WallClockCap(request.TimeLimitSeconds, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var plan = await Task.Run(
-            () => engine.Solve(request.Problem, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        Plan plan;
+        try
+        {
+            plan = await Task.Run(
+                () => engine.Solve(request.Problem, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, deadline.Token),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Overran(context, settings, request.TimeLimitSeconds);
+        }
+
         metrics.SolveDuration.WithLabels(plan.Backend).Observe(clock.Elapsed.TotalSeconds);
         if (PlanningEngine.IsClassicalFallback(request.Backend, plan.Backend))
         {
@@ -72,9 +90,15 @@ internal static class SolveApi
         return Results.Text(json, "application/json");
     }
 
-    private static async Task<IResult> SolveQuboAsync(HttpContext context, IOptions<QuantumPlannerOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> SolveQuboAsync(HttpContext context, MaintenanceState maintenance, SyncSolveGate gate, IOptions<QuantumPlannerOptions> options, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var state = await maintenance.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Enabled)
+        {
+            return ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The service is in maintenance: {state.Message}");
+        }
+
         var (document, error) = await ProblemRequestReader.ReadJsonAsync(context.Request, settings.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (document is null)
         {
@@ -120,17 +144,41 @@ internal static class SolveApi
             errors.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {seconds} exceeds the limit SyncMaxTimeLimitSeconds = {settings.SyncMaxTimeLimitSeconds}.", $"Maybe {settings.SyncMaxTimeLimitSeconds} or less."));
         }
 
-        var reads = (int?)ReadOptionalNumber(body, "reads", errors);
-        var sweeps = (int?)ReadOptionalNumber(body, "sweeps", errors);
-        var seed = (ulong)ReadNumber(body, "seed", 1, errors);
+        var reads = ReadOptionalInteger(body, "reads", MaxReads, errors);
+        var sweeps = ReadOptionalInteger(body, "sweeps", MaxSweeps, errors);
+        var seed = ReadOptionalInteger(body, "seed", long.MaxValue, errors) ?? 1;
+        if (problem is not null && reads is not null && sweeps is not null
+            && (double)reads.Value * sweeps.Value * Math.Max(1, problem.Model.VariableCount) is var work && work > settings.SyncMaxWorkUnits)
+        {
+            errors.Add(new ApiError("limit", "$.sweeps", $"reads {reads} × sweeps {sweeps} × {problem.Model.VariableCount} variables = {work:0} exceeds the work budget SyncMaxWorkUnits = {settings.SyncMaxWorkUnits}.", "Maybe fewer reads or sweeps, a time limit instead of sweeps, or 'qplan qubo solve'."));
+        }
+
         if (errors.Count > 0 || problem is null)
         {
             return ApiProblems.Unprocessable($"The QUBO request has {errors.Count} error(s); each is listed in \"errors\".", errors);
         }
 
+        var (slot, refusal) = gate.TryEnter(context, ApiClaims.TenantOf(context.User));
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        using var held = slot;
+        using var deadline = WallClockCap(seconds, cancellationToken);
         var sampler = SamplerCatalog.Create(solver);
-        var samplerOptions = new SamplerOptions { Seed = seed, Reads = reads, Sweeps = sweeps, TimeLimit = sweeps is null ? TimeSpan.FromSeconds(seconds) : null };
-        var set = await Task.Run(() => sampler.Sample(problem.Model, samplerOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // The time limit holds even with sweeps: sweeps bound the work per read, the limit bounds the request.
+        var samplerOptions = new SamplerOptions { Seed = (ulong)seed, Reads = (int?)reads, Sweeps = (int?)sweeps, TimeLimit = TimeSpan.FromSeconds(seconds) };
+        SampleSet set;
+        try
+        {
+            set = await Task.Run(() => sampler.Sample(problem.Model, samplerOptions, deadline.Token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Overran(context, settings, seconds);
+        }
+
         var best = set.Best;
         var sample = new Dictionary<string, int>(problem.Model.VariableCount, StringComparer.Ordinal);
         for (var i = 0; i < problem.Model.VariableCount; i++)
@@ -151,8 +199,15 @@ internal static class SolveApi
         });
     }
 
-    private static async Task<IResult> SmokeTestAsync(PlanningEngine engine, CancellationToken cancellationToken)
+    private static async Task<IResult> SmokeTestAsync(HttpContext context, PlanningEngine engine, SyncSolveGate gate, CancellationToken cancellationToken)
     {
+        var (slot, refusal) = gate.TryEnter(context, ApiClaims.TenantOf(context.User));
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        using var held = slot;
         var problem = PlanningEngine.SmokeProblem();
         var clock = Stopwatch.StartNew();
         var plan = await Task.Run(() => engine.Solve(problem, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(5), Seed = 1 }, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -169,6 +224,40 @@ internal static class SolveApi
             tasks = problem.Tasks.Count,
             ms = clock.ElapsedMilliseconds,
         });
+    }
+
+    private static IResult Overran(HttpContext context, QuantumPlannerOptions settings, double seconds) =>
+        ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The solve was stopped 1 s after its time limit of {seconds} s without an answer. Maybe submit it as a job (POST /api/v1/jobs).");
+
+    private const long MaxReads = 100_000;
+    private const long MaxSweeps = 1_000_000;
+
+    /// <summary>
+    /// A synchronous solve is cancelled one second after its time limit whatever the solver does with the limit, so
+    /// no request holds a CPU for longer than SyncMaxTimeLimitSeconds + 1 s of solving.
+    /// </summary>
+    private static CancellationTokenSource WallClockCap(double seconds, CancellationToken requestAborted)
+    {
+        var cap = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        cap.CancelAfter(TimeSpan.FromSeconds(seconds + 1));
+        return cap;
+    }
+
+    /// <summary>A whole number in 1..<paramref name="max"/>; anything else (fractions, 1e300, strings) is an error naming the field.</summary>
+    private static long? ReadOptionalInteger(JsonObject body, string name, long max, List<ApiError> errors)
+    {
+        if (body[name] is not { } node)
+        {
+            return null;
+        }
+
+        if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<long>(out var value) && value >= 1 && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add(new ApiError("shape", $"$.{name}", $"{name} {node.ToJsonString()} must be a whole number from 1 to {max}.", "Maybe leave it out for the default."));
+        return null;
     }
 
     private static double ReadNumber(JsonObject body, string name, double fallback, List<ApiError> errors) =>

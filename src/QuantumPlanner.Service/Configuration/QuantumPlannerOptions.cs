@@ -75,6 +75,15 @@ public sealed class QuantumPlannerOptions
     /// <summary>Upper bound of POST /api/v1/solve, which holds the request open while it solves.</summary>
     public int SyncMaxTimeLimitSeconds { get; set; } = 10;
 
+    /// <summary>Synchronous solves one process runs at once; more answer 503 + Retry-After.</summary>
+    public int SyncMaxConcurrentSolves { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Synchronous solves one tenant runs at once in one process; more answer 429 + Retry-After.</summary>
+    public int SyncMaxConcurrentSolvesPerTenant { get; set; } = 2;
+
+    /// <summary>Work budget of one POST /api/v1/qubo/solve: reads × sweeps × variables; more answers 422 naming it.</summary>
+    public long SyncMaxWorkUnits { get; set; } = 2_000_000_000;
+
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
     public int MaxTasks { get; set; } = 2000;
