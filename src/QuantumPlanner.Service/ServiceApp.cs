@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -165,6 +166,7 @@ public static class ServiceApp
         var metrics = app.Services.GetRequiredService<ServiceMetrics>();
         app.Services.GetRequiredService<MetricsRefresher>().Register();
 
+        UseForwardedHeadersFrom(app, options.ForwardedHeadersProxies);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -187,6 +189,39 @@ public static class ServiceApp
             app.MapSolveApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
         }
+    }
+
+    /// <summary>
+    /// Behind a proxy every connection comes from the proxy, so the rate limiter and key refusals would see one client.
+    /// Forwarded headers are honoured only from the configured proxies: anyone else could claim any address.
+    /// </summary>
+    private static void UseForwardedHeadersFrom(WebApplication app, string? proxies)
+    {
+        if (string.IsNullOrWhiteSpace(proxies))
+        {
+            return;
+        }
+
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var entry in proxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(entry, out var address))
+            {
+                forwarded.KnownProxies.Add(address);
+            }
+            else
+            {
+                throw new InvalidOperationException($"ForwardedHeadersProxies entry '{entry}' is neither an IP address nor a CIDR network. Maybe 10.0.0.0/8 or 127.0.0.1.");
+            }
+        }
+
+        app.UseForwardedHeaders(forwarded);
     }
 
     private static string? FirstNonEmpty(string? first, string? second) => string.IsNullOrWhiteSpace(first) ? (string.IsNullOrWhiteSpace(second) ? null : second) : first;

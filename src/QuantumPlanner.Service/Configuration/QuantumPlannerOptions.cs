@@ -106,6 +106,12 @@ public sealed class QuantumPlannerOptions
     /// <summary>Seconds clients are told to wait in Retry-After when the service is in maintenance or its database is down.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated addresses or CIDR networks (the
+    /// ingress controller). Empty: forwarded headers are ignored, every client is the connection's address.
+    /// </summary>
+    public string? ForwardedHeadersProxies { get; set; }
+
     /// <summary>Stable id of this process in job rows; default host name + process id.</summary>
     public string? WorkerId { get; set; }
 

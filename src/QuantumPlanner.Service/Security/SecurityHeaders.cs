@@ -16,6 +16,12 @@ internal static class SecurityHeaders
             headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             headers.CacheControl = "no-store";
+            if (((HttpResponse)state).HttpContext.Request.IsHttps)
+            {
+                // Only on HTTPS (directly, or X-Forwarded-Proto from a configured proxy): HSTS over plain HTTP is ignored.
+                headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+            }
+
             return Task.CompletedTask;
         }, context.Response);
         return next(context);
