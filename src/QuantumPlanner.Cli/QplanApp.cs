@@ -94,6 +94,7 @@ public static class QplanApp
             audit.AddCommand<AuditListCommand>("list").WithDescription("List audit entries, newest first.");
         });
         OpsBranch.Register(config);
+        config.AddCommand<McpCommand>("mcp").WithDescription("MCP tool server on stdin/stdout, for agent frameworks.");
         config.AddCommand<LoadTestCommand>("loadtest").WithDescription("Closed-loop load test of a running service.");
     }
 }

@@ -8,6 +8,7 @@ using Prometheus;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Health;
+using QuantumPlanner.Service.Mcp;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
@@ -130,6 +131,7 @@ public static class ServiceApp
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ApiClaims.Admin, "true"));
         services.AddPerKeyRateLimiting();
+        services.AddPlannerMcpHttp();
 
         services.AddHealthChecks()
             // Not part of readiness (docs/runbooks/service.md "Readiness and the database"): during an outage every
@@ -145,6 +147,7 @@ public static class ServiceApp
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<JobWorker>();
         services.AddHostedService<IdleMemoryTrimmer>();
+        services.AddHostedService<PurgeWatcher>();
     }
 
     private static QuantumPlannerOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<QuantumPlannerOptions>>().Value;
@@ -182,12 +185,14 @@ public static class ServiceApp
         app.MapHealthChecks("/health/quantum", HealthJson.For(check => check.Tags.Contains("quantum")));
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOpenApi();
+        app.MapSchemasApi();
 
         if (options.Api)
         {
             app.MapJobsApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapSolveApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
+            app.MapPlannerMcp();
         }
     }
 

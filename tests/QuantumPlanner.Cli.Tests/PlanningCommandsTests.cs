@@ -47,7 +47,7 @@ public class PlanningCommandsTests
             Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
             Assert.Equal(4, CountOf(svg, "class=\"row\""));
             Assert.Contains(">train-transformer<", svg, StringComparison.Ordinal);
-            Assert.Contains("class=\"deadline\"", svg, StringComparison.Ordinal);
+            Assert.Contains("class=\"deadline ", svg, StringComparison.Ordinal);
             Assert.Contains("class=\"makespan\"", svg, StringComparison.Ordinal);
         }
         finally
@@ -130,7 +130,7 @@ public class PlanningCommandsTests
             {
               "agents": [{ "id": "a", "skills": ["x"] }],
               "tasks": [
-                { "id": "t1", "requiredSkills": ["z"], "duration": 0 },
+                { "id": "t1", "requiredSkills": ["z"], "duration": -1 },
                 { "id": "t2", "dependsOn": ["t9"] }
               ]
             }

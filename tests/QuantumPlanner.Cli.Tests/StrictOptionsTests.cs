@@ -24,6 +24,8 @@ public class StrictOptionsTests
         "keys list",
         "keys revoke key-id",
         "db migrate",
+        "audit list",
+        "ops maintenance status",
         "loadtest");
 
     [Theory]

@@ -26,7 +26,13 @@ public sealed partial class DeploymentTests
         Assert.Single(documents, d => Kind(d) == "Service" && Name(d) == "quantum-planner");
         Assert.Single(documents, d => Kind(d) == "PodDisruptionBudget");
         Assert.Single(documents, d => Kind(d) == "ConfigMap");
-        Assert.Single(documents, d => Kind(d) == "Secret");
+        Assert.Single(documents, d => Kind(d) == "Secret" && Name(d) == "quantum-planner-secrets");
+        // Object-storage credentials only for the backup and archive CronJobs (docs/runbooks/disaster-recovery.md).
+        Assert.Single(documents, d => Kind(d) == "Secret" && Name(d) == "quantum-planner-backup");
+        var backup = Assert.Single(documents, d => Kind(d) == "CronJob" && Name(d) == "quantum-planner-backup");
+        Assert.Matches(@"schedule: ['""]?0 2 \* \* \*", backup);
+        Assert.Matches(@"ops\W+backup\W+create", backup);
+        Assert.Matches(@"ops\W+archive\W+--older-than", Assert.Single(documents, d => Kind(d) == "CronJob" && Name(d) == "quantum-planner-archive"));
 
         var hpa = Assert.Single(documents, d => Kind(d) == "HorizontalPodAutoscaler");
         Assert.Equal("quantum-planner-hpa", Name(hpa));

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Storage;
+using JobView = QuantumPlanner.Client.Job;
 
 namespace QuantumPlanner.Service.Tests;
 

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands;
 
 /// <summary>qplan audit list: the audit log, newest first.</summary>
-internal sealed class AuditListCommand : AsyncCommand<AuditListCommand.Settings>
+internal sealed class AuditListCommand(IAnsiConsole console) : AsyncCommand<AuditListCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -42,7 +42,7 @@ internal sealed class AuditListCommand : AsyncCommand<AuditListCommand.Settings>
             var entries = await audit.ListAsync(query, cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonOutput.Serialize(new { entries }));
+                console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new { entries }));
                 return ExitCodes.Ok;
             }
 
@@ -59,8 +59,8 @@ internal sealed class AuditListCommand : AsyncCommand<AuditListCommand.Settings>
                     Markup.Escape(entry.DetailsJson ?? string.Empty));
             }
 
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"{entries.Count} entr{(entries.Count == 1 ? "y" : "ies")}.");
+            console.Write(table);
+            console.MarkupLine($"{entries.Count} entr{(entries.Count == 1 ? "y" : "ies")}.");
         }
 
         return ExitCodes.Ok;

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using QuantumPlanner.Core.Charts;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.OrTools;
 using Spectre.Console;
@@ -9,8 +10,8 @@ namespace QuantumPlanner.Cli.Commands;
 
 /// <summary>
 /// qplan solve PROBLEM: runs the planning pipeline and prints the plan as tables, JSON or a Gantt chart (SVG).
-/// With --output the file gets the JSON (table, json) or the SVG (gantt-svg). Exit 0 for a feasible or optimal
-/// plan, 1 when none was found, 2 for bad input.
+/// With --output the file gets the JSON (table, json), the SVG (gantt-svg) or a PNG of it (gantt-png). Exit 0 for a feasible or optimal
+/// plan, 1 when none was found, 2 for bad input. With --url the solve runs as a job on that service (RemoteSolve).
 /// </summary>
 public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Settings>
 {
@@ -33,22 +34,35 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         public ulong Seed { get; init; } = 1;
 
         [CommandOption("--output <FILE>")]
-        [Description("Write the plan to FILE (JSON, or SVG with --format gantt-svg).")]
+        [Description("Write the plan to FILE (JSON, SVG with --format gantt-svg, PNG with gantt-png).")]
         public string? Output { get; init; }
 
         [CommandOption("--format <FORMAT>")]
-        [Description("table (default), json or gantt-svg.")]
+        [Description("table (default), json, gantt-svg, or gantt-png (needs --output and Chromium).")]
         public string Format { get; init; } = "table";
 
         [CommandOption("--explain")]
         [Description("Show the score per term, per constraint, per task and per agent.")]
         public bool Explain { get; init; }
 
+        [CommandOption("--url <URL>")]
+        [Description("Solve on a running service (qplan serve) as a job instead of in this process.")]
+        public string? Url { get; init; }
+
+        [CommandOption("--api-key <KEY>")]
+        [Description("API key for --url (default: the QP_API_KEY environment variable).")]
+        public string? ApiKey { get; init; }
+
         public override ValidationResult Validate()
         {
-            if (Format is not ("table" or "json" or "gantt-svg"))
+            if (Format is not ("table" or "json" or "gantt-svg" or "gantt-png"))
             {
-                return ValidationResult.Error($"--format '{Format}' is unknown. Maybe table, json or gantt-svg.");
+                return ValidationResult.Error($"--format '{Format}' is unknown. Maybe table, json, gantt-svg or gantt-png.");
+            }
+
+            if (Format == "gantt-png" && Output is null)
+            {
+                return ValidationResult.Error("--format gantt-png writes a file: add --output FILE.png.");
             }
 
             return TimeLimit is > 0 and <= 86_400 ? ValidationResult.Success() : ValidationResult.Error($"--time-limit must be between 0 and 86400 seconds (got {TimeLimit}).");
@@ -65,21 +79,46 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
             return ExitCodes.BadInput;
         }
 
-        var pipeline = PlanningBackends.CreatePipeline();
-        var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
         Plan plan;
-        try
+        if (settings.Url is { } url)
         {
-            plan = pipeline.Solve(problem, settings.Backend, options, cancellationToken);
+            var remote = RemoteSolve.Run(console, settings.Problem, url, settings.ApiKey, settings.Backend, settings.TimeLimit, settings.Seed, out var failed, cancellationToken);
+            if (remote is null)
+            {
+                return failed;
+            }
+
+            plan = remote;
         }
-        catch (ArgumentException ex)
+        else
         {
-            throw new UserInputException(ex.Message, ex);
+            var pipeline = PlanningBackends.CreatePipeline();
+            var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
+            try
+            {
+                plan = pipeline.Solve(problem, settings.Backend, options, cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UserInputException(ex.Message, ex);
+            }
         }
 
         var stdoutIsData = settings.Output is null && settings.Format != "table";
         var text = settings.Format == "gantt-svg" ? GanttSvg.Render(problem, plan) : PlanningJson.Serialize(plan);
-        if (settings.Output is { } path)
+        if (settings.Format == "gantt-png")
+        {
+            try
+            {
+                GanttPng.Write(GanttSvg.Draw(problem, plan), settings.Output!);
+            }
+            catch (InvalidOperationException ex)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.Failure;
+            }
+        }
+        else if (settings.Output is { } path)
         {
             File.WriteAllText(path, text + "\n");
         }

@@ -92,6 +92,17 @@ internal sealed class FinishedJobCache
         return view;
     }
 
+    /// <summary>Forgets every job (after an archive purge or a GDPR erasure elsewhere): requests read the store again.</summary>
+    public void Clear()
+    {
+        lock (order)
+        {
+            entries.Clear();
+            order.Clear();
+            bytes = 0;
+        }
+    }
+
     /// <summary>Forgets a job (DELETE): the next request reads the store.</summary>
     public void Remove(Guid id)
     {

@@ -1,46 +1,41 @@
+// The wire contracts are the typed client's records (QuantumPlanner.Client), under the names the service code uses.
+global using BackendView = QuantumPlanner.Client.BackendInfo;
+global using JobLinks = QuantumPlanner.Client.JobLinks;
+global using JobProgress = QuantumPlanner.Client.JobProgress;
+global using JobView = QuantumPlanner.Client.Job;
+using QuantumPlanner.Client;
 using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Api;
 
-public sealed record JobLinks(string Self, string Result, string Cancel);
-
-public sealed record JobProgress(double? BestObjective);
-
-/// <summary>A job as the API shows it: never the problem or the result (those have their own routes).</summary>
-public sealed record JobView(
-    Guid Id,
-    string Status,
-    string BackendRequested,
-    string? BackendUsed,
-    int TimeLimitSeconds,
-    long Seed,
-    string? IdempotencyKey,
-    int Attempts,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt,
-    JobProgress Progress,
-    string? Error,
-    JobLinks Links)
+/// <summary>
+/// The job the API shows: the typed client's <see cref="Job"/>, so the wire contract has one definition. Built here
+/// from a stored row; never the problem or the result (those have their own routes).
+/// </summary>
+public static class JobViews
 {
-    public static JobView From(JobRecord job)
+    extension(Job)
     {
-        var self = $"/api/v1/jobs/{job.Id}";
-        return new JobView(
-            job.Id,
-            job.Status.ToStorage(),
-            job.BackendRequested,
-            job.BackendUsed,
-            job.TimeLimitSeconds,
-            job.Seed,
-            job.IdempotencyKey,
-            job.Attempts,
-            job.CreatedAt,
-            job.StartedAt,
-            job.CompletedAt,
-            new JobProgress(job.ProgressObjective),
-            job.Error,
-            new JobLinks(self, self + "/result", self));
+        public static Job From(JobRecord job)
+        {
+            ArgumentNullException.ThrowIfNull(job);
+            var self = $"/api/v1/jobs/{job.Id}";
+            return new Job(
+                job.Id,
+                job.Status.ToStorage(),
+                job.BackendRequested,
+                job.BackendUsed,
+                job.TimeLimitSeconds,
+                job.Seed,
+                job.IdempotencyKey,
+                job.Attempts,
+                job.CreatedAt,
+                job.StartedAt,
+                job.CompletedAt,
+                new JobProgress(job.ProgressObjective),
+                job.Error,
+                new JobLinks(self, self + "/result", self));
+        }
     }
 }
 
@@ -48,4 +43,3 @@ public sealed record JobListView(IReadOnlyList<JobView> Items, string? NextCurso
 
 public sealed record MaintenanceRequest(bool Enabled, string? Message);
 
-public sealed record BackendView(string Name, string Kind, bool Available, string? Reason);

@@ -1,7 +1,6 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.OrTools;
-using QuantumPlanner.Service.Api;
 using QuantumPlanner.Solvers;
 using QuantumPlanner.Solvers.Planning;
 

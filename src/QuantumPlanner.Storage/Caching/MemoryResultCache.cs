@@ -105,6 +105,17 @@ public sealed class MemoryResultCache : IResultCache
 
     public Task<bool> PingAsync(CancellationToken cancellationToken = default) => Task.FromResult(true);
 
+    /// <summary>Forgets every entry (after a purge or an erasure: a cached result may belong to a job that is gone).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _entries.Clear();
+            _recency.Clear();
+            _characters = 0;
+        }
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private void RemoveNode(LinkedListNode<Entry> node)

@@ -11,7 +11,7 @@ namespace QuantumPlanner.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresJobStore : IJobStore
 {
-    private static readonly string Columns = ColumnsOf(string.Empty);
+    internal static readonly string Columns = ColumnsOf(string.Empty);
     private static readonly string ClaimedColumns = ColumnsOf("j.");
 
     // The hot statements use positional parameters ($1, ...): with named ones (@id) Npgsql rewrites the SQL text on
@@ -404,7 +404,7 @@ internal sealed class PostgresJobStore : IJobStore
         return rows;
     }
 
-    private static JobRecord Read(NpgsqlDataReader r) => new(
+    internal static JobRecord Read(NpgsqlDataReader r) => new(
         Id: r.GetGuid(0),
         TenantId: r.GetString(1),
         Status: JobStatusNames.Parse(r.GetString(2)),

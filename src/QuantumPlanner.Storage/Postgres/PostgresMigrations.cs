@@ -90,6 +90,10 @@ internal static class PostgresMigrations
             ALTER TABLE api_keys ADD COLUMN expires_at timestamptz;
             ALTER TABLE api_keys ADD COLUMN last_used_at timestamptz;
             """),
+        (4, "archive order index", """
+            -- Archiving walks finished jobs oldest first in (created_at, id) batches (qplan ops archive).
+            CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -11,7 +11,7 @@ namespace QuantumPlanner.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteJobStore : IJobStore
 {
-    private const string Columns =
+    internal const string Columns =
         "id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key, attempts, worker_id, " +
         "lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token";
 
@@ -430,7 +430,7 @@ internal sealed class SqliteJobStore : IJobStore
 
     private static DateTimeOffset? Time(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : Microseconds.ToTime(r.GetInt64(ordinal));
 
-    private static JobRecord Read(SqliteDataReader r) => new(
+    internal static JobRecord Read(SqliteDataReader r) => new(
         Id: Guid.Parse(r.GetString(0)),
         TenantId: r.GetString(1),
         Status: JobStatusNames.Parse(r.GetString(2)),

@@ -79,6 +79,9 @@ internal static class SqliteMigrations
             ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
             ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
             """),
+        (4, "archive order index", """
+            CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

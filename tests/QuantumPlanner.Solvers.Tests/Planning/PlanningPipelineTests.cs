@@ -109,7 +109,7 @@ public class PlanningPipelineTests
 
         var plan = new PlanningPipeline(PlanningBackendSet.BuiltIn() with { Complete = complete }).Solve(problem, "auto", Quick, CancellationToken.None);
 
-        Assert.Equal(["greedy", "localsearch", "half-bound"], plan.BackendsTried.Select(b => b.Backend));
+        Assert.Equal(["greedy", "localsearch/late-acceptance", "half-bound"], plan.BackendsTried.Select(b => b.Backend));
         Assert.Equal(complete.LastBound, plan.Bound!.Value, 9);
     }
 

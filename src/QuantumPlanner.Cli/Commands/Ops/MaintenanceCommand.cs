@@ -11,7 +11,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops maintenance on|off|status: the runbook's "switch to maintenance mode", written to the shared
 /// <c>settings</c> row that every replica reads within two seconds; switching writes an audit record.
 /// </summary>
-internal sealed class MaintenanceCommand : AsyncCommand<MaintenanceCommand.Settings>
+internal sealed class MaintenanceCommand(IAnsiConsole console) : AsyncCommand<MaintenanceCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -49,15 +49,15 @@ internal sealed class MaintenanceCommand : AsyncCommand<MaintenanceCommand.Setti
 
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonOutput.Serialize(view));
+                console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(view));
             }
             else if (view.Enabled)
             {
-                AnsiConsole.MarkupLine($"Maintenance mode is [yellow]on[/] since {view.Since?.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}: {Markup.Escape(view.Message ?? string.Empty)}");
+                console.MarkupLine($"Maintenance mode is [yellow]on[/] since {view.Since?.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}: {Markup.Escape(view.Message ?? string.Empty)}");
             }
             else
             {
-                AnsiConsole.MarkupLine("Maintenance mode is [green]off[/]: new jobs are accepted.");
+                console.MarkupLine("Maintenance mode is [green]off[/]: new jobs are accepted.");
             }
         }
 

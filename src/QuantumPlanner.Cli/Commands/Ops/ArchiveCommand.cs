@@ -1,0 +1,134 @@
+using System.ComponentModel;
+using System.Globalization;
+using QuantumPlanner.Storage;
+using QuantumPlanner.Storage.Archive;
+using QuantumPlanner.Storage.Backup;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace QuantumPlanner.Cli.Commands.Ops;
+
+/// <summary>
+/// qplan ops archive --older-than 90d [--status completed,failed] [--to DIR|s3://…] [--dry-run] [--batch 5000]: the
+/// runbook's 90-day purge, made safe: finished jobs are archived, verified and only then deleted; a rerun after a
+/// kill finishes the interrupted archive first. Writes an archive.purge audit record.
+/// </summary>
+internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.Settings>
+{
+    internal sealed class Settings : OpsSettings
+    {
+        [CommandOption("--older-than <AGE>")]
+        [Description("Archive jobs created longer ago than this (e.g. 90d).")]
+        public string? OlderThan { get; init; }
+
+        [CommandOption("--status <LIST>")]
+        [Description("Comma-separated statuses to archive (default completed,failed; queued and running are refused).")]
+        public string Status { get; init; } = "completed,failed";
+
+        [CommandOption("--to <DIR|URL>")]
+        [Description("A directory, or s3://BUCKET/PREFIX to upload the complete archive to (default: <data-dir>/archives).")]
+        public string? To { get; init; }
+
+        [CommandOption("--dry-run")]
+        [Description("Count what would be archived; change nothing.")]
+        public bool DryRun { get; init; }
+
+        [CommandOption("--batch <ROWS>")]
+        [Description("Rows per verified batch and delete transaction (default 5000).")]
+        public int Batch { get; init; } = 5000;
+
+        public override ValidationResult Validate()
+        {
+            if (OlderThan is null)
+            {
+                return ValidationResult.Error("--older-than is required. Maybe qplan ops archive --older-than 90d --dry-run.");
+            }
+
+            if (!DurationText.TryParse(OlderThan, out _))
+            {
+                return ValidationResult.Error($"--older-than '{OlderThan}' is not a duration. Maybe --older-than 90d.");
+            }
+
+            if (Batch < 1)
+            {
+                return ValidationResult.Error($"--batch {Batch} must be at least 1. Maybe --batch 5000.");
+            }
+
+            foreach (var name in Status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!JobStatusNames.TryParse(name, out var status))
+                {
+                    return ValidationResult.Error($"--status '{name}' is not a job status. Maybe --status completed,failed,cancelled.");
+                }
+
+                if (!status.IsFinished())
+                {
+                    return ValidationResult.Error($"--status {name}: only finished jobs (completed, failed, cancelled) can be archived; a {name} job still changes.");
+                }
+            }
+
+            return ValidationResult.Success();
+        }
+
+        public IReadOnlyList<JobStatus> Statuses =>
+            [.. Status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(JobStatusNames.Parse)];
+    }
+
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var remote = settings.To is not null && BackupLocations.IsS3(settings.To) ? settings.To : null;
+        var directory = remote is null ? settings.To ?? Path.Combine(settings.Directory, "archives") : Path.Combine(settings.Directory, "archives");
+        var olderThan = DurationText.Parse(settings.OlderThan!, "--older-than");
+        var store = StoreOf(settings);
+        Progress($"archive: {store.Kind} {store.DisplayName}, jobs older than {DurationText.Format(olderThan)} ({settings.Status}) → {directory}{(remote is null ? string.Empty : " → " + remote)}");
+        var run = await Archives.RunAsync(
+            new ArchiveOptions
+            {
+                Store = store,
+                Directory = directory,
+                Remote = remote,
+                OlderThan = olderThan,
+                Statuses = settings.Statuses,
+                DryRun = settings.DryRun,
+                BatchSize = settings.Batch,
+                Progress = new Progress<long>(rows => Progress(string.Create(CultureInfo.InvariantCulture, $"archive: {rows} rows archived, verified and deleted"))),
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        foreach (var resumed in run.Resumed)
+        {
+            await AuditAsync(settings, "archive.purge", resumed, new { resumed = true, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        if (run.Manifest is { } manifest)
+        {
+            await AuditAsync(settings, "archive.purge", run.RemoteUrl ?? run.Path, new { rows = manifest.Rows, deleted = run.Deleted, cutoff = run.Cutoff, statuses = manifest.Statuses, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.Json)
+        {
+            WriteJson(new { ok = true, dryRun = run.DryRun, cutoff = run.Cutoff, matching = run.Matching, archived = run.Manifest?.Rows ?? 0, deleted = run.Deleted, file = run.Path, url = run.RemoteUrl, resumed = run.Resumed, manifest = run.Manifest });
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table().AddColumns("status", "rows", "payload");
+        foreach (var count in run.Matching)
+        {
+            table.AddRow(count.Status, count.Rows.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"{count.PayloadBytes / 1048576.0:0.0} MiB"));
+        }
+
+        table.Caption(string.Create(CultureInfo.InvariantCulture, $"jobs created before {run.Cutoff.UtcDateTime:u}"));
+        AnsiConsole.Write(table);
+        foreach (var resumed in run.Resumed)
+        {
+            AnsiConsole.MarkupLine($"Finished the interrupted archive {Markup.Escape(resumed)}.");
+        }
+
+        AnsiConsole.MarkupLine(run.DryRun
+            ? "Dry run: nothing was archived or deleted."
+            : run.Manifest is null
+                ? "Nothing to archive."
+                : string.Create(CultureInfo.InvariantCulture, $"Archived {run.Manifest.Rows} jobs to {Markup.Escape(run.RemoteUrl ?? run.Path!)} and deleted {run.Deleted} after verifying them."));
+        return ExitCodes.Ok;
+    }
+}

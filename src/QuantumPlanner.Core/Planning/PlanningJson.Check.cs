@@ -1,0 +1,14 @@
+namespace QuantumPlanner.Core.Planning;
+
+public static partial class PlanningJson
+{
+    /// <summary>
+    /// Parses and, when it parsed cleanly, validates a problem: every issue a user would be told about, in one list.
+    /// <see cref="ProblemParseResult.IsValid"/> is true only for a problem that may be solved.
+    /// </summary>
+    public static ProblemParseResult Check(string json, string source)
+    {
+        var parsed = ParseProblem(json, source);
+        return parsed.Problem is null || parsed.Issues.Count > 0 ? parsed : parsed with { Issues = ProblemValidator.Validate(parsed.Problem) };
+    }
+}

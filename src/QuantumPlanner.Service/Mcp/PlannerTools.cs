@@ -1,0 +1,223 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Solving;
+
+namespace QuantumPlanner.Service.Mcp;
+
+/// <summary>
+/// The MCP tools (DESIGN.md §8), the same over stdio (<c>qplan mcp</c>) and streamable HTTP (<c>/mcp</c>). Every tool
+/// answers JSON text; a call that cannot be done answers a tool error (isError) whose text names each issue and a fix,
+/// so that an agent can correct its call.
+/// </summary>
+public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOptions<QuantumPlannerOptions> options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    [McpServerTool(Name = "plan_tasks", Title = "Plan tasks", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("Assigns and schedules the tasks of a planning problem (agents with skills and availability, tasks with durations, dependencies and deadlines) and returns the plan: assignments (task, agent, start, end), score with per-term breakdown and hard violations, metrics, bound and gap. Same seed, same plan.")]
+    public Task<CallToolResult> PlanTasks(
+        [Description("The planning problem object (see the resource qplan://schemas/problem.json).")] JsonElement problem,
+        [Description("Seconds the solver may use (default 10).")] double? timeLimitSeconds = null,
+        [Description("auto (default), greedy, localsearch, exact, cpsat, cpsat-lns, ... (list_backends).")] string? backend = null,
+        [Description("Random seed (default 1).")] long? seed = null,
+        CancellationToken cancellationToken = default) => AnswerAsync(async () =>
+        {
+            var request = Check(problem, timeLimitSeconds, backend, seed, options.Value.SyncMaxTimeLimitSeconds, nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds), out var parsed);
+            // Off the request's thread, as POST /api/v1/solve does: the solve holds a core for its whole time limit.
+            var plan = await Task.Run(
+                () => engine.Solve(parsed, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            return PlanningJson.Serialize(plan);
+        });
+
+    [McpServerTool(Name = "validate_problem", Title = "Validate a problem", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("Checks a planning problem without solving it and lists every issue (code, item, message, suggestion, line and column where known). A problem with issues is still a successful call: valid is false.")]
+    public CallToolResult ValidateProblem(
+        [Description("The planning problem object (see the resource qplan://schemas/problem.json).")] JsonElement problem) => Answer(() =>
+        {
+            var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
+            return JsonSerializer.Serialize(new { valid = checkedProblem.IsValid, tasks = checkedProblem.Problem?.Tasks.Count, agents = checkedProblem.Problem?.Agents.Count, issues = checkedProblem.Issues }, Json);
+        });
+
+    [McpServerTool(Name = "submit_job", Title = "Submit a planning job", Destructive = false, Idempotent = false, OpenWorld = false)]
+    [Description("Queues a planning problem as a job and returns it at once (id, status). Use for long solves; poll with get_job, stop with cancel_job.")]
+    public Task<CallToolResult> SubmitJob(
+        [Description("The planning problem object (see the resource qplan://schemas/problem.json).")] JsonElement problem,
+        RequestContext<CallToolRequestParams> context,
+        [Description("Seconds the solver may use (default 10).")] double? timeLimitSeconds = null,
+        [Description("auto (default) or a backend from list_backends.")] string? backend = null,
+        [Description("Random seed (default 1).")] long? seed = null,
+        CancellationToken cancellationToken = default) => AnswerAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            var request = Check(problem, timeLimitSeconds, backend, seed, options.Value.MaxTimeLimitSeconds, nameof(QuantumPlannerOptions.MaxTimeLimitSeconds), out _);
+            return JsonSerializer.Serialize(await jobs.SubmitAsync(context.User, request, cancellationToken).ConfigureAwait(false), Json);
+        });
+
+    [McpServerTool(Name = "get_job", Title = "Get a job", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("The job's status, timestamps and backend, and its plan once completed. waitSeconds > 0 waits until the job finishes or the wait runs out.")]
+    public Task<CallToolResult> GetJob(
+        [Description("The id submit_job returned.")] string jobId,
+        RequestContext<CallToolRequestParams> context,
+        [Description("Seconds to wait for the job to finish (0 to 30, default 0).")] double? waitSeconds = null,
+        CancellationToken cancellationToken = default) => AnswerAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            var id = JobId(jobId);
+            var maxWait = options.Value.MaxWaitSeconds;
+            if (waitSeconds is { } w && (double.IsNaN(w) || w < 0 || w > maxWait))
+            {
+                throw new McpToolException($"waitSeconds {w.ToString(CultureInfo.InvariantCulture)} is outside 0..{maxWait}. Maybe waitSeconds: {Math.Min(10, maxWait)}.");
+            }
+
+            var found = await jobs.GetAsync(context.User, id, TimeSpan.FromSeconds(waitSeconds ?? 0), cancellationToken).ConfigureAwait(false)
+                ?? throw NotFound(id);
+            var answer = JsonSerializer.SerializeToNode(found.Job, Json)!.AsObject();
+            if (found.PlanJson is { } plan)
+            {
+                answer["plan"] = JsonNode.Parse(plan);
+            }
+
+            return answer.ToJsonString(Json);
+        });
+
+    [McpServerTool(Name = "cancel_job", Title = "Cancel a job", Destructive = true, Idempotent = true, OpenWorld = false)]
+    [Description("Cancels a queued or running job and returns it; a finished job is returned unchanged.")]
+    public Task<CallToolResult> CancelJob(
+        [Description("The id submit_job returned.")] string jobId,
+        RequestContext<CallToolRequestParams> context,
+        CancellationToken cancellationToken = default) => AnswerAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            var id = JobId(jobId);
+            var job = await jobs.CancelAsync(context.User, id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+            return JsonSerializer.Serialize(job, Json);
+        });
+
+    [McpServerTool(Name = "explain_plan", Title = "Explain a plan", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("Scores a plan against its problem from scratch and explains it: the objective per term (weight × value), every hard violation, and each task's and agent's share (cost, lateness, workload).")]
+    public CallToolResult ExplainPlan(
+        [Description("The planning problem object the plan is for.")] JsonElement problem,
+        [Description("The plan object (as plan_tasks or get_job return it); only its assignments are read.")] JsonElement plan) => Answer(() =>
+        {
+            var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
+            if (!checkedProblem.IsValid)
+            {
+                throw new McpToolException(Issues(checkedProblem.Issues));
+            }
+
+            Plan given;
+            try
+            {
+                given = PlanningJson.DeserializePlan(plan.GetRawText());
+            }
+            catch (JsonException ex)
+            {
+                throw new McpToolException($"plan is not a plan document: {ex.Message} Maybe pass the object plan_tasks returned.", ex);
+            }
+
+            var scored = PlanScorer.Evaluate(checkedProblem.Problem!, given.Assignments);
+            var terms = scored.Score.Breakdown.Select(t => new { t.Term, t.Weight, t.Value, weighted = t.Weight * t.Value });
+            var summary = $"objective {scored.Score.Objective.ToString("0.###", CultureInfo.InvariantCulture)}, {scored.Score.HardViolations} hard violation(s), makespan {scored.Metrics.Makespan}, cost {scored.Metrics.Cost.ToString("0.###", CultureInfo.InvariantCulture)}, {scored.Unassigned.Count} dropped";
+            return JsonSerializer.Serialize(new { summary, objective = scored.Score.Objective, hardViolations = scored.Score.HardViolations, terms, violations = scored.Score.Violations, metrics = scored.Metrics, unassigned = scored.Unassigned, tasks = scored.Tasks, agents = scored.Agents }, Json);
+        });
+
+    [McpServerTool(Name = "list_backends", Title = "List backends", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("The planning backends (name, kind, whether they can run here and why not) and the QUBO samplers.")]
+    public CallToolResult ListBackends() => Answer(() => JsonSerializer.Serialize(new { backends = engine.Backends(), samplers = PlanningEngine.SamplerNames }, Json));
+
+    /// <summary>Checks the problem and the solve settings; every issue at once, as one tool error.</summary>
+    private McpJobRequest Check(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, int maxSeconds, string limitName, out PlanningProblem parsed)
+    {
+        var messages = new List<string>();
+        if (problem.ValueKind != JsonValueKind.Object)
+        {
+            throw new McpToolException($"problem is a JSON {problem.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe pass the problem object itself (qplan://schemas/problem.json), not a string holding it.");
+        }
+
+        var name = backend ?? "auto";
+        if (!engine.IsKnownBackend(name))
+        {
+            messages.Add($"- backend: '{name}' is unknown. Maybe one of: {string.Join(", ", engine.BackendNames)}.");
+        }
+
+        var seconds = timeLimitSeconds ?? Math.Min(10, maxSeconds);
+        if (double.IsNaN(seconds) || seconds <= 0 || seconds > maxSeconds)
+        {
+            messages.Add($"- timeLimitSeconds: {seconds.ToString(CultureInfo.InvariantCulture)} is outside (0, {maxSeconds}] ({limitName}). Maybe {Math.Min(10, maxSeconds)}.");
+        }
+
+        if (seed is < 0)
+        {
+            messages.Add($"- seed: {seed} is negative. Maybe 1.");
+        }
+
+        var json = problem.GetRawText();
+        var checkedProblem = PlanningJson.Check(json, "problem");
+        var limits = options.Value;
+        if (checkedProblem.Problem is { } p && (p.Tasks.Count > limits.MaxTasks || p.Agents.Count > limits.MaxAgents))
+        {
+            messages.Add($"- problem: {p.Tasks.Count} tasks and {p.Agents.Count} agents exceed the limits MaxTasks = {limits.MaxTasks}, MaxAgents = {limits.MaxAgents}. Maybe split the problem.");
+        }
+
+        if (!checkedProblem.IsValid || messages.Count > 0)
+        {
+            throw new McpToolException(Issues(checkedProblem.Issues, messages));
+        }
+
+        parsed = checkedProblem.Problem!;
+        return new McpJobRequest(json, parsed.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
+    }
+
+    private static string Issues(IReadOnlyList<ValidationIssue> issues, List<string>? more = null)
+    {
+        var lines = new List<string>();
+        foreach (var issue in issues)
+        {
+            var where = issue.Line is { } line ? $" (line {line}, column {issue.Column})" : string.Empty;
+            lines.Add($"- {issue.Item}{where}: {issue.Message} {issue.Suggestion} [{issue.Code}]");
+        }
+
+        lines.AddRange(more ?? []);
+        return $"The request has {lines.Count} issue(s):\n{string.Join('\n', lines)}";
+    }
+
+    private static Guid JobId(string jobId) => Guid.TryParse(jobId, out var id)
+        ? id
+        : throw new McpToolException($"jobId '{jobId}' is not a job id. Maybe pass the id that submit_job returned, like 0f8fad5b-d9cb-469f-a165-70867728950e.");
+
+    private static McpToolException NotFound(Guid id) => new($"Job {id} was not found. Maybe it belongs to another tenant, the id is mistyped, or (qplan mcp) it was submitted to an earlier server process.");
+
+    private static CallToolResult Answer(Func<string> work)
+    {
+        try
+        {
+            return Text(work(), isError: false);
+        }
+        catch (McpToolException ex)
+        {
+            return Text(ex.Message, isError: true);
+        }
+    }
+
+    private static async Task<CallToolResult> AnswerAsync(Func<Task<string>> work)
+    {
+        try
+        {
+            return Text(await work().ConfigureAwait(false), isError: false);
+        }
+        catch (McpToolException ex)
+        {
+            return Text(ex.Message, isError: true);
+        }
+    }
+
+    private static CallToolResult Text(string text, bool isError) => new() { IsError = isError, Content = [new TextContentBlock { Text = text }] };
+}

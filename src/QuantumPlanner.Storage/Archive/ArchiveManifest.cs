@@ -1,0 +1,88 @@
+using System.Text.Json;
+using QuantumPlanner.Storage.Backup;
+
+namespace QuantumPlanner.Storage.Archive;
+
+/// <summary>
+/// The JSON file beside an archive (<c>NAME.manifest.json</c>). It is rewritten (atomically) after every verified batch
+/// and before that batch's rows are deleted, so after a crash it says how much of the file is good
+/// (<see cref="Bytes"/>) and which batch may still be in the database (<see cref="PendingFrom"/>).
+/// </summary>
+public sealed record ArchiveManifest
+{
+    public const string CurrentFormat = "qplan-archive/1";
+    public const string Open = "open";
+    public const string Complete = "complete";
+
+    public string Format { get; init; } = CurrentFormat;
+
+    public required string File { get; init; }
+
+    /// <summary>"open" while a run appends to it (or was killed doing so), "complete" afterwards.</summary>
+    public required string State { get; init; }
+
+    public required string Store { get; init; }
+
+    public required string Source { get; init; }
+
+    /// <summary>Jobs created before this were selected.</summary>
+    public required DateTimeOffset Cutoff { get; init; }
+
+    public required IReadOnlyList<string> Statuses { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public long Rows { get; init; }
+
+    /// <summary>Length of the verified part of the file; anything after it is an unfinished batch.</summary>
+    public long Bytes { get; init; }
+
+    /// <summary>SHA-256 of the first <see cref="Bytes"/> bytes.</summary>
+    public string Sha256 { get; init; } = string.Empty;
+
+    /// <summary>Sum of the rows' hashes (see ArchiveRows.Hash), order-free.</summary>
+    public string ContentChecksum { get; init; } = "00000000000000000000000000000000";
+
+    /// <summary>Offset of the last batch, whose rows may not be deleted yet; null once they are.</summary>
+    public long? PendingFrom { get; init; }
+
+    public IReadOnlyDictionary<string, long> StatusCounts { get; init; } = new Dictionary<string, long>();
+
+    public IReadOnlyDictionary<string, long> TenantCounts { get; init; } = new Dictionary<string, long>();
+
+    public DateTimeOffset? OldestCreatedAt { get; init; }
+
+    public DateTimeOffset? NewestCreatedAt { get; init; }
+
+    /// <summary>The s3:// URL the complete archive was uploaded to and verified at, if any.</summary>
+    public string? UploadedTo { get; init; }
+
+    public string ToolVersion { get; init; } = Backups.ToolVersion;
+
+    public static string ManifestNameFor(string archiveFileName) => archiveFileName + BackupManifest.Suffix;
+
+    public string ToJson() => JsonSerializer.Serialize(this, BackupManifest.Json);
+
+    public static ArchiveManifest Parse(string json, string origin)
+    {
+        try
+        {
+            using (var document = JsonDocument.Parse(json))
+            {
+                var format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out var value) ? value.ToString() : null;
+                if (!string.Equals(format, CurrentFormat, StringComparison.Ordinal))
+                {
+                    throw new DataSafetyException($"{origin}: the manifest format is '{format}', expected '{CurrentFormat}'. Maybe it is a backup (qplan ops backup verify) or another tool's file.");
+                }
+            }
+
+            return JsonSerializer.Deserialize<ArchiveManifest>(json, BackupManifest.Json) ?? throw new DataSafetyException($"{origin}: the manifest is empty.");
+        }
+        catch (JsonException exception)
+        {
+            throw new DataSafetyException($"{origin}: the manifest is not a valid qplan archive manifest ({exception.Message}).", exception);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace QuantumPlanner.Storage.Archive;
+
+/// <summary>
+/// One job as one JSON Lines row of an archive: the columns of optimization_jobs by their names, problem and result
+/// as JSON strings (their exact stored text, which may span lines), timestamps as ISO 8601 UTC with microseconds. Reading a row back gives the same
+/// <see cref="JobRecord"/>, so a restored job equals the archived one column for column.
+/// </summary>
+internal static class ArchiveRows
+{
+    public static void Write(IBufferWriter<byte> output, JobRecord job)
+    {
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        writer.WriteString("id", job.Id);
+        writer.WriteString("tenant_id", job.TenantId);
+        writer.WriteString("status", job.Status.ToStorage());
+        writer.WriteString("backend_requested", job.BackendRequested);
+        WriteNullable(writer, "backend_used", job.BackendUsed);
+        writer.WriteString("problem", job.ProblemJson);
+        WriteNullable(writer, "result", job.ResultJson);
+
+        writer.WriteString("problem_hash", job.ProblemHash);
+        WriteNullable(writer, "idempotency_key", job.IdempotencyKey);
+        writer.WriteNumber("attempts", job.Attempts);
+        WriteNullable(writer, "worker_id", job.WorkerId);
+        WriteTime(writer, "lease_expires_at", job.LeaseExpiresAt);
+        WriteTime(writer, "created_at", job.CreatedAt);
+        WriteTime(writer, "started_at", job.StartedAt);
+        WriteTime(writer, "completed_at", job.CompletedAt);
+        WriteNullable(writer, "error", job.Error);
+        writer.WriteNumber("time_limit_seconds", job.TimeLimitSeconds);
+        writer.WriteNumber("seed", job.Seed);
+        if (job.ProgressObjective is { } objective)
+        {
+            writer.WriteNumber("progress_objective", objective);
+        }
+        else
+        {
+            writer.WriteNull("progress_objective");
+        }
+
+        writer.WriteNumber("claim_token", job.ClaimToken);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>Parses one row; <see cref="FormatException"/> when it is not an archived job.</summary>
+    public static JobRecord Read(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var row = document.RootElement;
+            return new JobRecord(
+                Id: row.GetProperty("id").GetGuid(),
+                TenantId: row.GetProperty("tenant_id").GetString()!,
+                Status: JobStatusNames.Parse(row.GetProperty("status").GetString()!),
+                BackendRequested: row.GetProperty("backend_requested").GetString()!,
+                BackendUsed: Text(row, "backend_used"),
+                ProblemJson: row.GetProperty("problem").GetString()!,
+                ResultJson: Text(row, "result"),
+                ProblemHash: row.GetProperty("problem_hash").GetString()!,
+                IdempotencyKey: Text(row, "idempotency_key"),
+                Attempts: row.GetProperty("attempts").GetInt32(),
+                WorkerId: Text(row, "worker_id"),
+                LeaseExpiresAt: Time(row, "lease_expires_at"),
+                CreatedAt: Time(row, "created_at") ?? throw new FormatException("created_at is null"),
+                StartedAt: Time(row, "started_at"),
+                CompletedAt: Time(row, "completed_at"),
+                Error: Text(row, "error"),
+                TimeLimitSeconds: row.GetProperty("time_limit_seconds").GetInt32(),
+                Seed: row.GetProperty("seed").GetInt64(),
+                ProgressObjective: row.GetProperty("progress_objective") is { ValueKind: JsonValueKind.Number } objective ? objective.GetDouble() : null)
+            {
+                ClaimToken = row.TryGetProperty("claim_token", out var token) ? token.GetInt64() : 0,
+            };
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new FormatException(exception.Message, exception);
+        }
+    }
+
+    /// <summary>First 128 bits of the row's SHA-256; an archive's content checksum is their sum (order-free, like the table checksums).</summary>
+    public static UInt128 Hash(ReadOnlySpan<byte> line)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(line, hash);
+        return BinaryPrimitives.ReadUInt128BigEndian(hash);
+    }
+
+    public static string Format(UInt128 sum) => sum.ToString("x32", CultureInfo.InvariantCulture);
+
+    public static UInt128 ParseSum(string text) => UInt128.Parse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            writer.WriteString(name, time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static string? Text(JsonElement row, string name) => row.GetProperty(name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private static DateTimeOffset? Time(JsonElement row, string name) =>
+        row.GetProperty(name) is { ValueKind: JsonValueKind.String } value
+            ? DateTimeOffset.ParseExact(value.GetString()!, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
+            : null;
+}

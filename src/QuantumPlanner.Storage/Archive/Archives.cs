@@ -1,0 +1,437 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using QuantumPlanner.Storage.Backup;
+
+namespace QuantumPlanner.Storage.Archive;
+
+/// <summary>What <see cref="Archives.RunAsync"/> archives and where.</summary>
+public sealed record ArchiveOptions
+{
+    public required StoreLocation Store { get; init; }
+
+    /// <summary>Where the archive is written (and kept); with <see cref="Remote"/>, the complete file is uploaded from here.</summary>
+    public required string Directory { get; init; }
+
+    public string? Remote { get; init; }
+
+    public required TimeSpan OlderThan { get; init; }
+
+    public IReadOnlyList<JobStatus> Statuses { get; init; } = [JobStatus.Completed, JobStatus.Failed];
+
+    public bool DryRun { get; init; }
+
+    public int BatchSize { get; init; } = 5000;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public S3Settings? S3 { get; init; }
+
+    /// <summary>Rows archived and deleted so far, after each batch.</summary>
+    public IProgress<long>? Progress { get; init; }
+}
+
+/// <summary>One matching group for --dry-run and reports.</summary>
+public sealed record ArchiveCount(string Status, long Rows, long PayloadBytes);
+
+/// <summary>
+/// What a run did: the archive it wrote (null when nothing matched or on --dry-run), rows deleted, archives of
+/// interrupted runs it finished first, and (always) what matched before it started.
+/// </summary>
+public sealed record ArchiveRun(DateTimeOffset Cutoff, bool DryRun, IReadOnlyList<ArchiveCount> Matching, ArchiveManifest? Manifest, string? Path, string? RemoteUrl, long Deleted, IReadOnlyList<string> Resumed);
+
+public sealed record ArchiveVerified(ArchiveManifest Manifest, string Path, IReadOnlyList<string> Checks);
+
+public sealed record ArchiveRestored(ArchiveManifest Manifest, string Path, long Inserted, long Skipped);
+
+/// <summary>
+/// The runbook's 90-day rule: finished jobs older than a cutoff are streamed to gzip-compressed JSON Lines, every
+/// batch is read back and checked before its rows are deleted, and a manifest written between the two makes an
+/// interrupted run resumable: the next run (or any later one) truncates the unverified tail, deletes the verified
+/// batch that may still be in the database, and closes the archive. No row is deleted before it is in a verified
+/// archive, and no row is archived twice.
+/// </summary>
+public static class Archives
+{
+    /// <summary>The settings key that names the archive a run is appending to (so a rerun finds it even with another --to).</summary>
+    public const string OpenRunSetting = "archive.open";
+
+    /// <summary>The settings key with the last purge: time, rows, file and a generation number that caches can watch.</summary>
+    public const string LastPurgeSetting = "archive.last_purge";
+
+    public const string Extension = ".jsonl.gz";
+
+    public static async Task<ArchiveRun> RunAsync(ArchiveOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        var statuses = options.Statuses.Select(s => s.ToStorage()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var now = options.Time.GetUtcNow();
+        var cutoff = now - options.OlderThan;
+        await using var jobs = StorageFactory.CreateJobStore(options.Store.PostgresConnectionString, options.Store.DataDirectory, options.Time);
+        await jobs.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await using var store = OpenStore(options.Store);
+
+        var resumed = options.DryRun ? [] : await ResumeAsync(jobs, store, options, cancellationToken).ConfigureAwait(false);
+        var matching = (await store.CountAsync(cutoff, statuses, cancellationToken).ConfigureAwait(false)).Select(c => new ArchiveCount(c.Status, c.Rows, c.PayloadBytes)).ToList();
+        if (options.DryRun || matching.Sum(m => m.Rows) == 0)
+        {
+            return new ArchiveRun(cutoff, options.DryRun, matching, null, null, null, 0, resumed);
+        }
+
+        Directory.CreateDirectory(options.Directory);
+        var stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+        var name = $"archive-{options.Store.Kind}-{stamp}{Extension}";
+        var path = Path.Combine(Path.GetFullPath(options.Directory), name);
+        var manifestPath = path + BackupManifest.Suffix;
+        var manifest = new ArchiveManifest
+        {
+            File = name,
+            State = ArchiveManifest.Open,
+            Store = options.Store.Kind,
+            Source = options.Store.DisplayName,
+            Cutoff = cutoff,
+            Statuses = statuses,
+            StartedAt = now,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData([])),
+        };
+        await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+        await jobs.SetSettingAsync(OpenRunSetting, JsonSerializer.Serialize(new { manifest = manifestPath }), cancellationToken).ConfigureAwait(false);
+
+        using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var statusCounts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var tenantCounts = new Dictionary<string, long>(StringComparer.Ordinal);
+        UInt128 content = 0;
+        long deleted = 0;
+        (DateTimeOffset, Guid)? after = null;
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16))
+        {
+            while (true)
+            {
+                var batch = await store.NextBatchAsync(cutoff, statuses, after, options.BatchSize, cancellationToken).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                after = (batch[^1].CreatedAt, batch[^1].Id);
+                var offset = file.Length;
+                var (written, sum) = await AppendBatchAsync(file, batch, cancellationToken).ConfigureAwait(false);
+                var (readIds, readSum) = await ReadMemberAsync(path, offset, path, cancellationToken).ConfigureAwait(false);
+                if (readSum != sum || !readIds.SequenceEqual(batch.Select(j => j.Id)))
+                {
+                    throw new DataSafetyException($"{path}: the batch written at byte {offset} reads back differently ({readIds.Count} rows, expected {batch.Count}); nothing of it was deleted. Maybe the disk is failing.");
+                }
+
+                fileHash.AppendData(written);
+                content += sum;
+                foreach (var job in batch)
+                {
+                    Count(statusCounts, job.Status.ToStorage());
+                    Count(tenantCounts, job.TenantId);
+                }
+
+                manifest = manifest with
+                {
+                    Rows = manifest.Rows + batch.Count,
+                    Bytes = file.Length,
+                    Sha256 = Convert.ToHexStringLower(fileHash.GetCurrentHash()),
+                    ContentChecksum = ArchiveRows.Format(content),
+                    PendingFrom = offset,
+                    StatusCounts = new Dictionary<string, long>(statusCounts),
+                    TenantCounts = new Dictionary<string, long>(tenantCounts),
+                    OldestCreatedAt = manifest.OldestCreatedAt ?? batch[0].CreatedAt,
+                    NewestCreatedAt = batch[^1].CreatedAt,
+                };
+                await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+                deleted += await store.DeleteAsync([.. batch.Select(j => j.Id)], cancellationToken).ConfigureAwait(false);
+                options.Progress?.Report(manifest.Rows);
+            }
+        }
+
+        manifest = manifest with { State = ArchiveManifest.Complete, PendingFrom = null, FinishedAt = options.Time.GetUtcNow() };
+        await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+        await jobs.SetSettingAsync(OpenRunSetting, """{"manifest":null}""", cancellationToken).ConfigureAwait(false);
+        await RecordPurgeAsync(jobs, manifest.Rows, path, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+
+        string? remoteUrl = null;
+        if (options.Remote is not null)
+        {
+            (manifest, remoteUrl) = await UploadAsync(path, manifest, options.Remote, options.S3, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ArchiveRun(cutoff, false, matching, manifest, path, remoteUrl, deleted, resumed);
+    }
+
+    /// <summary>
+    /// Checks an archive: manifest present and ours, complete, the file's SHA-256, every row parses, the row count and
+    /// content checksum equal the manifest and no job appears twice.
+    /// </summary>
+    public static async Task<ArchiveVerified> VerifyAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var manifest = await ReadManifestAsync(path, cancellationToken).ConfigureAwait(false);
+        if (manifest.State != ArchiveManifest.Complete)
+        {
+            throw new DataSafetyException($"{path}: the archive is still open (a run was interrupted). Maybe run 'qplan ops archive' again with the same store: it finishes the archive first.");
+        }
+
+        var checks = new List<string> { "manifest present, archive complete" };
+        var length = new FileInfo(path).Length;
+        if (length != manifest.Bytes)
+        {
+            throw new DataSafetyException(string.Create(CultureInfo.InvariantCulture, $"{path}: {length} bytes, the manifest says {manifest.Bytes}: the file is truncated or was changed."));
+        }
+
+        var sha = await FileHashes.Sha256Async(path, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(sha, manifest.Sha256, StringComparison.Ordinal))
+        {
+            throw new DataSafetyException($"{path}: SHA-256 is {sha}, the manifest says {manifest.Sha256}: the file is corrupted.");
+        }
+
+        checks.Add("size and SHA-256 equal the manifest");
+        var (ids, sum) = await ReadMemberAsync(path, 0, path, cancellationToken).ConfigureAwait(false);
+        if (ids.Count != manifest.Rows || ArchiveRows.Format(sum) != manifest.ContentChecksum)
+        {
+            throw new DataSafetyException(string.Create(CultureInfo.InvariantCulture, $"{path}: {ids.Count} rows with checksum {ArchiveRows.Format(sum)}, the manifest says {manifest.Rows} rows with {manifest.ContentChecksum}."));
+        }
+
+        if (ids.Distinct().Count() != ids.Count)
+        {
+            throw new DataSafetyException($"{path}: a job appears more than once.");
+        }
+
+        checks.Add(string.Create(CultureInfo.InvariantCulture, $"{ids.Count} rows parse; count and content checksum equal the manifest; no duplicates"));
+        return new ArchiveVerified(manifest, path, checks);
+    }
+
+    /// <summary>Verifies the archive, then inserts its jobs that are not in the store (idempotent: present ids are skipped).</summary>
+    public static async Task<ArchiveRestored> RestoreAsync(string path, StoreLocation target, int batchSize = 2000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var verified = await VerifyAsync(path, cancellationToken).ConfigureAwait(false);
+        await using (var jobs = StorageFactory.CreateJobStore(target.PostgresConnectionString, target.DataDirectory))
+        {
+            await jobs.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var store = OpenStore(target);
+        long inserted = 0, total = 0;
+        var batch = new List<JobRecord>(batchSize);
+        await foreach (var job in ReadJobsAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(job);
+            if (batch.Count == batchSize)
+            {
+                inserted += await store.InsertMissingAsync(batch, cancellationToken).ConfigureAwait(false);
+                total += batch.Count;
+                batch.Clear();
+            }
+        }
+
+        inserted += await store.InsertMissingAsync(batch, cancellationToken).ConfigureAwait(false);
+        total += batch.Count;
+        return new ArchiveRestored(verified.Manifest, path, inserted, total - inserted);
+    }
+
+    /// <summary>Every job in an archive file, in file order (for restores and exports).</summary>
+    public static async IAsyncEnumerable<JobRecord> ReadJobsAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            yield return ArchiveRows.Read(System.Text.Encoding.UTF8.GetBytes(line));
+        }
+    }
+
+    private static IArchiveStore OpenStore(StoreLocation store) =>
+        store.IsPostgres ? new PostgresArchiveStore(store) : new SqliteArchiveStore(store);
+
+    /// <summary>Finishes archives left open by an interrupted run: the one the store names, and any open one in the directory.</summary>
+    private static async Task<IReadOnlyList<string>> ResumeAsync(IJobStore jobs, IArchiveStore store, ArchiveOptions options, CancellationToken cancellationToken)
+    {
+        var candidates = new List<string>();
+        if (await jobs.GetSettingAsync(OpenRunSetting, cancellationToken).ConfigureAwait(false) is { } setting)
+        {
+            using var document = JsonDocument.Parse(setting);
+            if (document.RootElement.TryGetProperty("manifest", out var named) && named.ValueKind == JsonValueKind.String)
+            {
+                candidates.Add(named.GetString()!);
+            }
+        }
+
+        if (Directory.Exists(options.Directory))
+        {
+            candidates.AddRange(Directory.GetFiles(options.Directory, "archive-*" + Extension + BackupManifest.Suffix).Select(Path.GetFullPath));
+        }
+
+        var resumed = new List<string>();
+        foreach (var manifestPath in candidates.Distinct(StringComparer.Ordinal))
+        {
+            if (!File.Exists(manifestPath))
+            {
+                continue;
+            }
+
+            var manifest = ArchiveManifest.Parse(await File.ReadAllTextAsync(manifestPath, cancellationToken).ConfigureAwait(false), manifestPath);
+            if (manifest.State != ArchiveManifest.Open || manifest.Store != options.Store.Kind || manifest.Source != options.Store.DisplayName)
+            {
+                continue;
+            }
+
+            var path = manifestPath[..^BackupManifest.Suffix.Length];
+            await using (var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                if (file.Length < manifest.Bytes)
+                {
+                    throw new DataSafetyException(string.Create(CultureInfo.InvariantCulture, $"{path}: {file.Length} bytes, shorter than the {manifest.Bytes} its manifest verified; nothing was deleted. Maybe the file was truncated by hand: restore it from a copy."));
+                }
+
+                // The tail after the verified length is a batch that was being written: its rows are still in the store.
+                file.SetLength(manifest.Bytes);
+                file.Flush(flushToDisk: true);
+            }
+
+            var sha = await FileHashes.Sha256Async(path, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(sha, manifest.Sha256, StringComparison.Ordinal))
+            {
+                throw new DataSafetyException($"{path}: SHA-256 of the verified part is {sha}, its manifest says {manifest.Sha256}; nothing was deleted. Maybe the file was changed by hand.");
+            }
+
+            if (manifest.PendingFrom is { } pending)
+            {
+                var (ids, _) = await ReadMemberAsync(path, pending, path, cancellationToken).ConfigureAwait(false);
+                await store.DeleteAsync(ids, cancellationToken).ConfigureAwait(false);
+            }
+
+            manifest = manifest with { State = ArchiveManifest.Complete, PendingFrom = null, FinishedAt = options.Time.GetUtcNow() };
+            await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+            await jobs.SetSettingAsync(OpenRunSetting, """{"manifest":null}""", cancellationToken).ConfigureAwait(false);
+            await RecordPurgeAsync(jobs, manifest.Rows, path, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (options.Remote is not null)
+            {
+                await UploadAsync(path, manifest, options.Remote, options.S3, cancellationToken).ConfigureAwait(false);
+            }
+
+            resumed.Add(path);
+        }
+
+        return resumed;
+    }
+
+    private static async Task<(ArchiveManifest Manifest, string Url)> UploadAsync(string path, ArchiveManifest manifest, string remote, S3Settings? s3, CancellationToken cancellationToken)
+    {
+        using var location = BackupLocations.Open(remote, s3);
+        try
+        {
+            await location.PutVerifiedAsync(path, manifest.File, manifest.Sha256, cancellationToken).ConfigureAwait(false);
+            var uploaded = manifest with { UploadedTo = location.Describe(manifest.File) };
+            await location.PutTextAsync(ArchiveManifest.ManifestNameFor(manifest.File), uploaded.ToJson(), cancellationToken).ConfigureAwait(false);
+            await WriteManifestAsync(path + BackupManifest.Suffix, uploaded, cancellationToken).ConfigureAwait(false);
+            return (uploaded, uploaded.UploadedTo!);
+        }
+        catch (DataSafetyException exception)
+        {
+            throw new DataSafetyException($"{exception.Message} The archive {path} is complete and kept; upload it by hand or with the next run.", exception);
+        }
+    }
+
+    private static async Task RecordPurgeAsync(IJobStore jobs, long rows, string path, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        long generation = 0;
+        if (await jobs.GetSettingAsync(LastPurgeSetting, cancellationToken).ConfigureAwait(false) is { } previous)
+        {
+            using var document = JsonDocument.Parse(previous);
+            if (document.RootElement.TryGetProperty("generation", out var value) && value.TryGetInt64(out var number))
+            {
+                generation = number;
+            }
+        }
+
+        await jobs.SetSettingAsync(LastPurgeSetting, JsonSerializer.Serialize(new { at, rows, file = path, generation = generation + 1 }), cancellationToken).ConfigureAwait(false);
+        await PurgeGeneration.BumpAsync(jobs, "archive.purge", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<ArchiveManifest> ReadManifestAsync(string path, CancellationToken cancellationToken)
+    {
+        var manifestPath = path + BackupManifest.Suffix;
+        if (!File.Exists(path))
+        {
+            throw new DataSafetyException($"{path} does not exist.");
+        }
+
+        if (!File.Exists(manifestPath))
+        {
+            throw new DataSafetyException($"{path}: no manifest {Path.GetFileName(manifestPath)} beside it, so it cannot be checked. Maybe it is not a qplan archive.");
+        }
+
+        var manifest = ArchiveManifest.Parse(await File.ReadAllTextAsync(manifestPath, cancellationToken).ConfigureAwait(false), manifestPath);
+        if (!string.Equals(manifest.File, Path.GetFileName(path), StringComparison.Ordinal))
+        {
+            throw new DataSafetyException($"{path}: its manifest describes {manifest.File}. Maybe files were renamed; rename them back.");
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Appends one gzip member holding the batch and flushes it to disk; the bytes written and the rows' hash sum.</summary>
+    private static async Task<(byte[] Written, UInt128 Sum)> AppendBatchAsync(FileStream file, List<JobRecord> batch, CancellationToken cancellationToken)
+    {
+        var lines = new ArrayBufferWriter<byte>(batch.Count * 512);
+        UInt128 sum = 0;
+        foreach (var job in batch)
+        {
+            var start = lines.WrittenCount;
+            ArchiveRows.Write(lines, job);
+            sum += ArchiveRows.Hash(lines.WrittenSpan[start..]);
+            lines.Write("\n"u8);
+        }
+
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(lines.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+
+        var bytes = compressed.ToArray();
+        file.Seek(0, SeekOrigin.End);
+        await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        file.Flush(flushToDisk: true);
+        return (bytes, sum);
+    }
+
+    /// <summary>Reads the gzip members from <paramref name="offset"/> to the end: the ids in order and the rows' hash sum.</summary>
+    private static async Task<(List<Guid> Ids, UInt128 Sum)> ReadMemberAsync(string path, long offset, string origin, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>();
+        UInt128 sum = 0;
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+            file.Seek(offset, SeekOrigin.Begin);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip);
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+                ids.Add(ArchiveRows.Read(bytes).Id);
+                sum += ArchiveRows.Hash(bytes);
+            }
+        }
+        catch (Exception exception) when (exception is InvalidDataException or FormatException or IOException)
+        {
+            throw new DataSafetyException($"{origin}: cannot be read as an archive ({exception.Message}); nothing was deleted.", exception);
+        }
+
+        return (ids, sum);
+    }
+
+    private static Task WriteManifestAsync(string path, ArchiveManifest manifest, CancellationToken cancellationToken) =>
+        FileHashes.WriteAtomicallyAsync(path, manifest.ToJson(), cancellationToken);
+
+    private static void Count(Dictionary<string, long> counts, string key) =>
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using QuantumPlanner.Storage.Backup;
+using QuantumPlanner.Storage.Internal;
+using QuantumPlanner.Storage.Sqlite;
+
+namespace QuantumPlanner.Storage.Archive;
+
+internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
+{
+    private readonly SqliteDatabase _database = new(store.SqlitePath);
+
+    public async Task<List<JobRecord>> NextBatchAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, (DateTimeOffset CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT {SqliteJobStore.Columns} FROM optimization_jobs WHERE created_at < $cutoff AND status IN (SELECT value FROM json_each($statuses))" +
+            (after is null ? string.Empty : " AND (created_at, id) > ($after_created, $after_id)") +
+            " ORDER BY created_at, id LIMIT $limit";
+        command.Parameters.AddWithValue("$cutoff", Microseconds.SinceEpoch(cutoff));
+        command.Parameters.AddWithValue("$statuses", JsonSerializer.Serialize(statuses));
+        command.Parameters.AddWithValue("$limit", limit);
+        if (after is { } key)
+        {
+            command.Parameters.AddWithValue("$after_created", Microseconds.SinceEpoch(key.CreatedAt));
+            command.Parameters.AddWithValue("$after_id", key.Id.ToString("D"));
+        }
+
+        var rows = new List<JobRecord>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(SqliteJobStore.Read(reader));
+        }
+
+        return rows;
+    }
+
+    public async Task<int> DeleteAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM optimization_jobs WHERE id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids.Select(id => id.ToString("D"))));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> InsertMissingAsync(IReadOnlyList<JobRecord> jobs, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key,
+                attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token)
+            VALUES ($id, $tenant, $status, $requested, $used, $problem, $result, $hash, $key, $attempts, $worker, $lease, $created, $started,
+                $completed, $error, $limit, $seed, $progress, $token)
+            ON CONFLICT DO NOTHING
+            """;
+        string[] names = ["$id", "$tenant", "$status", "$requested", "$used", "$problem", "$result", "$hash", "$key", "$attempts", "$worker", "$lease", "$created", "$started", "$completed", "$error", "$limit", "$seed", "$progress", "$token"];
+        var parameters = names.Select(n => command.Parameters.Add(n, SqliteType.Text)).ToArray();
+        var inserted = 0;
+        foreach (var job in jobs)
+        {
+            object?[] values =
+            [
+                job.Id.ToString("D"), job.TenantId, job.Status.ToStorage(), job.BackendRequested, job.BackendUsed, job.ProblemJson, job.ResultJson,
+                job.ProblemHash, job.IdempotencyKey, job.Attempts, job.WorkerId, Micros(job.LeaseExpiresAt), Microseconds.SinceEpoch(job.CreatedAt),
+                Micros(job.StartedAt), Micros(job.CompletedAt), job.Error, job.TimeLimitSeconds, job.Seed, job.ProgressObjective, job.ClaimToken,
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                parameters[i].SqliteType = values[i] switch { long or int => SqliteType.Integer, double => SqliteType.Real, _ => SqliteType.Text };
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            inserted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return inserted;
+    }
+
+    public async Task<IReadOnlyList<(string Status, long Rows, long PayloadBytes)>> CountAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT status, count(*), coalesce(sum(length(CAST(problem AS BLOB)) + coalesce(length(CAST(result AS BLOB)), 0)), 0)
+            FROM optimization_jobs WHERE created_at < $cutoff AND status IN (SELECT value FROM json_each($statuses)) GROUP BY status ORDER BY status
+            """;
+        command.Parameters.AddWithValue("$cutoff", Microseconds.SinceEpoch(cutoff));
+        command.Parameters.AddWithValue("$statuses", JsonSerializer.Serialize(statuses));
+        var counts = new List<(string, long, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return counts;
+    }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    private static object? Micros(DateTimeOffset? time) => time is { } value ? Microseconds.SinceEpoch(value) : null;
+}

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using QuantumPlanner.Service.Tests;
+
+namespace QuantumPlanner.Client.Tests;
+
+/// <summary>The typed client against the real service in process (WebApplicationFactory, SQLite store, real workers).</summary>
+public sealed class ClientTests : IAsyncLifetime
+{
+    private TestService service = null!;
+    private QuantumPlannerClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        service = new TestService();
+        client = new QuantumPlannerClient(service.Client(), new QuantumPlannerClientOptions { ApiKey = await service.CreateKeyAsync("acme") });
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await service.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SubmitWaitResult_ValidProblem_PlanAssignsEveryTask()
+    {
+        var job = await client.SubmitAsync(new PlanRequest(Api.Problem(6)) { TimeLimitSeconds = 5, Seed = 3 });
+        Assert.Equal("auto", job.BackendRequested);
+        Assert.Equal(3, job.Seed);
+
+        var finished = await client.WaitAsync(job.Id, TimeSpan.FromSeconds(60));
+        Assert.Equal("completed", finished.Status);
+        Assert.True(finished.IsFinished);
+        Assert.NotNull(finished.BackendUsed);
+
+        var plan = await client.GetResultAsync(job.Id);
+        Assert.Equal(6, plan.Assignments.Count);
+        Assert.Equal(0, plan.Score.HardViolations);
+        Assert.Equal(["t0", "t1", "t2", "t3", "t4", "t5"], plan.Assignments.Select(a => a.Task).Order(StringComparer.Ordinal));
+        await Assert.ThrowsAsync<ConflictException>(() => client.CancelAsync(job.Id));
+    }
+
+    [Fact]
+    public async Task PlanAsync_ProblemBuiltInCode_ReturnsFeasiblePlan()
+    {
+        var problem = new Core.Planning.PlanningProblem
+        {
+            Name = "typed",
+            Agents = [new Core.Planning.Agent { Id = "a", Skills = ["x"] }],
+            Tasks = [new Core.Planning.PlanningTask { Id = "first", RequiredSkills = ["x"], Duration = 2 }, new Core.Planning.PlanningTask { Id = "second", RequiredSkills = ["x"], Duration = 3, DependsOn = ["first"] }],
+        };
+
+        var plan = await client.PlanAsync(new PlanRequest(problem) { TimeLimitSeconds = 2 }, TimeSpan.FromSeconds(60));
+
+        Assert.Contains(plan.Status, new[] { "optimal", "feasible" });
+        var first = plan.Assignments.Single(a => a.Task == "first");
+        var second = plan.Assignments.Single(a => a.Task == "second");
+        Assert.True(second.Start >= first.End, $"second starts at {second.Start}, before first ends at {first.End}");
+        Assert.Equal(5, plan.Metrics.Makespan);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_InvalidProblem_ThrowsInvalidRequestNamingEachIssue()
+    {
+        var problem = Api.Problem(2);
+        problem["tasks"]!.AsArray()[0]!["requiredSkills"] = new JsonArray("welding");
+        problem["tasks"]!.AsArray()[1]!["duration"] = -4;
+
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SubmitAsync(new PlanRequest(problem)));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, error.Status);
+        Assert.True(error.Errors.Count >= 2, error.Message);
+        Assert.Contains(error.Errors, e => e.Item == "task 't1'" && e.Message.Contains("-4", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Message.Contains("welding", StringComparison.Ordinal));
+        Assert.Contains("welding", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_OtherTenantsJob_ThrowsNotFound()
+    {
+        var job = await client.SubmitAsync(new PlanRequest(Api.Problem(2)));
+        using var other = new QuantumPlannerClient(service.Client(), new QuantumPlannerClientOptions { ApiKey = await service.CreateKeyAsync("globex") });
+
+        var error = await Assert.ThrowsAsync<NotFoundException>(() => other.GetAsync(job.Id));
+        Assert.Equal(HttpStatusCode.NotFound, error.Status);
+        Assert.Contains(job.Id.ToString(), error.Detail, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<NotFoundException>(() => other.CancelAsync(job.Id));
+    }
+
+    [Fact]
+    public async Task AnyCall_WithoutKey_ThrowsUnauthorized()
+    {
+        using var anonymous = new QuantumPlannerClient(service.Client());
+
+        var error = await Assert.ThrowsAsync<UnauthorizedException>(() => anonymous.GetBackendsAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
+    }
+
+    [Fact]
+    public async Task CancelAsync_RunningJob_IsCancelledAndItsResultIsAConflict()
+    {
+        var job = await client.SubmitAsync(new PlanRequest(Api.Problem(300, "long")) { Backend = "localsearch", TimeLimitSeconds = 60 });
+
+        var cancelled = await client.CancelAsync(job.Id);
+        Assert.Equal("cancelled", cancelled.Status);
+        Assert.Equal("cancelled", (await client.WaitAsync(job.Id, TimeSpan.FromSeconds(10))).Status);
+        var conflict = await Assert.ThrowsAsync<ConflictException>(() => client.GetResultAsync(job.Id));
+        Assert.Contains("cancelled", conflict.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAsync_WithLimit_PagesThroughEveryJobOnce()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await client.SubmitAsync(new PlanRequest(Api.Problem(2)) { Seed = 100 + i })).Id);
+        }
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.ListAsync(limit: 2, cursor: cursor);
+            Assert.True(page.Items.Count <= 2);
+            seen.AddRange(page.Items.Select(j => j.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(ids.Order(), seen.Order());
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.ListAsync(status: "sleeping"));
+    }
+
+    [Fact]
+    public async Task SolveAsync_SmallProblem_ReturnsPlanWithinTheRequest()
+    {
+        var plan = await client.SolveAsync(new PlanRequest(Api.Problem(4)) { Backend = "greedy", TimeLimitSeconds = 2 });
+
+        Assert.Equal("greedy", plan.Backend);
+        Assert.Equal(4, plan.Assignments.Count);
+        await Assert.ThrowsAsync<InvalidRequestException>(() => client.SolveAsync(new PlanRequest(Api.Problem(2)) { TimeLimitSeconds = 3600 }));
+    }
+
+    [Fact]
+    public async Task SolveQuboAsync_FrustratedTriangle_FindsAGroundState()
+    {
+        // x·y + y·z + x·z − x − y − z: the ground states set exactly one variable (energy −1).
+        var model = JsonNode.Parse("""{"vartype":"BINARY","linear":{"x":-1,"y":-1,"z":-1},"quadratic":[["x","y",2],["y","z",2],["x","z",2]]}""")!.AsObject();
+
+        var result = await client.SolveQuboAsync(new QuboRequest(model) { Seed = 5, Reads = 4, Sweeps = 50 });
+
+        Assert.Equal(-1, result.Energy, 9);
+        Assert.Equal(1, result.Sample.Values.Sum());
+        Assert.Equal(3, result.Sample.Count);
+    }
+
+    [Fact]
+    public async Task GetBackendsAsync_ListsThePlanningBackendsAndSamplers()
+    {
+        var backends = await client.GetBackendsAsync();
+
+        Assert.Contains(backends.Backends, b => b.Name == "greedy" && b.Available);
+        Assert.Contains(backends.Backends, b => b.Name == "cpsat");
+        Assert.NotEmpty(backends.Samplers);
+    }
+}

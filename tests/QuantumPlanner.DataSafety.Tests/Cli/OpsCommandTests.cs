@@ -1,0 +1,79 @@
+using System.Text.Json;
+using QuantumPlanner.DataSafety.Tests.Infrastructure;
+
+namespace QuantumPlanner.DataSafety.Tests.Cli;
+
+/// <summary>The qplan ops data-safety verbs as an operator runs them: exit codes, one JSON document, errors naming the file.</summary>
+public sealed class OpsCommandTests : AbstractStoreTests
+{
+    [Fact]
+    public async Task BackupCreateVerifyDrill_ExitZero_AndACorruptedBackupExitsOneNamingTheFile()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 50, Seed: 41));
+        var backups = Stores.NewDirectory();
+
+        var created = await Qplan.RunAsync(["ops", "backup", "create", "--data-dir", store.DataDirectory, "--to", backups, "--json"]);
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        using var document = JsonDocument.Parse(created.Stdout);
+        var file = document.RootElement.GetProperty("file").GetString()!;
+        Assert.Equal(50, document.RootElement.GetProperty("manifest").GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "optimization_jobs").GetProperty("rows").GetInt64());
+
+        var drill = await Qplan.RunAsync(["ops", "dr-drill", "--data-dir", store.DataDirectory, "--to", backups, "--json"]);
+        Assert.True(drill.ExitCode == 0, drill.Stderr);
+        using (var report = JsonDocument.Parse(drill.Stdout))
+        {
+            Assert.True(report.RootElement.GetProperty("ok").GetBoolean());
+            Assert.True(report.RootElement.GetProperty("rpoSeconds").GetDouble() >= 0);
+            Assert.True(report.RootElement.GetProperty("rtoSeconds").GetDouble() > 0);
+        }
+
+        var bytes = await File.ReadAllBytesAsync(file);
+        bytes[^10] ^= 0xFF;
+        await File.WriteAllBytesAsync(file, bytes);
+        var verify = await Qplan.RunAsync(["ops", "backup", "verify", file, "--data-dir", store.DataDirectory]);
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains(Path.GetFileName(file), verify.Stderr, StringComparison.Ordinal);
+        Assert.Contains("corrupted", verify.Stderr, StringComparison.Ordinal);
+
+        var list = await Qplan.RunAsync(["ops", "backup", "list", "--data-dir", store.DataDirectory, "--to", backups, "--json"]);
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal(2, JsonDocument.Parse(list.Stdout).RootElement.GetProperty("backups").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task RestoreIntoANonEmptyStore_IsRefusedWithExitTwo_AndBadFlagsExitTwo()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        var backups = Stores.NewDirectory();
+        Assert.Equal(0, (await Qplan.RunAsync(["ops", "backup", "create", "--data-dir", store.DataDirectory, "--to", backups])).ExitCode);
+        var file = Directory.GetFiles(backups, "*.db.gz").Single();
+
+        var refused = await Qplan.RunAsync(["ops", "backup", "restore", file, "--data-dir", store.DataDirectory]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("not empty", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
+
+        Assert.Equal(2, (await Qplan.RunAsync(["ops", "archive", "--data-dir", store.DataDirectory])).ExitCode);
+        Assert.Equal(2, (await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--status", "running", "--data-dir", store.DataDirectory])).ExitCode);
+        Assert.Equal(2, (await Qplan.RunAsync(["ops", "gdpr", "erase", "--tenant", "t0", "--data-dir", store.DataDirectory])).ExitCode);
+    }
+
+    [Fact]
+    public async Task RetentionAudit_ExitsOneWhenRowsArePastPolicy_AndWritesTheReportFile()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 80, Seed: 42));
+        var report = Path.Combine(Stores.NewDirectory(), "audit-20261201.json");
+
+        var audit = await Qplan.RunAsync(["ops", "retention-audit", "--data-dir", store.DataDirectory, "--report-file", report, "--json"]);
+
+        Assert.Equal(1, audit.ExitCode);
+        Assert.True(JsonDocument.Parse(audit.Stdout).RootElement.GetProperty("pastPolicy").GetInt64() > 0);
+        Assert.True(File.Exists(report));
+
+        var archive = await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--status", "completed,failed,cancelled", "--data-dir", store.DataDirectory, "--to", Stores.NewDirectory()]);
+        Assert.True(archive.ExitCode == 0, archive.Stderr);
+        Assert.Equal(0, (await Qplan.RunAsync(["ops", "retention-audit", "--data-dir", store.DataDirectory])).ExitCode);
+        Assert.True(await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM audit_log WHERE action = 'archive.purge'") == 1);
+    }
+}

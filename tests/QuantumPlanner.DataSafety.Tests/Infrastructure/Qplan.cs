@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace QuantumPlanner.DataSafety.Tests.Infrastructure;
+
+/// <summary>Runs the built qplan (beside the test assembly) as a child process, as an operator or a CronJob would.</summary>
+public static class Qplan
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "qplan.dll");
+
+    public static async Task<Result> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Start(arguments, environment);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts qplan and SIGKILLs it after <paramref name="delay"/> (or lets it finish first); true when it was killed.</summary>
+    public static async Task<bool> RunAndKillAsync(IReadOnlyList<string> arguments, TimeSpan delay)
+    {
+        using var process = Start(arguments, null);
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(exited, Task.Delay(delay)) == exited)
+        {
+            return false;
+        }
+
+        process.Kill(); // SIGKILL on Unix: no finally blocks, no flushes.
+        await process.WaitForExitAsync();
+        return true;
+    }
+
+    private static Process Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["QP_DB"] = string.Empty;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+    }
+}
