@@ -104,6 +104,21 @@ public sealed class PostgresServiceTests
         // The job accepted before the outage is still there, and a worker started now completes it.
         await using var worker = new TestService(new Dictionary<string, string?> { ["Db"] = db.ConnectionString, ["Workers"] = "1" });
         _ = worker.Services;
+        // A read may still meet a connection broken by the cut: it answers 503 + Retry-After (never 500), and a client
+        // retries, as this one does.
+        for (var retry = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(200))
+        {
+            using var probe = await client.GetAsync($"/api/v1/jobs/{accepted}");
+            if (probe.IsSuccessStatusCode || DateTime.UtcNow > retry)
+            {
+                Assert.True(probe.IsSuccessStatusCode, await probe.Content.ReadAsStringAsync());
+                break;
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
+            Assert.NotNull(probe.Headers.RetryAfter);
+        }
+
         Assert.Equal("completed", (await Api.WaitAsync(client, accepted))["status"]!.GetValue<string>());
     }
 
