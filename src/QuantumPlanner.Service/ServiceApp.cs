@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -119,6 +120,7 @@ public static class ServiceApp
         services.AddSingleton<ApiKeyCache>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KeyRefusals>();
+        services.AddSingleton<SyncSolveGate>();
         services.AddSingleton(provider => StorageFactory.CreateAuditLog(Settings(provider).Db, DataDir(provider)));
         services.AddSingleton(provider => new FinishedJobCache(
             Math.Max(0, Settings(provider).FinishedJobCacheMegabytes) * 1024L * 1024L,
@@ -134,7 +136,9 @@ public static class ServiceApp
         services.AddPlannerMcpHttp();
 
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "database"])
+            // Not part of readiness (docs/runbooks/service.md "Readiness and the database"): during an outage every
+            // replica would turn unready together, and clients would lose the 503 + Retry-After the service answers.
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["database"])
             .AddCheck<DrainingHealthCheck>("draining", tags: ["ready"])
             .AddCheck<CacheHealthCheck>("cache", HealthStatus.Degraded)
             .AddCheck<MaintenanceHealthCheck>("maintenance", HealthStatus.Degraded)
@@ -167,6 +171,7 @@ public static class ServiceApp
         var metrics = app.Services.GetRequiredService<ServiceMetrics>();
         app.Services.GetRequiredService<MetricsRefresher>().Register();
 
+        UseForwardedHeadersFrom(app, options.ForwardedHeadersProxies);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -191,6 +196,39 @@ public static class ServiceApp
             app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
             app.MapPlannerMcp();
         }
+    }
+
+    /// <summary>
+    /// Behind a proxy every connection comes from the proxy, so the rate limiter and key refusals would see one client.
+    /// Forwarded headers are honoured only from the configured proxies: anyone else could claim any address.
+    /// </summary>
+    private static void UseForwardedHeadersFrom(WebApplication app, string? proxies)
+    {
+        if (string.IsNullOrWhiteSpace(proxies))
+        {
+            return;
+        }
+
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var entry in proxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(entry, out var address))
+            {
+                forwarded.KnownProxies.Add(address);
+            }
+            else
+            {
+                throw new InvalidOperationException($"ForwardedHeadersProxies entry '{entry}' is neither an IP address nor a CIDR network. Maybe 10.0.0.0/8 or 127.0.0.1.");
+            }
+        }
+
+        app.UseForwardedHeaders(forwarded);
     }
 
     private static string? FirstNonEmpty(string? first, string? second) => string.IsNullOrWhiteSpace(first) ? (string.IsNullOrWhiteSpace(second) ? null : second) : first;

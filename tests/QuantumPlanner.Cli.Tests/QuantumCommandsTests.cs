@@ -23,7 +23,7 @@ public sealed class QuantumCommandsTests : IDisposable
         var problem = Commands.QuboInput.Read(path, null);
 
         var sampler = settings.CreateSampler();
-        var result = sampler.Sample(problem.Model, settings.ToOptions(problem));
+        var result = sampler.Sample(problem.Model, settings.ToRequest().ToOptions(problem));
 
         Assert.True(settings.Validate().Successful);
         Assert.Equal("decompose:exact", sampler.Name);

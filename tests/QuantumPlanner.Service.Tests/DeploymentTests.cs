@@ -55,6 +55,27 @@ public sealed partial class DeploymentTests
     }
 
     [Fact]
+    public void Manifests_NetworkPoliciesAndIngress_OnlyTheIngressAndPrometheusReachThePodsOverTls()
+    {
+        var documents = Render();
+        var policies = documents.Where(d => Kind(d) == "NetworkPolicy").ToList();
+        var api = Assert.Single(policies, d => Name(d) == "quantum-planner-api");
+        Assert.Matches(@"podSelector:\s+matchLabels:\s+app: quantum-planner\s", api);
+        Assert.Contains("ingress-nginx", api, StringComparison.Ordinal);
+        Assert.Contains("prometheus", api, StringComparison.Ordinal);
+        Assert.Contains("port: 8080", api, StringComparison.Ordinal);
+        var worker = Assert.Single(policies, d => Name(d) == "quantum-planner-worker");
+        Assert.Contains("prometheus", worker, StringComparison.Ordinal);
+        Assert.DoesNotContain("ingress-nginx", worker, StringComparison.Ordinal);
+
+        var ingress = Assert.Single(documents, d => Kind(d) == "Ingress");
+        Assert.Contains("secretName: quantum-planner-tls", ingress, StringComparison.Ordinal);
+        Assert.Contains("force-ssl-redirect: \"true\"", ingress, StringComparison.Ordinal);
+        Assert.DoesNotContain("/metrics", ingress, StringComparison.Ordinal);
+        Assert.DoesNotContain("path: /\n", ingress, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dockerfile_IsMultiStageNonRootWithHealthCheckOnPort8080()
     {
         var text = File.ReadAllText(Path.Combine(Root, "deploy", "docker", "Dockerfile"));

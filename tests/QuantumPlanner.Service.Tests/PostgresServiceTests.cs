@@ -27,7 +27,24 @@ public sealed class PostgresServiceTests
     }
 
     [PostgresFact]
-    public async Task DatabaseOutage_ReadyAndSubmissionsAnswer503_ThenRecoverWithoutLosingJobs()
+    public async Task SubmitJob_ValueJsonbRefuses_Answers422NotAnOutage()
+    {
+        var db = await TestServices.CreateDatabaseAsync();
+        await using var service = new TestService(new Dictionary<string, string?> { ["Db"] = db, ["Workers"] = "0" });
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+
+        using var response = await client.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4, name: "plan\u0000b"))));
+        var body = await response.Content.ReadAsStringAsync();
+        using var ready = await client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.Contains("22P05", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [PostgresFact]
+    public async Task DatabaseOutage_SubmissionsAnswer503WhileReadyStays200_ThenRecoverWithoutLosingJobs()
     {
         var db = new Npgsql.NpgsqlConnectionStringBuilder(await TestServices.CreateDatabaseAsync());
         await using var proxy = new TcpProxy(db.Host!, db.Port);
@@ -41,9 +58,16 @@ public sealed class PostgresServiceTests
 
         proxy.Cut();
         Npgsql.NpgsqlConnection.ClearAllPools();
+        // Readiness does not follow the database: every replica would turn unready at once and clients would get the
+        // ingress's bare 502/503 instead of the service's 503 + Retry-After. /health/database reports the outage.
         using (var ready = await client.GetAsync("/health/ready"))
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        using (var database = await client.GetAsync("/health/database"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, database.StatusCode);
         }
 
         using (var live = await client.GetAsync("/health/live"))
@@ -64,8 +88,8 @@ public sealed class PostgresServiceTests
         HttpStatusCode status;
         do
         {
-            using var ready = await client.GetAsync("/health/ready");
-            status = ready.StatusCode;
+            using var database = await client.GetAsync("/health/database");
+            status = database.StatusCode;
             if (status != HttpStatusCode.OK)
             {
                 await Task.Delay(200);
@@ -80,6 +104,21 @@ public sealed class PostgresServiceTests
         // The job accepted before the outage is still there, and a worker started now completes it.
         await using var worker = new TestService(new Dictionary<string, string?> { ["Db"] = db.ConnectionString, ["Workers"] = "1" });
         _ = worker.Services;
+        // A read may still meet a connection broken by the cut: it answers 503 + Retry-After (never 500), and a client
+        // retries, as this one does.
+        for (var retry = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(200))
+        {
+            using var probe = await client.GetAsync($"/api/v1/jobs/{accepted}");
+            if (probe.IsSuccessStatusCode || DateTime.UtcNow > retry)
+            {
+                Assert.True(probe.IsSuccessStatusCode, await probe.Content.ReadAsStringAsync());
+                break;
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, probe.StatusCode);
+            Assert.NotNull(probe.Headers.RetryAfter);
+        }
+
         Assert.Equal("completed", (await Api.WaitAsync(client, accepted))["status"]!.GetValue<string>());
     }
 

@@ -126,7 +126,7 @@ public sealed class ProcessTests
         return count;
     }
 
-    private static async Task WaitReadyAsync(HttpClient client, QplanProcess process)
+    internal static async Task WaitReadyAsync(HttpClient client, QplanProcess process)
     {
         var end = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < end)

@@ -13,4 +13,7 @@ public static class PlanningLimits
 
     /// <summary>Largest duration; with <see cref="MaxTasks"/> keeps every sum of durations inside an int.</summary>
     public const int MaxDuration = 100_000;
+
+    /// <summary>Longest id (task, agent, resource) and skill name, in UTF-16 code units.</summary>
+    public const int MaxIdLength = 200;
 }

@@ -14,6 +14,12 @@ public static class ProblemValidator
         ArgumentNullException.ThrowIfNull(problem);
         var issues = new List<ValidationIssue>();
         CheckLimits(problem, issues);
+        if (issues.Count > 0 && issues.Exists(static i => i.Code == "limit"))
+        {
+            // A problem above the size limits is refused before any per-item work, which it would make arbitrarily slow.
+            return issues;
+        }
+
         var agents = Index(problem.Agents, a => a.Id, "agent", issues);
         var resources = Index(problem.Resources, r => r.Id, "resource", issues);
         var tasks = Index(problem.Tasks, t => t.Id, "task", issues);
@@ -507,6 +513,12 @@ public static class ProblemValidator
             if (string.IsNullOrWhiteSpace(key))
             {
                 issues.Add(new("missing-id", $"{kind} #{i + 1}", $"the {kind} has no id.", $"Maybe add \"id\": \"{kind}-{i + 1}\"."));
+                continue;
+            }
+
+            if (IdText.Problem(key) is { } problem)
+            {
+                issues.Add(new("invalid-id", $"{kind} #{i + 1} '{IdText.Printable(key)}'", $"the {kind} id {problem}.", $"Maybe \"id\": \"{kind}-{i + 1}\"."));
                 continue;
             }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
@@ -46,12 +45,8 @@ internal static class ApiProblems
         return Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable.", detail);
     }
 
-    /// <summary>True for failures of the database behind the store (network, timeout, connection refused).</summary>
-    public static bool IsStoreOutage(Exception exception) => exception switch
-    {
-        DbException or TimeoutException or System.Net.Sockets.SocketException => true,
-        _ => exception.InnerException is { } inner && IsStoreOutage(inner),
-    };
+    /// <summary>True for outages of the database behind the store (unreachable, restarting, busy, full): retry later.</summary>
+    public static bool IsStoreOutage(Exception exception) => StoreErrors.Classify(exception) is StoreErrorKind.Transient or StoreErrorKind.Full;
 }
 
 /// <summary>Maps exceptions to problem details: store outage → 503 + Retry-After, oversize body → 413, else a bare 500.</summary>
@@ -74,6 +69,19 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, M
                 "Tenant quota reached.",
                 quota.Message,
                 [new ApiError("quota_exceeded", "MaxActiveJobsPerTenant", $"{quota.Quota} queued or running jobs.", "Wait for jobs to finish or cancel some.")]);
+        }
+        else if (StoreErrors.Classify(exception) == StoreErrorKind.Data)
+        {
+            // Retrying cannot help: the database refuses the values themselves (e.g. "\u0000" in a string for jsonb).
+            result = ApiProblems.Unprocessable(
+                $"The database refuses a value of this request: {StoreErrors.DataReason(exception)}. Maybe remove NUL (\\u0000) or other control characters from names and ids.",
+                [new ApiError("value_refused_by_store", null, StoreErrors.DataReason(exception), "Remove NUL and control characters.")]);
+        }
+        else if (StoreErrors.Classify(exception) == StoreErrorKind.Full)
+        {
+            Log.StoreUnavailable(logger, httpContext.Request.Path, exception.GetType().Name);
+            httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            result = ApiProblems.Problem(StatusCodes.Status507InsufficientStorage, "Insufficient storage.", "The job store has no space left; nothing was stored. Maybe retry after the time in Retry-After; accepted jobs are kept.");
         }
         else if (ApiProblems.IsStoreOutage(exception))
         {

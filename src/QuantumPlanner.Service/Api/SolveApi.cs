@@ -6,6 +6,7 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
@@ -32,6 +33,7 @@ internal static class SolveApi
         PlanningEngine engine,
         CachedSolver solver,
         MaintenanceState maintenance,
+        SyncSolveGate gate,
         IOptions<QuantumPlannerOptions> options,
         CancellationToken cancellationToken)
     {
@@ -48,13 +50,34 @@ internal static class SolveApi
             return error!;
         }
 
-        var outcome = await solver.SolveAsync(request.ToSolveInput(ApiClaims.TenantOf(context.User)), null, cancellationToken).ConfigureAwait(false);
-        return Results.Text(outcome.ResultJson, "application/json");
+        var (slot, refusal) = gate.TryEnter(context, ApiClaims.TenantOf(context.User));
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        using var held = slot;
+        using var deadline = WallClockCap(request.TimeLimitSeconds, cancellationToken);
+        try
+        {
+            var outcome = await solver.SolveAsync(request.ToSolveInput(ApiClaims.TenantOf(context.User)), null, deadline.Token).ConfigureAwait(false);
+            return Results.Text(outcome.ResultJson, "application/json");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Overran(context, settings, request.TimeLimitSeconds);
+        }
     }
 
-    private static async Task<IResult> SolveQuboAsync(HttpContext context, IOptions<QuantumPlannerOptions> options, ServiceMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<IResult> SolveQuboAsync(HttpContext context, MaintenanceState maintenance, SyncSolveGate gate, IOptions<QuantumPlannerOptions> options, ServiceMetrics metrics, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var state = await maintenance.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Enabled)
+        {
+            return ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The service is in maintenance: {state.Message}");
+        }
+
         var (document, error) = await ProblemRequestReader.ReadJsonAsync(context.Request, settings.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (document is null)
         {
@@ -78,6 +101,8 @@ internal static class SolveApi
             MaxVariables = settings.MaxQuboVariables,
             MaxThreads = Environment.ProcessorCount,
             DefaultTimeLimitSeconds = settings.SyncMaxTimeLimitSeconds,
+            MaxReads = 100_000,
+            MaxSweeps = 1_000_000,
         };
         var (request, fieldErrors) = QuboSolveRequest.FromJson(body, "model");
         var errors = fieldErrors.Select(ToApiError).ToList();
@@ -96,24 +121,54 @@ internal static class SolveApi
             errors.AddRange(request.Validate(problem?.Model, limits, IsConfiguredRemoteSolver).Select(ToApiError));
         }
 
+        if (problem is not null && request.Reads is { } reads && request.Sweeps is { } sweeps
+            && (double)reads * sweeps * Math.Max(1, problem.Model.VariableCount) is var work && work > settings.SyncMaxWorkUnits)
+        {
+            errors.Add(new ApiError("limit", "$.sweeps", $"reads {reads} × sweeps {sweeps} × {problem.Model.VariableCount} variables = {work:0} exceeds the work budget SyncMaxWorkUnits = {settings.SyncMaxWorkUnits}.", "Maybe fewer reads or sweeps, a time limit instead of sweeps, or 'qplan qubo solve'."));
+        }
+
         if (errors.Count > 0 || problem is null)
         {
             return ApiProblems.Unprocessable($"The QUBO request has {errors.Count} error(s); each is listed in \"errors\".", errors);
         }
 
-        request = request.WithDefaults(limits);
-        var result = await Task.Run(
-            () => request.Solve(problem, cancellationToken, createSampler: name => RemoteSamplers.Create(name, onFallback: reason => metrics.ClassicalFallback.WithLabels(reason).Inc())),
-            cancellationToken).ConfigureAwait(false);
-        return Results.Ok(result);
+        var (slot, refusal) = gate.TryEnter(context, ApiClaims.TenantOf(context.User));
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        using var held = slot;
+        // The time limit holds even with sweeps: sweeps bound the work per read, the limit bounds the request.
+        request = request with { TimeLimitSeconds = request.TimeLimitSeconds ?? settings.SyncMaxTimeLimitSeconds };
+        var seconds = request.TimeLimitSeconds.Value;
+        using var deadline = WallClockCap(seconds, cancellationToken);
+        try
+        {
+            var result = await Task.Run(
+                () => request.Solve(problem, deadline.Token, createSampler: name => RemoteSamplers.Create(name, onFallback: reason => metrics.ClassicalFallback.WithLabels(reason).Inc())),
+                cancellationToken).ConfigureAwait(false);
+            return Results.Ok(result);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Overran(context, settings, seconds);
+        }
     }
 
     private static bool IsConfiguredRemoteSolver(string name) => RemoteSamplers.IsRemote(name) && QuantumConfiguration.FromEnvironment() is not null;
 
     private static ApiError ToApiError(QuboFieldError error) => new(error.Code, "$." + error.Field, error.MessageFor(error.Field), error.Suggestion);
 
-    private static async Task<IResult> SmokeTestAsync(PlanningEngine engine, CancellationToken cancellationToken)
+    private static async Task<IResult> SmokeTestAsync(HttpContext context, PlanningEngine engine, SyncSolveGate gate, CancellationToken cancellationToken)
     {
+        var (slot, refusal) = gate.TryEnter(context, ApiClaims.TenantOf(context.User));
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        using var held = slot;
         var problem = PlanningEngine.SmokeProblem();
         var clock = Stopwatch.StartNew();
         var plan = await Task.Run(() => engine.Solve(problem, "auto", new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(5), Seed = 1 }, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -130,5 +185,19 @@ internal static class SolveApi
             tasks = problem.Tasks.Count,
             ms = clock.ElapsedMilliseconds,
         });
+    }
+
+    private static IResult Overran(HttpContext context, QuantumPlannerOptions settings, double seconds) =>
+        ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The solve was stopped 1 s after its time limit of {seconds} s without an answer. Maybe submit it as a job (POST /api/v1/jobs).");
+
+    /// <summary>
+    /// A synchronous solve is cancelled one second after its time limit whatever the solver does with the limit, so
+    /// no request holds a CPU for longer than SyncMaxTimeLimitSeconds + 1 s of solving.
+    /// </summary>
+    private static CancellationTokenSource WallClockCap(double seconds, CancellationToken requestAborted)
+    {
+        var cap = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        cap.CancelAfter(TimeSpan.FromSeconds(seconds + 1));
+        return cap;
     }
 }

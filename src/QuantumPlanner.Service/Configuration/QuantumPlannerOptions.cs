@@ -59,6 +59,12 @@ public sealed class QuantumPlannerOptions
     /// <summary>Longest long poll of GET /api/v1/jobs/{id}?waitSeconds=N.</summary>
     public int MaxWaitSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// The job watchdog: a solve still running this long after its time limit is cancelled; one that still has not
+    /// returned after as long again is failed ("did not stop") and its worker slot freed.
+    /// </summary>
+    public int WatchdogGraceSeconds { get; set; } = 10;
+
     /// <summary>On shutdown, how long running jobs may finish before they are cancelled and released.</summary>
     public int ShutdownGraceSeconds { get; set; } = 10;
 
@@ -68,6 +74,15 @@ public sealed class QuantumPlannerOptions
 
     /// <summary>Upper bound of POST /api/v1/solve, which holds the request open while it solves.</summary>
     public int SyncMaxTimeLimitSeconds { get; set; } = 10;
+
+    /// <summary>Synchronous solves one process runs at once; more answer 503 + Retry-After.</summary>
+    public int SyncMaxConcurrentSolves { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Synchronous solves one tenant runs at once in one process; more answer 429 + Retry-After.</summary>
+    public int SyncMaxConcurrentSolvesPerTenant { get; set; } = 2;
+
+    /// <summary>Work budget of one POST /api/v1/qubo/solve: reads × sweeps × variables; more answers 422 naming it.</summary>
+    public long SyncMaxWorkUnits { get; set; } = 2_000_000_000;
 
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
@@ -90,6 +105,12 @@ public sealed class QuantumPlannerOptions
 
     /// <summary>Seconds clients are told to wait in Retry-After when the service is in maintenance or its database is down.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated addresses or CIDR networks (the
+    /// ingress controller). Empty: forwarded headers are ignored, every client is the connection's address.
+    /// </summary>
+    public string? ForwardedHeadersProxies { get; set; }
 
     /// <summary>Stable id of this process in job rows; default host name + process id.</summary>
     public string? WorkerId { get; set; }

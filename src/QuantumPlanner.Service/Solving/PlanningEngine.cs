@@ -14,7 +14,15 @@ namespace QuantumPlanner.Service.Solving;
 public sealed class PlanningEngine
 {
     // The same portfolio as the CLI, from the one composition root.
-    private readonly PlanningPipeline pipeline = PlanningBackends.CreatePipeline();
+    private readonly PlanningPipeline pipeline;
+
+    public PlanningEngine()
+        : this(PlanningBackends.CreatePipeline())
+    {
+    }
+
+    /// <summary>An engine over another set of backends (tests inject misbehaving ones).</summary>
+    internal PlanningEngine(PlanningPipeline pipeline) => this.pipeline = pipeline;
 
     public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
 

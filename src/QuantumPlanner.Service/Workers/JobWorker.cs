@@ -194,14 +194,41 @@ internal sealed class JobWorker(
 
         var clock = Stopwatch.StartNew();
         SolveOutcome outcome;
+        // The watchdog: heartbeats keep the lease alive for as long as the solve runs, so a solver that ignores its
+        // limit would hold the job and the worker forever. At limit + grace it is cancelled; a solve that has not
+        // returned after another grace fails the job and leaves the thread behind (.NET cannot abort it).
+        var limit = TimeSpan.FromSeconds(job.TimeLimitSeconds);
+        var grace = TimeSpan.FromSeconds(Math.Max(1, settings.WatchdogGraceSeconds));
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(jobToken);
+        watchdog.CancelAfter(limit + grace);
+        Task<SolveOutcome>? solve = null;
         try
         {
-            outcome = await solver.SolveAsync(new SolveInput(job.TenantId, problem, job.ProblemHash, job.BackendRequested, job.TimeLimitSeconds, job.Seed), progress.Set, jobToken).ConfigureAwait(false);
+            var input = new SolveInput(job.TenantId, problem, job.ProblemHash, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
+            solve = Task.Run(() => solver.SolveAsync(input, progress.Set, watchdog.Token), CancellationToken.None);
+            outcome = await solve.WaitAsync(limit + grace + grace, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (jobToken.IsCancellationRequested)
         {
             // Stopped by us (cancel, lost lease, shutdown): the plan so far is not the job's answer.
             await StoppedAsync(job, ownership).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (watchdog.IsCancellationRequested)
+        {
+            await FailAsync(job, $"The solver ran past its time limit of {limit.TotalSeconds} s by more than WatchdogGraceSeconds = {grace.TotalSeconds} s and was cancelled by the watchdog. Maybe report backend '{job.BackendRequested}'.").ConfigureAwait(false);
+            return;
+        }
+        catch (TimeoutException) when (solve is { IsCompleted: false })
+        {
+            if (jobToken.IsCancellationRequested)
+            {
+                await StoppedAsync(job, ownership).ConfigureAwait(false);
+                return;
+            }
+
+            _ = solve.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await FailAsync(job, $"The solver did not stop: cancelled by the watchdog {grace.TotalSeconds} s after its time limit of {limit.TotalSeconds} s, it still had not returned {grace.TotalSeconds} s later; the job is failed and its worker slot freed. Maybe report backend '{job.BackendRequested}'.").ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)

@@ -27,6 +27,12 @@ public sealed record QuboSolveLimits
 
     /// <summary>The time limit of a request that gives neither a time limit nor a sweep count (null: the sampler's own default).</summary>
     public double? DefaultTimeLimitSeconds { get; init; }
+
+    /// <summary>Most reads one request may ask for.</summary>
+    public int? MaxReads { get; init; }
+
+    /// <summary>Most sweeps per read one request may ask for.</summary>
+    public int? MaxSweeps { get; init; }
 }
 
 /// <summary>
@@ -147,6 +153,8 @@ public sealed record QuboSolveRequest
         AtLeastOne("sweeps", Sweeps, errors);
         AtLeastOne("reads", Reads, errors);
         AtLeastOne("threads", Threads, errors);
+        AtMost("reads", Reads, limits?.MaxReads, errors);
+        AtMost("sweeps", Sweeps, limits?.MaxSweeps, errors);
         if (limits?.MaxThreads is { } threads && Threads > threads)
         {
             errors.Add(new("threads", "limit", $"{Threads} exceeds the limit {threads}.", $"Maybe {threads} or less."));
@@ -223,6 +231,14 @@ public sealed record QuboSolveRequest
         if (value is < 1)
         {
             errors.Add(new(name, "range", $"{value} must be at least 1.", "Maybe leave it out for the default."));
+        }
+    }
+
+    private static void AtMost(string name, int? value, int? most, List<QuboFieldError> errors)
+    {
+        if (value is { } v && most is { } m && v > m)
+        {
+            errors.Add(new(name, "limit", $"{v} exceeds the limit {m}.", $"Maybe {m} or less, or 'qplan qubo solve' for longer runs."));
         }
     }
 
