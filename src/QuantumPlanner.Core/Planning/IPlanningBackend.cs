@@ -44,5 +44,11 @@ public interface IPlanningBackend
     /// <summary>False with a reason when the backend cannot run here (missing native library, too large, ...).</summary>
     bool IsAvailable(out string? reason);
 
+    /// <summary>
+    /// False when the problem has a shape this backend does not solve (e.g. timing matters and the backend only
+    /// assigns); <see cref="Solve"/> then throws <see cref="ArgumentException"/> naming the problem.
+    /// </summary>
+    bool Accepts(PlanningProblem problem) => true;
+
     BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken);
 }

@@ -43,6 +43,8 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
     /// <summary>True when <paramref name="problem"/> has the shape this backend solves.</summary>
     public static bool Supports(PlanningProblem problem) => PureAssignment.TryCreate(problem) is not null;
 
+    public bool Accepts(PlanningProblem problem) => Supports(problem);
+
     public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);

@@ -33,9 +33,8 @@ internal static class PlanningProblems
         _ => PlanningBackends.Create().All().Single(b => b.Name == name),
     };
 
-    /// <summary>cpsat-lns solves only problems in which timing cannot matter; every other backend solves every shape.</summary>
-    public static bool Supports(string backend, PlanningProblem problem) =>
-        backend != AssignmentLnsBackend.BackendName || AssignmentLnsBackend.Supports(problem);
+    /// <summary>Whether the backend takes this shape of problem, as it says itself (cpsat-lns and anneal: pure assignment only).</summary>
+    public static bool Supports(string backend, PlanningProblem problem) => Create(backend).Accepts(problem);
 
     /// <summary>
     /// Tiny seeded problems (small enough for exact): schedules with dependencies, resources, windows, a milestone on

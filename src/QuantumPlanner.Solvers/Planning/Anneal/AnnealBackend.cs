@@ -17,6 +17,12 @@ namespace QuantumPlanner.Solvers.Planning.Anneal;
 /// </summary>
 public sealed class AnnealBackend(ISampler sampler) : IPlanningBackend
 {
+    /// <summary>Length of the first sampling round; each later round is twice as long, up to half the time left.</summary>
+    private const double FirstRoundSeconds = 0.05;
+
+    /// <summary>Rounds (each twice as long as the one before) without a better feasible plan after which the search ends.</summary>
+    private const int StagnantRoundsToStop = 4;
+
     public string Name => "anneal";
 
     public bool IsAvailable(out string? reason)
@@ -24,6 +30,9 @@ public sealed class AnnealBackend(ISampler sampler) : IPlanningBackend
         reason = null;
         return true;
     }
+
+    /// <summary>Only pure assignment problems compile to this QUBO; timing is not modelled.</summary>
+    public bool Accepts(PlanningProblem problem) => PureAssignment.TryCreate(problem) is not null;
 
     public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
     {
@@ -37,6 +46,7 @@ public sealed class AnnealBackend(ISampler sampler) : IPlanningBackend
         int[]? best = null;
         var bestCost = double.PositiveInfinity;
         var round = 0;
+        var roundsWithoutGain = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var remaining = options.TimeLimit - clock.Elapsed;
@@ -46,7 +56,10 @@ public sealed class AnnealBackend(ISampler sampler) : IPlanningBackend
             }
 
             var compiled = AssignmentQuboCompiler.Compile(view, penalty);
-            var slice = TimeSpan.FromSeconds(Math.Max(0.05, remaining.TotalSeconds / 2));
+            // Short rounds first, each twice the last: small models settle in milliseconds instead of holding the
+            // whole limit, large ones still get long anneals.
+            var slice = TimeSpan.FromSeconds(Math.Clamp(FirstRoundSeconds * Math.Pow(2, round), FirstRoundSeconds, Math.Max(FirstRoundSeconds, remaining.TotalSeconds / 2)));
+            var bestBefore = bestCost;
             var samples = sampler.Sample(compiled.Model, new SamplerOptions { Seed = options.Seed + (ulong)round, TimeLimit = slice }, cancellationToken);
             round++;
             var rawFeasible = false;
@@ -63,11 +76,12 @@ public sealed class AnnealBackend(ISampler sampler) : IPlanningBackend
                 }
             }
 
+            roundsWithoutGain = best is not null && bestCost >= bestBefore - 1e-9 ? roundsWithoutGain + 1 : 0;
             if (!rawFeasible && penalty < bound)
             {
                 penalty = Math.Min(bound, penalty * 2);
             }
-            else if (clock.Elapsed >= options.TimeLimit)
+            else if (clock.Elapsed >= options.TimeLimit || roundsWithoutGain >= StagnantRoundsToStop)
             {
                 break;
             }
