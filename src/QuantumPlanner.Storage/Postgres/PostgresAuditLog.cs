@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using QuantumPlanner.Storage.Audit;
@@ -36,45 +35,10 @@ internal sealed class PostgresAuditLog : IAuditLog
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
-        var limit = AuditValidation.Limit(query);
         await using var command = _database.DataSource.CreateCommand();
-        var sql = new StringBuilder("SELECT id, at, action, actor_key_id, tenant_id, target, details::text FROM audit_log WHERE true");
-        if (query.Since is { } since)
-        {
-            sql.Append(" AND at >= @since");
-            command.Parameters.AddWithValue("since", since);
-        }
-
-        if (query.Action is not null)
-        {
-            sql.Append(" AND action = @action");
-            command.Parameters.AddWithValue("action", query.Action);
-        }
-
-        if (query.TenantId is not null)
-        {
-            sql.Append(" AND tenant_id = @tenant");
-            command.Parameters.AddWithValue("tenant", query.TenantId);
-        }
-
-        sql.Append(" ORDER BY at DESC, id DESC LIMIT @limit");
-        command.Parameters.AddWithValue("limit", limit);
-        command.CommandText = sql.ToString();
-        var entries = new List<AuditEntry>();
+        command.CommandText = AuditListSql.Build(query, '@', at => at, (name, value) => command.Parameters.AddWithValue(name[1..], value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            entries.Add(new AuditEntry(
-                reader.GetInt64(0),
-                reader.GetFieldValue<DateTimeOffset>(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6)));
-        }
-
-        return entries;
+        return await AuditListSql.ReadAsync(reader, r => r.GetFieldValue<DateTimeOffset>(1), cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
