@@ -20,7 +20,7 @@ public sealed class ArchiveKillTests : AbstractStoreTests
         var before = (await TableChecksums.ComputeAsync(store, default)).Single(t => t.Name == "optimization_jobs");
         var ids = await IdsAsync(store);
         var archives = Stores.NewDirectory();
-        List<string> arguments = ["ops", "archive", "--older-than", "30d", "--batch", "40", "--to", archives, "--data-dir", store.DataDirectory];
+        List<string> arguments = ["ops", "archive", "--older-than", "30d", "--batch", "10", "--to", archives, "--data-dir", store.DataDirectory];
         if (store.IsPostgres)
         {
             arguments.AddRange(["--db", store.PostgresConnectionString!]);
@@ -30,8 +30,9 @@ public sealed class ArchiveKillTests : AbstractStoreTests
         var kills = 0;
         for (var attempt = 0; attempt < 4; attempt++)
         {
-            // qplan needs ~0.5 s to start; the run itself takes a few seconds at 40 rows a batch.
-            if (await Qplan.RunAndKillAsync(arguments, TimeSpan.FromMilliseconds(random.Next(600, 2500))))
+            // qplan needs ~0.5 s to start and a quiet machine archives 40-row batches in about 2 s, so the kills fall
+            // between start-up and a few seconds in, at 10 rows a batch: some before the first batch, most inside one.
+            if (await Qplan.RunAndKillAsync(arguments, TimeSpan.FromMilliseconds(random.Next(300, 1500))))
             {
                 kills++;
             }
