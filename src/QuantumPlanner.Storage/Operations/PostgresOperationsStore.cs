@@ -221,7 +221,7 @@ internal sealed class PostgresOperationsStore : IOperationsStore
 
     public async Task<string> ExplainAsync(string statement, CancellationToken cancellationToken = default)
     {
-        // Statements from pg_stat_statements carry $1.. placeholders. Prepared with every parameter NULL under
+        // Statements from pg_stat_statements carry $1.. parameter markers. Prepared with every parameter NULL under
         // force_generic_plan, EXPLAIN EXECUTE shows the plan PostgreSQL uses for any value (EXPLAIN (GENERIC_PLAN) is
         // the same, but only from PostgreSQL 16 on). One connection: PREPARE and SET are per session.
         var parameters = System.Text.RegularExpressions.Regex.Matches(statement, @"\$(\d+)").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
