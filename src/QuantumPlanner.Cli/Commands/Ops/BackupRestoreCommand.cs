@@ -12,19 +12,11 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// </summary>
 internal sealed class BackupRestoreCommand : AbstractDataSafetyCommand<BackupRestoreCommand.Settings>
 {
-    internal sealed class Settings : OpsSettings
+    internal sealed class Settings : BackupFileSettings
     {
-        [CommandArgument(0, "<FILE|URL>")]
-        [Description("The backup file (its manifest beside it) or s3://BUCKET/PREFIX/NAME.")]
-        public string Backup { get; init; } = string.Empty;
-
         [CommandOption("--force")]
         [Description("Replace the contents of a target that is not empty (stop the service using it first).")]
         public bool Force { get; init; }
-
-        [CommandOption("--pg-bin <DIR>")]
-        [Description("Directory of pg_restore (default: PATH, then the newest /usr/lib/postgresql/N/bin).")]
-        public string? PgBin { get; init; }
     }
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)

@@ -1,8 +1,6 @@
-using System.ComponentModel;
 using System.Globalization;
 using QuantumPlanner.Storage.Backup;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands.Ops;
 
@@ -10,20 +8,9 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops backup verify FILE|URL: manifest checksum, pg_restore --list, a restore into a scratch database (or file)
 /// and equal per-table counts and checksums. PostgreSQL backups need --db for the server of the scratch database.
 /// </summary>
-internal sealed class BackupVerifyCommand : AbstractDataSafetyCommand<BackupVerifyCommand.Settings>
+internal sealed class BackupVerifyCommand : AbstractDataSafetyCommand<BackupFileSettings>
 {
-    internal sealed class Settings : OpsSettings
-    {
-        [CommandArgument(0, "<FILE|URL>")]
-        [Description("The backup file (its manifest beside it) or s3://BUCKET/PREFIX/NAME.")]
-        public string Backup { get; init; } = string.Empty;
-
-        [CommandOption("--pg-bin <DIR>")]
-        [Description("Directory of pg_restore (default: PATH, then the newest /usr/lib/postgresql/N/bin).")]
-        public string? PgBin { get; init; }
-    }
-
-    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    protected override async Task<int> RunAsync(BackupFileSettings settings, CancellationToken cancellationToken)
     {
         Progress($"verify: {settings.Backup}");
         var verified = await Backups.VerifyAsync(settings.Backup, StoreOf(settings), settings.PgBin, cancellationToken: cancellationToken).ConfigureAwait(false);
