@@ -105,49 +105,76 @@ public static class Archives
         var tenantCounts = new Dictionary<string, long>(StringComparer.Ordinal);
         UInt128 content = 0;
         long deleted = 0;
-        (DateTimeOffset, Guid)? after = null;
+        // Three things overlap, in an order that keeps the manifest's promise (only the batch at PendingFrom may be
+        // both in the file and in the store): the next batch is read while this one is written and verified, and the
+        // previous batch's delete runs meanwhile too, but this batch's manifest is written only after that delete
+        // finished, and this batch's delete starts only after its manifest. Store calls run on the thread pool
+        // because SQLite's async methods complete synchronously.
+        var next = Task.Run(() => store.NextBatchAsync(cutoff, statuses, null, options.BatchSize, cancellationToken), cancellationToken);
+        Task<int>? deleting = null;
         await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16))
         {
-            while (true)
+            try
             {
-                var batch = await store.NextBatchAsync(cutoff, statuses, after, options.BatchSize, cancellationToken).ConfigureAwait(false);
-                if (batch.Count == 0)
+                while (true)
                 {
-                    break;
+                    var batch = await next.ConfigureAwait(false);
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
+
+                    (DateTimeOffset, Guid) after = (batch[^1].CreatedAt, batch[^1].Id);
+                    next = Task.Run(() => store.NextBatchAsync(cutoff, statuses, after, options.BatchSize, cancellationToken), cancellationToken);
+                    var offset = file.Length;
+                    var (written, sum) = await AppendBatchAsync(file, batch, cancellationToken).ConfigureAwait(false);
+                    var (readIds, readSum) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
+                    if (readSum != sum || !readIds.SequenceEqual(batch.Select(j => j.Id)))
+                    {
+                        throw new DataSafetyException($"{path}: the batch written at byte {offset} reads back differently ({readIds.Count} rows, expected {batch.Count}); nothing of it was deleted. Maybe the disk is failing.");
+                    }
+
+                    fileHash.AppendData(written);
+                    content += sum;
+                    foreach (var job in batch)
+                    {
+                        Count(statusCounts, job.Status.ToStorage());
+                        Count(tenantCounts, job.TenantId);
+                    }
+
+                    if (deleting is not null)
+                    {
+                        deleted += await deleting.ConfigureAwait(false);
+                        options.Progress?.Report(deleted);
+                    }
+
+                    manifest = manifest with
+                    {
+                        Rows = manifest.Rows + batch.Count,
+                        Bytes = file.Length,
+                        Sha256 = Convert.ToHexStringLower(fileHash.GetCurrentHash()),
+                        ContentChecksum = ArchiveRows.Format(content),
+                        PendingFrom = offset,
+                        StatusCounts = new Dictionary<string, long>(statusCounts),
+                        TenantCounts = new Dictionary<string, long>(tenantCounts),
+                        OldestCreatedAt = manifest.OldestCreatedAt ?? batch[0].CreatedAt,
+                        NewestCreatedAt = batch[^1].CreatedAt,
+                    };
+                    await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+                    var ids = readIds;
+                    deleting = Task.Run(() => store.DeleteAsync(ids, cancellationToken), cancellationToken);
                 }
 
-                after = (batch[^1].CreatedAt, batch[^1].Id);
-                var offset = file.Length;
-                var (written, sum) = await AppendBatchAsync(file, batch, cancellationToken).ConfigureAwait(false);
-                var (readIds, readSum) = await ReadMemberAsync(path, offset, path, cancellationToken).ConfigureAwait(false);
-                if (readSum != sum || !readIds.SequenceEqual(batch.Select(j => j.Id)))
+                if (deleting is not null)
                 {
-                    throw new DataSafetyException($"{path}: the batch written at byte {offset} reads back differently ({readIds.Count} rows, expected {batch.Count}); nothing of it was deleted. Maybe the disk is failing.");
+                    deleted += await deleting.ConfigureAwait(false);
+                    options.Progress?.Report(deleted);
                 }
-
-                fileHash.AppendData(written);
-                content += sum;
-                foreach (var job in batch)
-                {
-                    Count(statusCounts, job.Status.ToStorage());
-                    Count(tenantCounts, job.TenantId);
-                }
-
-                manifest = manifest with
-                {
-                    Rows = manifest.Rows + batch.Count,
-                    Bytes = file.Length,
-                    Sha256 = Convert.ToHexStringLower(fileHash.GetCurrentHash()),
-                    ContentChecksum = ArchiveRows.Format(content),
-                    PendingFrom = offset,
-                    StatusCounts = new Dictionary<string, long>(statusCounts),
-                    TenantCounts = new Dictionary<string, long>(tenantCounts),
-                    OldestCreatedAt = manifest.OldestCreatedAt ?? batch[0].CreatedAt,
-                    NewestCreatedAt = batch[^1].CreatedAt,
-                };
-                await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
-                deleted += await store.DeleteAsync([.. batch.Select(j => j.Id)], cancellationToken).ConfigureAwait(false);
-                options.Progress?.Report(manifest.Rows);
+            }
+            finally
+            {
+                // Whatever failed, no store call may outlive the store it runs on.
+                await Task.WhenAll(new Task?[] { next, deleting }.OfType<Task>().Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
             }
         }
 
@@ -191,7 +218,7 @@ public static class Archives
         }
 
         checks.Add("size and SHA-256 equal the manifest");
-        var (ids, sum) = await ReadMemberAsync(path, 0, path, cancellationToken).ConfigureAwait(false);
+        var (ids, sum) = await ReadMemberAsync(path, 0, path, parseRows: true, cancellationToken).ConfigureAwait(false);
         if (ids.Count != manifest.Rows || ArchiveRows.Format(sum) != manifest.ContentChecksum)
         {
             throw new DataSafetyException(string.Create(CultureInfo.InvariantCulture, $"{path}: {ids.Count} rows with checksum {ArchiveRows.Format(sum)}, the manifest says {manifest.Rows} rows with {manifest.ContentChecksum}."));
@@ -303,7 +330,7 @@ public static class Archives
 
             if (manifest.PendingFrom is { } pending)
             {
-                var (ids, _) = await ReadMemberAsync(path, pending, path, cancellationToken).ConfigureAwait(false);
+                var (ids, _) = await ReadMemberAsync(path, pending, path, parseRows: false, cancellationToken).ConfigureAwait(false);
                 await store.DeleteAsync(ids, cancellationToken).ConfigureAwait(false);
             }
 
@@ -382,15 +409,18 @@ public static class Archives
     {
         var lines = new ArrayBufferWriter<byte>(batch.Count * 512);
         UInt128 sum = 0;
-        foreach (var job in batch)
+        using (var writer = ArchiveRows.CreateWriter(lines))
         {
-            var start = lines.WrittenCount;
-            ArchiveRows.Write(lines, job);
-            sum += ArchiveRows.Hash(lines.WrittenSpan[start..]);
-            lines.Write("\n"u8);
+            foreach (var job in batch)
+            {
+                var start = lines.WrittenCount;
+                ArchiveRows.Write(writer, job);
+                sum += ArchiveRows.Hash(lines.WrittenSpan[start..]);
+                lines.Write("\n"u8);
+            }
         }
 
-        using var compressed = new MemoryStream();
+        using var compressed = new MemoryStream(lines.WrittenCount / 4);
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
         {
             await gzip.WriteAsync(lines.WrittenMemory, cancellationToken).ConfigureAwait(false);
@@ -403,8 +433,11 @@ public static class Archives
         return (bytes, sum);
     }
 
-    /// <summary>Reads the gzip members from <paramref name="offset"/> to the end: the ids in order and the rows' hash sum.</summary>
-    private static async Task<(List<Guid> Ids, UInt128 Sum)> ReadMemberAsync(string path, long offset, string origin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the gzip members from <paramref name="offset"/> to the end: the ids in order and the rows' hash sum.
+    /// With <paramref name="parseRows"/> every row must parse as a whole job; without, only its id is read.
+    /// </summary>
+    private static async Task<(List<Guid> Ids, UInt128 Sum)> ReadMemberAsync(string path, long offset, string origin, bool parseRows, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
         UInt128 sum = 0;
@@ -413,13 +446,14 @@ public static class Archives
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
             file.Seek(offset, SeekOrigin.Begin);
             await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip);
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(line);
-                ids.Add(ArchiveRows.Read(bytes).Id);
-                sum += ArchiveRows.Hash(bytes);
-            }
+            await ArchiveLines.ForEachAsync(
+                gzip,
+                line =>
+                {
+                    ids.Add(parseRows ? ArchiveRows.Read(line).Id : ArchiveRows.ReadId(line));
+                    sum += ArchiveRows.Hash(line);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is InvalidDataException or FormatException or IOException)
         {
