@@ -2,7 +2,7 @@ using QuantumPlanner.OrTools.CpSat;
 using QuantumPlanner.OrTools.Lns;
 using QuantumPlanner.Solvers.Planning;
 using QuantumPlanner.Solvers.Planning.Anneal;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.OrTools;
 

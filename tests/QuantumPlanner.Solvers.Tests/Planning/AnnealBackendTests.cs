@@ -1,7 +1,7 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Planning.Import;
 using QuantumPlanner.Solvers.Planning.Anneal;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.Solvers.Tests.Planning;
 

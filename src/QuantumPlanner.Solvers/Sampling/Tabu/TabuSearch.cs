@@ -3,9 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using QuantumPlanner.Solvers.Randomness;
-using QuantumPlanner.Solvers.Sampling;
 
-namespace QuantumPlanner.Solvers.Tabu;
+namespace QuantumPlanner.Solvers.Sampling.Tabu;
 
 /// <summary>
 /// One read of multistart tabu search on the BINARY working form. A phase is one-flip tabu search with a randomised

@@ -1,6 +1,6 @@
 using QuantumPlanner.Core.Qubo;
 
-namespace QuantumPlanner.Solvers.Descent;
+namespace QuantumPlanner.Solvers.Sampling.Descent;
 
 /// <summary>
 /// Greedy steepest descent: flips the single variable with the most negative energy change until none is left.

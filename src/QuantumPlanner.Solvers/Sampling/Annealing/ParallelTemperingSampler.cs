@@ -2,7 +2,7 @@ using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// Parallel tempering ("pt"): replicas at a ladder of inverse temperatures between the same hot and cold ends as

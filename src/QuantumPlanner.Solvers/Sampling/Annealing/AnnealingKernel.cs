@@ -1,4 +1,4 @@
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>Sweep kernels of the annealing samplers; the benchmarks pick one explicitly, users get <see cref="Auto"/>.</summary>
 internal enum AnnealingKernel

@@ -1,4 +1,4 @@
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// Default inverse temperatures, derived from the model as D-Wave's SimulatedAnnealingSampler does: at the hot end

@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using QuantumPlanner.Solvers.Randomness;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// Parallel tempering on the SIMD kernel: replicas sit in the eight lanes of a few vector groups and stay there;

@@ -1,9 +1,9 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Annealing;
-using QuantumPlanner.Solvers.Exact;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Annealing;
+using QuantumPlanner.Solvers.Sampling.Exact;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
-namespace QuantumPlanner.Solvers.Auto;
+namespace QuantumPlanner.Solvers.Sampling.Auto;
 
 /// <summary>
 /// Picks a sampler for the model ("auto") and reports it in Info["chosen"]. Rules, from `qplan bench` runs on Beasley

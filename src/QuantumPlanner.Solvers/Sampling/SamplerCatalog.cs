@@ -1,11 +1,11 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Annealing;
-using QuantumPlanner.Solvers.Auto;
-using QuantumPlanner.Solvers.Descent;
-using QuantumPlanner.Solvers.Exact;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Annealing;
+using QuantumPlanner.Solvers.Sampling.Auto;
+using QuantumPlanner.Solvers.Sampling.Descent;
+using QuantumPlanner.Solvers.Sampling.Exact;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
-namespace QuantumPlanner.Solvers;
+namespace QuantumPlanner.Solvers.Sampling;
 
 /// <summary>Every sampler by its command-line name.</summary>
 public static class SamplerCatalog

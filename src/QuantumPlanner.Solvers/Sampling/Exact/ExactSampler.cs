@@ -1,8 +1,7 @@
 using System.Numerics;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Sampling;
 
-namespace QuantumPlanner.Solvers.Exact;
+namespace QuantumPlanner.Solvers.Sampling.Exact;
 
 /// <summary>
 /// Exhaustive enumeration ("exact"): visits all 2^n states in Gray-code order, one flip and an O(degree) field update

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// What every worker of one Sample call shares: the model, schedule, seed, start states and the reasons to stop.

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// Simulated annealing ("sa"): sequential single-spin Metropolis sweeps along a geometric β schedule whose range is

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QuantumPlanner.Solvers.Randomness;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// One read at a time with integer local fields (scaled by <see cref="IsingModel.Scale"/>) and acceptance looked up in

@@ -1,9 +1,8 @@
 using System.Numerics;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
-using QuantumPlanner.Solvers.Sampling;
 
-namespace QuantumPlanner.Solvers.Tabu;
+namespace QuantumPlanner.Solvers.Sampling.Tabu;
 
 /// <summary>
 /// Multistart tabu search ("tabu"). Budget per read: <see cref="SamplerOptions.Sweeps"/> × n moves (default

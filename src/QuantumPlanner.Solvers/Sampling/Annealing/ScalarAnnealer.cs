@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using QuantumPlanner.Solvers.Randomness;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// One read at a time in doubles with exp() per uphill move, as D-Wave's SA does. It serves models whose biases are

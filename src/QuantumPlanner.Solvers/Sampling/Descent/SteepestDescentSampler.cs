@@ -1,8 +1,7 @@
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
-using QuantumPlanner.Solvers.Sampling;
 
-namespace QuantumPlanner.Solvers.Descent;
+namespace QuantumPlanner.Solvers.Sampling.Descent;
 
 /// <summary>
 /// Steepest descent from <see cref="SamplerOptions.Reads"/> starts ("steepest"; default <see cref="DefaultReads"/>):

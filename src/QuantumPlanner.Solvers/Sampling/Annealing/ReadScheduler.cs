@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using QuantumPlanner.Core.Qubo;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// Spreads work items (each <see cref="IAnnealer.Lanes"/> consecutive reads) over worker threads. Every read's outcome

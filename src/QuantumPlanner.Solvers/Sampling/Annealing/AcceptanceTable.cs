@@ -1,4 +1,4 @@
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// Metropolis acceptance for integer kernels: an uphill move whose scaled field excess is x (ΔE = 2x/Scale) is accepted

@@ -1,6 +1,6 @@
 using QuantumPlanner.Solvers.Randomness;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// One parallel-tempering run. Slot t holds inverse temperature ladder[t] (hot to cold) and whichever replica

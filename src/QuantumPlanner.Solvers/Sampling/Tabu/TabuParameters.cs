@@ -1,4 +1,4 @@
-namespace QuantumPlanner.Solvers.Tabu;
+namespace QuantumPlanner.Solvers.Sampling.Tabu;
 
 /// <summary>Tuning of one tabu read, derived from the model size.</summary>
 internal sealed record TabuParameters

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
-namespace QuantumPlanner.Solvers.Decomposition;
+namespace QuantumPlanner.Solvers.Sampling.Decomposition;
 
 /// <summary>How a decomposition picks the variables of each subproblem.</summary>
 public enum SubproblemSelection

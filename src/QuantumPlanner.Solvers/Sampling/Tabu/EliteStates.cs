@@ -1,4 +1,4 @@
-namespace QuantumPlanner.Solvers.Tabu;
+namespace QuantumPlanner.Solvers.Sampling.Tabu;
 
 /// <summary>The best distinct states a tabu read has seen, kept for restarts and path relinking.</summary>
 internal sealed class EliteStates

@@ -1,6 +1,6 @@
 using QuantumPlanner.Core.Qubo;
 
-namespace QuantumPlanner.Solvers.Annealing;
+namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
 /// The SPIN form of a model as the annealing kernels read it: E(s) = offset + Σ h_i s_i + Σ_{i&lt;j} J_ij s_i s_j.
