@@ -47,7 +47,7 @@ internal sealed class GdprCheckCommand : AbstractDataSafetyCommand<GdprCheckComm
                 table.AddRow(Markup.Escape(check.Name), check.Passed switch { true => "[green]ok[/]", false => "[red]failed[/]", null => "[grey]skipped[/]" }, Markup.Escape(check.Detail));
             }
 
-            AnsiConsole.Write(table);
+            Out.Write(table);
         }
 
         return ok ? ExitCodes.Ok : ExitCodes.Failure;
