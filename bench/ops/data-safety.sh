@@ -33,19 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-seed_sql() { # $1 = JSON cast ("::jsonb" or ""), $2 = created_at expression, $3 = id expression, $4 = series
-  cat <<SQL
-INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, attempts,
-  created_at, started_at, completed_at, time_limit_seconds, seed)
-SELECT $3, 't' || (i % 20),
-  CASE WHEN i % 10 < 6 THEN 'completed' WHEN i % 10 < 8 THEN 'failed' WHEN i % 10 = 8 THEN 'cancelled' ELSE 'queued' END,
-  'auto', 'greedy',
-  ('{"name":"bench-' || i || '","horizon":40,"agents":[{"id":"a","skills":["s"]}],"tasks":[{"id":"t1","duration":3},{"id":"t2","duration":5}]}')$1,
-  CASE WHEN i % 10 < 6 THEN '{"status":"feasible","assignments":[{"task":"t1","agent":"a","start":0,"end":3}]}'$1 END,
-  'h' || (i % 1000), 1, $2, $2, $2, 30, i
-FROM $4;
-SQL
-}
+source "$root/bench/ops/seed.sh"
 
 # label -> "seconds rss_mib rows cpu_seconds" per run, one line each
 declare -A results
@@ -93,9 +81,8 @@ if [[ "$stores" == *" pg "* ]]; then
   template="${prefix}_template"
   psql -q -X -d postgres -c "CREATE DATABASE $template" >/dev/null
   "${qplan[@]}" db migrate --db "$(conn "$template")" >/dev/null
-  psql -q -X -d "$template" -c "$(seed_sql ::jsonb "now() - (i % 400) * interval '1 day' - (i % 86400) * interval '1 second'" "gen_random_uuid()" "generate_series(1, $jobs) AS i")"
-  psql -q -X -d "$template" -c "VACUUM ANALYZE optimization_jobs"
-  old=$(psql -qtA -X -d "$template" -c "SELECT count(*) FROM optimization_jobs WHERE created_at < now() - interval '90 days' AND status IN ('completed','failed')")
+  seed_pg "$template" "$jobs"
+  old=$(old_pg "$template")
   echo "pg database size: $(psql -qtA -X -d "$template" -c "SELECT pg_size_pretty(pg_database_size('$template'))")"
   for run in $(seq 1 "$runs"); do
     db="${prefix}_$run" target="${prefix}_${run}_restored"
@@ -117,9 +104,8 @@ if [[ "$stores" == *" sqlite "* ]]; then
   echo "== SQLite, $jobs jobs, $runs runs" >&2
   mkdir -p "$work/sqlite-template"
   "${qplan[@]}" db migrate --data-dir "$work/sqlite-template" >/dev/null
-  sqlite3 "$work/sqlite-template/jobs.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $jobs) $(seed_sql "" "((unixepoch('now') - (i % 400) * 86400 - (i % 86400)) * 1000000)" "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))" "n")"
-  sqlite3 "$work/sqlite-template/jobs.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-  old=$(sqlite3 "$work/sqlite-template/jobs.db" "SELECT count(*) FROM optimization_jobs WHERE created_at < (unixepoch('now') - 90 * 86400) * 1000000 AND status IN ('completed','failed')")
+  seed_sqlite "$work/sqlite-template/jobs.db" "$jobs"
+  old=$(old_sqlite "$work/sqlite-template/jobs.db")
   echo "sqlite file size: $(du -h "$work/sqlite-template/jobs.db" | cut -f1)"
   for run in $(seq 1 "$runs"); do
     rm -rf "$work/sqlite" "$work/sqlite-restored" "$work/sqlite-backups" "$work/sqlite-archives"
