@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GET latency while a purge runs (issue 12: "the service keeps answering, GET p99 < 50 ms"). Seeds JOBS jobs (the
-# bench/ops/seed.sh history, about 62 % of them archivable) plus 500 recent jobs of tenant "default" into a fresh
-# store, starts 'qplan serve --no-auth --workers 0' on it, and with one client on one kept-alive connection (curl)
+# bench/ops/seed.sh history, about 62 % of them archivable) plus 500 recent queued jobs of tenant "default" (queued,
+# so every GET reads the store: the service keeps finished jobs in memory) into a fresh store, starts 'qplan serve --no-auth --workers 0' on it, and with one client on one kept-alive connection (curl)
 # samples GET /api/v1/jobs/{id} of those recent jobs: first for BASE seconds with nothing else running, then for as
 # long as 'qplan ops archive --older-than 90d' runs against the same store. Prints p50/p99/max of both and the
 # archive's rate.
@@ -29,8 +29,8 @@ recent_sql() { # $1 = id expression, $2 = created_at expression, $3 = JSON cast,
   cat <<SQL
 INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, attempts,
   created_at, started_at, completed_at, time_limit_seconds, seed)
-SELECT $1, 'default', 'completed', 'auto', 'greedy', '{"name":"recent","tasks":[{"id":"t1","duration":3}]}'$3,
-  '{"status":"feasible","assignments":[]}'$3, 'recent', 1, $2, $2, $2, 30, i FROM $4;
+SELECT $1, 'default', 'queued', 'auto', NULL, '{"name":"recent","tasks":[{"id":"t1","duration":3}]}'$3,
+  NULL, 'recent', 0, $2, NULL, NULL, 30, i FROM $4;
 SQL
 }
 
