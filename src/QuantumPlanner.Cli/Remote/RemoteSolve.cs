@@ -3,7 +3,7 @@ using QuantumPlanner.Client;
 using QuantumPlanner.Core.Planning;
 using Spectre.Console;
 
-namespace QuantumPlanner.Cli.Commands;
+namespace QuantumPlanner.Cli.Remote;
 
 /// <summary>
 /// qplan solve PROBLEM --url U: the same solve as a durable job on a running service, through the typed client
