@@ -1,7 +1,9 @@
 using System.Text.Json;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
+using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Api;
@@ -15,15 +17,19 @@ internal sealed record ProblemRequest(
     string ProblemJson,
     string ProblemHash,
     string Backend,
+    string Sampler,
     int TimeLimitSeconds,
     long Seed,
     string? IdempotencyKey)
 {
-    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed);
+    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed) { Sampler = Sampler };
+
+    /// <summary>The backend as a job stores it: with the sampler when that is not the default (<see cref="RequestedBackend"/>).</summary>
+    public string StoredBackend => ToSolveInput(string.Empty).StoredBackend;
 }
 
 /// <summary>
-/// Reads <c>{ problem, backend, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then reports every
+/// Reads <c>{ problem, backend, sampler, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then reports every
 /// problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed once:
 /// the problem is read, validated and hashed from that document.
 /// </summary>
@@ -98,6 +104,7 @@ internal static class ProblemRequestReader
         JsonElement problemElement = default;
         var hasProblem = false;
         var backend = "auto";
+        var sampler = PlanningOptions.DefaultSampler;
         var timeLimit = Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
         long seed = 1;
         string? idempotencyKey = null;
@@ -122,6 +129,17 @@ internal static class ProblemRequestReader
                     else if (property.Value.ValueKind != JsonValueKind.Null)
                     {
                         shape.Add(new ApiError("shape", "$.backend", "backend must be a string.", "Maybe \"auto\"."));
+                    }
+
+                    break;
+                case "sampler":
+                    if (property.Value.ValueKind == JsonValueKind.String)
+                    {
+                        sampler = property.Value.GetString()!;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.sampler", "sampler must be a string.", $"Maybe \"{PlanningOptions.DefaultSampler}\"."));
                     }
 
                     break;
@@ -159,7 +177,7 @@ internal static class ProblemRequestReader
 
                     break;
                 default:
-                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, backend, timeLimitSeconds, seed, idempotencyKey."));
+                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, backend, sampler, timeLimitSeconds, seed, idempotencyKey."));
                     break;
             }
         }
@@ -178,6 +196,11 @@ internal static class ProblemRequestReader
         if (!engine.IsKnownBackend(backend))
         {
             issues.Add(new ApiError("unknown-backend", "$.backend", $"Backend '{backend}' is unknown.", $"Maybe one of: {string.Join(", ", engine.BackendNames)}."));
+        }
+
+        if (engine.RefuseSampler(sampler) is { } fix)
+        {
+            issues.Add(new ApiError("unknown-sampler", "$.sampler", $"Sampler '{sampler}' is unknown (or a remote annealer without {QuantumConfiguration.EndpointVariable} configured).", fix));
         }
 
         if (timeLimit > maxTimeLimitSeconds)
@@ -219,7 +242,7 @@ internal static class ProblemRequestReader
             return (null, ApiProblems.Unprocessable($"The problem has {issues.Count} error(s); each is listed in \"errors\".", issues));
         }
 
-        return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, timeLimit, seed, idempotencyKey), null);
+        return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, sampler, timeLimit, seed, idempotencyKey), null);
     }
 
     private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);

@@ -137,7 +137,7 @@ public sealed class AnnealBackend : IPlanningBackend
     private static QuboFallback? ReadFallback(SampleSet samples) =>
         samples.Info.TryGetValue("fallback", out var value) && value is IReadOnlyDictionary<string, object> fields
             && fields.TryGetValue("from", out var from) && fields.TryGetValue("to", out var to) && fields.TryGetValue("reason", out var reason)
-            ? new QuboFallback(from.ToString()!, to.ToString()!, reason.ToString()!)
+            ? new QuboFallback(from.ToString()!, to.ToString()!, reason.ToString()!) { DetectedMs = fields.TryGetValue("detectedMs", out var ms) && ms is double detected ? detected : 0 }
             : null;
 
     /// <summary>Descent on the assignment: moves of one task and swaps of two that lower the cost and keep every load within maxWorkload.</summary>
