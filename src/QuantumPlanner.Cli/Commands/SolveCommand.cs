@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
+using QuantumPlanner.Cli.Output;
+using QuantumPlanner.Cli.Remote;
 using QuantumPlanner.Core.Charts;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.OrTools;

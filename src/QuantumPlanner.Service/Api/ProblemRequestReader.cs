@@ -2,7 +2,7 @@ using System.Text.Json;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
-using QuantumPlanner.Storage;
+using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Api;
 

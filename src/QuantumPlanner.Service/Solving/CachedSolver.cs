@@ -10,7 +10,7 @@ namespace QuantumPlanner.Service.Solving;
 /// <summary>What to solve, for which tenant: a validated problem, its canonical hash (computed once by the intake) and the options.</summary>
 internal sealed record SolveInput(string TenantId, ValidatedProblem Problem, string ProblemHash, string Backend, int TimeLimitSeconds, long Seed)
 {
-    public string CacheKey => Storage.CacheKey.ForProblemHash(TenantId, ProblemHash, Backend, TimeLimitSeconds, Seed);
+    public string CacheKey => Storage.Caching.CacheKey.ForProblemHash(TenantId, ProblemHash, Backend, TimeLimitSeconds, Seed);
 
     public PlanningOptions Options(Action<double>? onProgress) => new()
     {

@@ -1,7 +1,7 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.OrTools;
-using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Sampling;
 using QuantumPlanner.Solvers.Planning;
 using QuantumPlanner.Storage;
 
