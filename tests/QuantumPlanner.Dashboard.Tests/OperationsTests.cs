@@ -41,12 +41,12 @@ public sealed class OperationsTests(DashboardFixture fixture)
         Assert.Equal("Database upgrade.", state["message"]!.GetValue<string>());
         Assert.Contains("Database upgrade.", await page.TextContentAsync("#maintenance-state") ?? string.Empty, StringComparison.Ordinal);
         await dashboard.ScreenshotAsync("7-operations-maintenance-on");
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
+        await dashboard.AssertAccessibleAsync();
 
         await page.ClickAsync("#maintenance-toggle");
         await page.WaitForFunctionAsync("() => document.querySelector('#maintenance-toggle').textContent === 'Turn on'");
         Assert.False((await client.GetFromJsonAsync<JsonObject>("/api/v1/admin/maintenance"))!["enabled"]!.GetValue<bool>());
-        Assert.Empty(dashboard.UnexpectedErrors("503"));
+        dashboard.AssertNoErrors("503");
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class OperationsTests(DashboardFixture fixture)
         await page.GotoAsync("/#/ops");
         await page.Locator("#backends-table tr[data-backend='greedy']").WaitForAsync();
         Assert.True(await page.Locator("#maintenance").IsHiddenAsync());
-        Assert.Empty(dashboard.UnexpectedErrors("503"));
+        dashboard.AssertNoErrors("503");
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class OperationsTests(DashboardFixture fixture)
         var reported = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/jobs/{id}"))!["progress"]!["bestObjective"]!.GetValue<double>();
         Assert.StartsWith($"Best objective {reported.ToString("#,0.###", System.Globalization.CultureInfo.InvariantCulture)} after", await page.Locator("#progress-chart svg").GetAttributeAsync("aria-label") ?? string.Empty, StringComparison.Ordinal);
         await dashboard.ScreenshotAsync("8-running-job");
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
+        await dashboard.AssertAccessibleAsync();
 
         await page.ClickAsync("#cancel-job");
         await page.WaitForFunctionAsync("() => document.querySelector('[data-fact=status]')?.textContent === 'cancelled'");
@@ -100,8 +100,8 @@ public sealed class OperationsTests(DashboardFixture fixture)
         await page.Locator($"#jobs-table tr[data-job='{quick}']").WaitForAsync();
         Assert.Equal(0, await page.Locator($"#jobs-table tr[data-job='{id}']").CountAsync());
         await dashboard.ScreenshotAsync("9-jobs");
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
-        Assert.Empty(dashboard.Errors);
+        await dashboard.AssertAccessibleAsync();
+        dashboard.AssertNoErrors();
     }
 
     /// <summary><paramref name="tasks"/> tasks over three agents, every fourth after the one before.</summary>

@@ -61,8 +61,8 @@ public sealed class ValidationAndTenancyTests(DashboardFixture fixture)
         Assert.Equal(jobsBefore, await JobCountAsync(client));
 
         await dashboard.ScreenshotAsync("4-bad-problem");
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
-        Assert.Empty(dashboard.Errors);
+        await dashboard.AssertAccessibleAsync();
+        dashboard.AssertNoErrors();
     }
 
     [Fact]
@@ -81,8 +81,8 @@ public sealed class ValidationAndTenancyTests(DashboardFixture fixture)
         Assert.True(await page.Locator("#view-submit").IsHiddenAsync());
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('qp.apiKey')"));
         await dashboard.ScreenshotAsync("5-bad-key");
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
-        Assert.Empty(dashboard.UnexpectedErrors("401"));
+        await dashboard.AssertAccessibleAsync();
+        dashboard.AssertNoErrors("401");
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class ValidationAndTenancyTests(DashboardFixture fixture)
         await page.WaitForFunctionAsync("() => /jobs?, newest first/.test(document.querySelector('#jobs-caption').textContent)");
         Assert.Equal(0, await page.Locator($"#jobs-table tr[data-job='{id}']").CountAsync());
         await dashboard.ScreenshotAsync("6-other-tenant");
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
-        Assert.Empty(dashboard.UnexpectedErrors("404"));
+        await dashboard.AssertAccessibleAsync();
+        dashboard.AssertNoErrors("404");
     }
 
     private static async Task<int> JobCountAsync(HttpClient client) =>
