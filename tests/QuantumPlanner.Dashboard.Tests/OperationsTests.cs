@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using QuantumPlanner.Service.Tests;
 
 namespace QuantumPlanner.Dashboard.Tests;
 
@@ -65,8 +65,8 @@ public sealed class OperationsTests(DashboardFixture fixture)
     public async Task RunningJob_ShowsProgressAndIsCancelled_AndTheListFiltersByStatus()
     {
         using var client = fixture.Client(fixture.AcmeKey);
-        var quick = await SubmitAsync(client, Problem(4, "quick"), "greedy", 1);
-        var id = await SubmitAsync(client, Problem(300, "long"), "localsearch", 60);
+        var quick = (await Api.SubmitAsync(client, Api.Job(Api.Problem(4, "quick"), "greedy", 1)))["id"]!.GetValue<string>();
+        var id = (await Api.SubmitAsync(client, Api.LongJob()))["id"]!.GetValue<string>();
 
         await using var dashboard = await DashboardPage.OpenAsync(fixture);
         var page = dashboard.Page;
@@ -102,40 +102,5 @@ public sealed class OperationsTests(DashboardFixture fixture)
         await dashboard.ScreenshotAsync("9-jobs");
         await dashboard.AssertAccessibleAsync();
         dashboard.AssertNoErrors();
-    }
-
-    /// <summary><paramref name="tasks"/> tasks over three agents, every fourth after the one before.</summary>
-    internal static JsonObject Problem(int tasks, string name)
-    {
-        var list = new JsonArray();
-        for (var t = 0; t < tasks; t++)
-        {
-            var task = new JsonObject { ["id"] = $"t{t}", ["requiredSkills"] = new JsonArray(t % 2 == 0 ? "x" : "y"), ["duration"] = 1 + (t % 3) };
-            if (t % 4 == 3)
-            {
-                task["dependsOn"] = new JsonArray($"t{t - 1}");
-            }
-
-            list.Add(task);
-        }
-
-        return new JsonObject
-        {
-            ["name"] = name,
-            ["agents"] = new JsonArray(
-                new JsonObject { ["id"] = "a1", ["skills"] = new JsonArray("x", "y") },
-                new JsonObject { ["id"] = "a2", ["skills"] = new JsonArray("x") },
-                new JsonObject { ["id"] = "a3", ["skills"] = new JsonArray("y") }),
-            ["tasks"] = list,
-        };
-    }
-
-    internal static async Task<string> SubmitAsync(HttpClient client, JsonObject problem, string backend, double timeLimit)
-    {
-        var body = new JsonObject { ["problem"] = problem, ["backend"] = backend, ["timeLimitSeconds"] = timeLimit };
-        using var response = await client.PostAsync("/api/v1/jobs", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-        var job = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.True(response.IsSuccessStatusCode, job.ToJsonString());
-        return job["id"]!.GetValue<string>();
     }
 }
