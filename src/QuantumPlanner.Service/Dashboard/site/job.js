@@ -138,6 +138,8 @@ async function showPlan(job, points, signal) {
   if (signal.aborted) return;
   drawProgress($('#progress-chart'), withBackends(points, plan), { final: { seconds: Math.max(0, plan.timing.totalMs / 1000), objective: plan.score.objective } });
   $('#plan').hidden = false;
+  // A job that finished between two heartbeats reported no progress; its plan's objective is the best it found.
+  if (job.progress?.bestObjective === null || job.progress?.bestObjective === undefined) $('#job-facts [data-fact="best objective"]').textContent = num(plan.score.objective);
   const replan = mountReplan({ job, plan, problem });
   gantt = mountGantt($('#gantt'), svgText, { problem, plan, onBarClick: (task) => replan.togglePin(task) });
   replan.attach(gantt);
