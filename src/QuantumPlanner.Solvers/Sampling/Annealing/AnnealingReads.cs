@@ -1,77 +1,42 @@
-using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using QuantumPlanner.Core.Qubo;
 
 namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
-/// Spreads work items (each <see cref="IAnnealer.Lanes"/> consecutive reads) over worker threads. Every read's outcome
-/// depends only on the seed and its index, so the collected set does not depend on the thread count or timing.
+/// Annealing reads on the <see cref="ReadScheduler"/>: a work item is a group of <see cref="IAnnealer.Lanes"/>
+/// consecutive reads, and a fixed number of groups that does not divide over the threads is split by sweeps instead.
 /// </summary>
-internal static class ReadScheduler
+internal static class AnnealingReads
 {
-    public static ReadCollector Run(
+    public static void Run(
         AnnealingRun run,
         BinaryQuadraticModel model,
         int threads,
         long maxReads,
         int sweepsPerRead,
         Func<IAnnealer> createAnnealer,
-        Stopwatch clock,
-        Action<double, TimeSpan>? onImprovement)
+        ReadCollector collector)
     {
-        var collector = new ReadCollector(model, clock, onImprovement);
         var first = createAnnealer();
-        var groups = maxReads == long.MaxValue ? long.MaxValue : (maxReads + first.Lanes - 1) / first.Lanes;
+        var lanes = first.Lanes;
+        var groups = maxReads == long.MaxValue ? long.MaxValue : (maxReads + lanes - 1) / lanes;
         if (first is ISplittableAnnealer && run.PaceTicks == 0 && threads > 1 && groups != long.MaxValue && groups >= threads && groups % threads != 0 && sweepsPerRead > 1)
         {
             RunBalanced(run, model, threads, maxReads, groups, sweepsPerRead, first, createAnnealer, collector);
-            return collector;
+            return;
         }
 
-        long next = 0;
-        ExceptionDispatchInfo? failure = null;
-
-        void Work(IAnnealer? annealer)
-        {
-            try
+        ReadScheduler.Run(
+            groups,
+            threads,
+            run.Control,
+            worker => (Annealer: worker == 0 ? first : createAnnealer(), Spins: new sbyte[model.VariableCount]),
+            (work, group) =>
             {
-                annealer ??= createAnnealer();
-                var spins = new sbyte[model.VariableCount];
-                while (!run.StopRequested)
-                {
-                    var firstRead = (Interlocked.Increment(ref next) - 1) * annealer.Lanes;
-                    if (firstRead >= maxReads)
-                    {
-                        return;
-                    }
-
-                    var done = annealer.Run(firstRead);
-                    Collect(run, annealer, firstRead, maxReads, done == sweepsPerRead, spins, collector);
-                }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
-                run.SignalTarget();
-            }
-        }
-
-        var workers = new Thread[threads - 1];
-        for (var w = 0; w < workers.Length; w++)
-        {
-            workers[w] = new Thread(() => Work(null)) { IsBackground = true, Name = $"anneal-{w + 1}" };
-            workers[w].Start();
-        }
-
-        Work(first);
-        foreach (var worker in workers)
-        {
-            worker.Join();
-        }
-
-        failure?.Throw();
-        return collector;
+                var firstRead = group * lanes;
+                var done = work.Annealer.Run(firstRead);
+                Collect(run, work.Annealer, firstRead, maxReads, done == sweepsPerRead, work.Spins, collector);
+            });
     }
 
     /// <summary>
@@ -106,81 +71,58 @@ internal static class ReadScheduler
             }
         }
 
-        ExceptionDispatchInfo? failure = null;
         long Boundary(int t) => (long)((Int128)work * t / threads);
 
-        void Work(int t, IAnnealer? own)
+        try
         {
-            var spins = new sbyte[model.VariableCount];
-            try
+            ReadScheduler.RunWorkers(threads, run.Control, t =>
             {
-                own ??= createAnnealer();
-                long begin = Boundary(t), end = Boundary(t + 1);
-                if (shared[t] is { } head)
+                try
                 {
-                    // The head goes first so the next thread never waits for it.
-                    try
+                    var own = t == 0 ? firstAnnealer : createAnnealer();
+                    var spins = new sbyte[model.VariableCount];
+                    long begin = Boundary(t), end = Boundary(t + 1);
+                    if (shared[t] is { } head)
                     {
-                        // Its sweeps are counted with the tail's, once the group is whole.
+                        // The head goes first so the next thread never waits for it; its sweeps are counted with the
+                        // tail's, once the group is whole.
                         head.Begin(end / sweeps * lanes);
                         head.Advance((int)(end % sweeps));
-                    }
-                    finally
-                    {
                         handedOver[t]!.Set();
                     }
-                }
 
-                for (var g = (begin + sweeps - 1) / sweeps; (g + 1) * sweeps <= end && !run.StopRequested; g++)
-                {
-                    var done = own.Run(g * lanes);
-                    Collect(run, own, g * lanes, maxReads, done == sweeps, spins, collector);
-                }
-
-                if (t > 0 && shared[t - 1] is { } tail)
-                {
-                    handedOver[t - 1]!.Wait();
-                    var firstRead = begin / sweeps * lanes;
-                    if (!run.StopRequested)
+                    for (var g = (begin + sweeps - 1) / sweeps; (g + 1) * sweeps <= end && !run.Control.ShouldStop(); g++)
                     {
-                        tail.Advance(sweeps - tail.StepsDone);
+                        var done = own.Run(g * lanes);
+                        Collect(run, own, g * lanes, maxReads, done == sweeps, spins, collector);
                     }
 
-                    Collect(run, tail, firstRead, maxReads, tail.StepsDone == sweeps, spins, collector);
+                    if (t > 0 && shared[t - 1] is { } tail)
+                    {
+                        handedOver[t - 1]!.Wait();
+                        var firstRead = begin / sweeps * lanes;
+                        if (!run.Control.ShouldStop())
+                        {
+                            tail.Advance(sweeps - tail.StepsDone);
+                        }
+
+                        Collect(run, tail, firstRead, maxReads, tail.StepsDone == sweeps, spins, collector);
+                    }
                 }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
+                finally
+                {
+                    // A thread that failed before its head must still release the next thread.
+                    handedOver[t]?.Set();
+                }
+            });
+        }
+        finally
+        {
+            foreach (var handover in handedOver)
             {
-                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
-                run.SignalTarget();
-            }
-            finally
-            {
-                // A thread that failed before its head must still release the next thread.
-                handedOver[t]?.Set();
+                handover?.Dispose();
             }
         }
-
-        var workers = new Thread[threads - 1];
-        for (var w = 0; w < workers.Length; w++)
-        {
-            var t = w + 1;
-            workers[w] = new Thread(() => Work(t, null)) { IsBackground = true, Name = $"anneal-{t}" };
-            workers[w].Start();
-        }
-
-        Work(0, firstAnnealer);
-        foreach (var worker in workers)
-        {
-            worker.Join();
-        }
-
-        foreach (var handover in handedOver)
-        {
-            handover?.Dispose();
-        }
-
-        failure?.Throw();
     }
 
     /// <summary>Counts a group's work and hands its lanes (those within maxReads) to the collector.</summary>
@@ -197,73 +139,4 @@ internal static class ReadScheduler
     }
 
     private static int UsedLanes(long firstRead, int lanes, long maxReads) => (int)Math.Min(lanes, maxReads - firstRead);
-}
-
-/// <summary>
-/// Gathers reads with their exact energies (recomputed on the model in its own vartype), and reports improvements.
-/// Reads cut short by a stop are kept only when no read finished, so a time limit shorter than one read still answers.
-/// </summary>
-internal sealed class ReadCollector(BinaryQuadraticModel model, Stopwatch clock, Action<double, TimeSpan>? onImprovement)
-{
-    private readonly Lock gate = new();
-    private readonly List<(long Read, sbyte[] Sample, double Energy)> finished = [];
-    private readonly List<(long Read, sbyte[] Sample, double Energy)> interrupted = [];
-    private double best = double.PositiveInfinity;
-
-    public TimeSpan TimeToBest { get; private set; }
-
-    public int FinishedCount
-    {
-        get
-        {
-            lock (gate)
-            {
-                return finished.Count;
-            }
-        }
-    }
-
-    public void Add(long read, ReadOnlySpan<sbyte> spins, bool complete)
-    {
-        var sample = IsingModel.FromSpins(spins, model.Vartype);
-        var energy = model.Energy(sample);
-        lock (gate)
-        {
-            if (!complete)
-            {
-                interrupted.Add((read, sample, energy));
-                return;
-            }
-
-            finished.Add((read, sample, energy));
-            if (energy < best)
-            {
-                best = energy;
-                TimeToBest = clock.Elapsed;
-                onImprovement?.Invoke(energy, TimeToBest);
-            }
-        }
-    }
-
-    /// <summary>The reads to report, in read order; interrupted ones only when none finished and stopping was not a cancel.</summary>
-    public List<(sbyte[] Sample, double Energy)> Reads(bool includeInterrupted)
-    {
-        lock (gate)
-        {
-            var source = finished.Count > 0 || !includeInterrupted ? finished : interrupted;
-            if (ReferenceEquals(source, interrupted) && interrupted.Count > 0)
-            {
-                TimeToBest = clock.Elapsed;
-            }
-
-            source.Sort((a, b) => a.Read.CompareTo(b.Read));
-            var reads = new List<(sbyte[] Sample, double Energy)>(source.Count);
-            foreach (var r in source)
-            {
-                reads.Add((r.Sample, r.Energy));
-            }
-
-            return reads;
-        }
-    }
 }
