@@ -245,7 +245,7 @@ public static class TenantData
 
         if (log is null)
         {
-            checks.Add(new("no problem content in logs", null, "not checked. Maybe --log-file FILE (or /dev/stdin)."));
+            checks.Add(new("no problem content in logs", null, "not checked. Maybe --log-file FILE, or --log-file - to read a pipe."));
         }
         else
         {
