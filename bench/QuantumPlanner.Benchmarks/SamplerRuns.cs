@@ -1,6 +1,6 @@
 using System.Globalization;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Annealing;
+using QuantumPlanner.Solvers.Sampling.Annealing;
 
 namespace QuantumPlanner.Benchmarks;
 

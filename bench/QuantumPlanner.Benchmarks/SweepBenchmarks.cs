@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Annealing;
+using QuantumPlanner.Solvers.Sampling.Annealing;
 using QuantumPlanner.Solvers.Randomness;
 
 namespace QuantumPlanner.Benchmarks;

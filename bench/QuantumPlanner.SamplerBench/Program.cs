@@ -1,6 +1,6 @@
 using System.Globalization;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Sampling;
 
 // Stop-gap harness until `qplan bench` exists: runs one sampler on instances of a benchmark folder laid out like
 // ../shared/benchmarks/<family> (best_known.csv beside the instance files) and prints found value, gap and time to best.

@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# Data-safety benchmark (issue 12 targets): seeds JOBS finished/queued jobs (0–400 days old, ~300-byte problems) into a
-# fresh PostgreSQL database and a fresh SQLite file, then measures with the built qplan:
-#   archive + purge of everything older than 90 days: rows/s and peak RSS (GNU time), on both stores;
-#   backup create (size, time), backup verify (scratch restore time = RTO) on both stores.
-# Usage: bench/ops/data-safety.sh [JOBS]   (default 1000000; needs QP_TEST_PG or PG=<connection string> with CREATEDB)
-# Prints one line per measurement and leaves nothing behind (the database and folder are dropped at the end).
+# Data-safety benchmark (issue 12 targets): seeds JOBS finished/queued jobs (0–400 days old, ~300-byte problems) once
+# into a PostgreSQL template database and a SQLite template file, then RUNS times on a fresh copy of each measures with
+# the built qplan:
+#   backup create (size, time), backup verify (its scratch restore time), backup restore into an empty store (RTO);
+#   archive + purge of every completed/failed job older than 90 days (rows/s);
+# each with peak RSS (GNU time), and prints the median of the runs per measurement (the single runs in brackets).
+# Usage: bench/ops/data-safety.sh [JOBS] [RUNS]   (defaults 1000000 and 3; needs QP_TEST_PG or PG=<connection string>
+# of a role with CREATEDB). Leaves nothing behind (databases and folders are dropped at the end).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jobs="${1:-1000000}"
+runs="${2:-3}"
 pg="${PG:-${QP_TEST_PG:-}}"
 [[ -n "$pg" ]] || { echo "bench/ops/data-safety.sh: set PG or QP_TEST_PG (e.g. source tests/services/postgres.sh)" >&2; exit 2; }
 work="$(mktemp -d /tmp/qp-bench-ops-XXXXXX)"
-db="qp_bench_ops_$$"
+prefix="qp_bench_ops_$$"
 "$root/qplan" --help >/dev/null   # build once, outside the measurements
 qplan=(dotnet "$root/.qplan-build/qplan.dll")
 
 # host/port/user/password from the Npgsql connection string, for psql.
 field() { tr ';' '\n' <<<"$pg" | sed -n "s/^$1=//Ip" | head -1; }
 export PGHOST="$(field Host)" PGPORT="$(field Port)" PGUSER="$(field Username)" PGPASSWORD="$(field Password)"
-pgdb="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$db"
-cleanup() { psql -q -X -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$work"; }
+conn() { echo "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$1"; }
+cleanup() {
+  for name in $(psql -qtA -X -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'" 2>/dev/null); do
+    psql -q -X -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 seed_sql() { # $1 = JSON cast ("::jsonb" or ""), $2 = created_at expression, $3 = id expression, $4 = series
@@ -36,47 +44,85 @@ FROM $4;
 SQL
 }
 
-measure() { # label rows command...
+# label -> "seconds rss_mib rows" per run, one line each
+declare -A results
+labels=()
+measure() { # label rows command...   (stdout of the command is kept in $work/last.json)
   local label="$1" rows="$2"; shift 2
-  local out; out="$(mktemp)"
-  local start end
+  local start end secs rss
   start=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$out.rss" "$@" >"$out" 2>"$out.err" || { echo "$label: FAILED"; cat "$out.err" | tail -5; return 1; }
+  /usr/bin/time -f '%M' -o "$work/rss" "$@" >"$work/last.json" 2>"$work/last.err" || { echo "$label: FAILED" >&2; tail -5 "$work/last.err" >&2; return 1; }
   end=$(date +%s.%N)
-  local secs rss
   secs=$(echo "$end - $start" | bc -l)
-  rss=$(tail -1 "$out.rss")
+  rss=$(echo "$(tail -1 "$work/rss") / 1024" | bc -l)
+  [[ -n "${results[$label]+x}" ]] || labels+=("$label")
+  results[$label]+="$secs $rss $rows"$'\n'
   if [[ "$rows" -gt 0 ]]; then
-    printf '%s: %d rows in %.1f s = %.0f rows/s, peak RSS %.0f MiB\n' "$label" "$rows" "$secs" "$(echo "$rows / $secs" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+    printf '  %s: %d rows in %.1f s = %.0f rows/s, peak RSS %.0f MiB\n' "$label" "$rows" "$secs" "$(echo "$rows / $secs" | bc -l)" "$rss" >&2
   else
-    printf '%s: %.1f s, peak RSS %.0f MiB\n' "$label" "$secs" "$(echo "$rss / 1024" | bc -l)"
+    printf '  %s: %.1f s, peak RSS %.0f MiB\n' "$label" "$secs" "$rss" >&2
   fi
-  cp "$out" "$work/last.json"
 }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+report() {
+  local label lines secs rss rows
+  for label in "${labels[@]}"; do
+    lines="${results[$label]}"
+    secs=$(awk 'NF { print $1 }' <<<"$lines" | median)
+    rss=$(awk 'NF { print $2 }' <<<"$lines" | median)
+    rows=$(awk 'NF { print $3; exit }' <<<"$lines")
+    if [[ "$rows" -gt 0 ]]; then
+      printf '%s: %d rows, median %.0f rows/s [%s], %.1f s, peak RSS %.0f MiB\n' "$label" "$rows" "$(echo "$rows / $secs" | bc -l)" \
+        "$(awk -v r="$rows" 'NF { printf "%s%.0f", sep, r / $1; sep = " " }' <<<"$lines")" "$secs" "$rss"
+    else
+      printf '%s: median %.1f s [%s], peak RSS %.0f MiB\n' "$label" "$secs" "$(awk 'NF { printf "%s%.1f", sep, $1; sep = " " }' <<<"$lines")" "$rss"
+    fi
+  done
+}
+restore_seconds() { sed -n 's/.*"restoreSeconds": \([0-9.]*\).*/\1/p' "$work/last.json" | head -1; }
 
-echo "== PostgreSQL, $jobs jobs"
-psql -q -X -d postgres -c "CREATE DATABASE $db" >/dev/null
-"${qplan[@]}" db migrate --db "$pgdb" >/dev/null
-psql -q -X -d "$db" -c "$(seed_sql ::jsonb "now() - (i % 400) * interval '1 day' - (i % 86400) * interval '1 second'" "gen_random_uuid()" "generate_series(1, $jobs) AS i")"
-psql -q -X -d "$db" -c "VACUUM ANALYZE optimization_jobs"
-old=$(psql -qtA -X -d "$db" -c "SELECT count(*) FROM optimization_jobs WHERE created_at < now() - interval '90 days' AND status IN ('completed','failed')")
-echo "size: $(psql -qtA -X -d "$db" -c "SELECT pg_size_pretty(pg_database_size('$db'))")"
-measure "pg backup create" 0 "${qplan[@]}" ops backup create --db "$pgdb" --to "$work/pg-backups" --json
-backup=$(ls "$work"/pg-backups/*.dump)
-echo "pg backup size: $(du -h "$backup" | cut -f1)"
-measure "pg backup verify (restore into scratch)" 0 "${qplan[@]}" ops backup verify "$backup" --db "$pgdb" --json
-echo "pg RTO (scratch restore): $(sed -n 's/.*"restoreSeconds": \([0-9.]*\).*/\1/p' "$work/last.json") s"
-measure "pg archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --db "$pgdb" --to "$work/pg-archives" --json
+echo "== PostgreSQL, $jobs jobs, $runs runs" >&2
+template="${prefix}_template"
+psql -q -X -d postgres -c "CREATE DATABASE $template" >/dev/null
+"${qplan[@]}" db migrate --db "$(conn "$template")" >/dev/null
+psql -q -X -d "$template" -c "$(seed_sql ::jsonb "now() - (i % 400) * interval '1 day' - (i % 86400) * interval '1 second'" "gen_random_uuid()" "generate_series(1, $jobs) AS i")"
+psql -q -X -d "$template" -c "VACUUM ANALYZE optimization_jobs"
+old=$(psql -qtA -X -d "$template" -c "SELECT count(*) FROM optimization_jobs WHERE created_at < now() - interval '90 days' AND status IN ('completed','failed')")
+echo "pg database size: $(psql -qtA -X -d "$template" -c "SELECT pg_size_pretty(pg_database_size('$template'))")"
+for run in $(seq 1 "$runs"); do
+  db="${prefix}_$run" target="${prefix}_${run}_restored"
+  psql -q -X -d postgres -c "CREATE DATABASE $db TEMPLATE $template" -c "CREATE DATABASE $target" >/dev/null
+  rm -rf "$work/pg-backups"
+  measure "pg backup create" 0 "${qplan[@]}" ops backup create --db "$(conn "$db")" --to "$work/pg-backups" --json
+  backup=$(ls "$work"/pg-backups/*.dump)
+  [[ $run -gt 1 ]] || echo "pg backup size: $(du -h "$backup" | cut -f1)"
+  measure "pg backup verify" 0 "${qplan[@]}" ops backup verify "$backup" --db "$(conn "$db")" --json
+  echo "  pg verify's scratch restore: $(restore_seconds) s" >&2
+  measure "pg backup restore into an empty database (RTO)" 0 "${qplan[@]}" ops backup restore "$backup" --db "$(conn "$target")" --json
+  measure "pg archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --db "$(conn "$db")" --to "$work/pg-archives-$run" --json
+  psql -q -X -d postgres -c "DROP DATABASE $db WITH (FORCE)" -c "DROP DATABASE $target WITH (FORCE)" >/dev/null
+  rm -rf "$work/pg-archives-$run"
+done
 
-echo "== SQLite, $jobs jobs"
-mkdir -p "$work/sqlite"
-"${qplan[@]}" db migrate --data-dir "$work/sqlite" >/dev/null
-sqlite3 "$work/sqlite/jobs.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $jobs) $(seed_sql "" "((unixepoch('now') - (i % 400) * 86400 - (i % 86400)) * 1000000)" "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))" "n")"
-old=$(sqlite3 "$work/sqlite/jobs.db" "SELECT count(*) FROM optimization_jobs WHERE created_at < (unixepoch('now') - 90 * 86400) * 1000000 AND status IN ('completed','failed')")
-echo "size: $(du -h "$work/sqlite/jobs.db" | cut -f1)"
-measure "sqlite backup create" 0 "${qplan[@]}" ops backup create --data-dir "$work/sqlite" --to "$work/sqlite-backups" --json
-backup=$(ls "$work"/sqlite-backups/*.db.gz)
-echo "sqlite backup size: $(du -h "$backup" | cut -f1)"
-measure "sqlite backup verify (expand + check)" 0 "${qplan[@]}" ops backup verify "$backup" --data-dir "$work/sqlite" --json
-echo "sqlite RTO (scratch restore): $(sed -n 's/.*"restoreSeconds": \([0-9.]*\).*/\1/p' "$work/last.json") s"
-measure "sqlite archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --data-dir "$work/sqlite" --to "$work/sqlite-archives" --json
+echo "== SQLite, $jobs jobs, $runs runs" >&2
+mkdir -p "$work/sqlite-template"
+"${qplan[@]}" db migrate --data-dir "$work/sqlite-template" >/dev/null
+sqlite3 "$work/sqlite-template/jobs.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $jobs) $(seed_sql "" "((unixepoch('now') - (i % 400) * 86400 - (i % 86400)) * 1000000)" "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))" "n")"
+sqlite3 "$work/sqlite-template/jobs.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+old=$(sqlite3 "$work/sqlite-template/jobs.db" "SELECT count(*) FROM optimization_jobs WHERE created_at < (unixepoch('now') - 90 * 86400) * 1000000 AND status IN ('completed','failed')")
+echo "sqlite file size: $(du -h "$work/sqlite-template/jobs.db" | cut -f1)"
+for run in $(seq 1 "$runs"); do
+  rm -rf "$work/sqlite" "$work/sqlite-restored" "$work/sqlite-backups" "$work/sqlite-archives"
+  cp -r "$work/sqlite-template" "$work/sqlite"
+  mkdir -p "$work/sqlite-restored"
+  measure "sqlite backup create" 0 "${qplan[@]}" ops backup create --data-dir "$work/sqlite" --to "$work/sqlite-backups" --json
+  backup=$(ls "$work"/sqlite-backups/*.db.gz)
+  [[ $run -gt 1 ]] || echo "sqlite backup size: $(du -h "$backup" | cut -f1)"
+  measure "sqlite backup verify" 0 "${qplan[@]}" ops backup verify "$backup" --data-dir "$work/sqlite" --json
+  echo "  sqlite verify's scratch restore: $(restore_seconds) s" >&2
+  measure "sqlite backup restore into an empty directory (RTO)" 0 "${qplan[@]}" ops backup restore "$backup" --data-dir "$work/sqlite-restored" --json
+  measure "sqlite archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --data-dir "$work/sqlite" --to "$work/sqlite-archives" --json
+done
+
+echo "== medians of $runs runs ($jobs jobs)"
+report

@@ -1,7 +1,7 @@
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote.Sampling;
 using QuantumPlanner.Remote.Sapi;
-using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Remote;
 

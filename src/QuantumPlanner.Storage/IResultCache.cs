@@ -1,3 +1,5 @@
+using QuantumPlanner.Storage.Caching;
+
 namespace QuantumPlanner.Storage;
 
 /// <summary>

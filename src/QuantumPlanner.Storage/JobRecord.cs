@@ -1,3 +1,5 @@
+using QuantumPlanner.Storage.Caching;
+
 namespace QuantumPlanner.Storage;
 
 /// <summary>One row of <c>optimization_jobs</c>. Timestamps are UTC with microsecond precision.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Postgres;
 using QuantumPlanner.Storage.Sqlite;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using QuantumPlanner.Operations.Tests.Infrastructure;
 using QuantumPlanner.Storage;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Tests.Infrastructure;
 using StackExchange.Redis;
 

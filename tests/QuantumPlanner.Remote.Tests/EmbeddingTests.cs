@@ -1,7 +1,7 @@
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote.Embedding;
 using QuantumPlanner.SapiServer;
-using QuantumPlanner.Solvers.Exact;
+using QuantumPlanner.Solvers.Sampling.Exact;
 
 namespace QuantumPlanner.Remote.Tests;
 

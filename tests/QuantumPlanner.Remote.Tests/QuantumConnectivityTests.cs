@@ -1,6 +1,6 @@
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.SapiServer;
-using QuantumPlanner.Solvers.Exact;
+using QuantumPlanner.Solvers.Sampling.Exact;
 
 namespace QuantumPlanner.Remote.Tests;
 

@@ -3,8 +3,8 @@ using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote.Sampling;
 using QuantumPlanner.Remote.Sapi;
 using QuantumPlanner.SapiServer;
-using QuantumPlanner.Solvers.Exact;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Exact;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.Remote.Tests;
 

@@ -10,8 +10,8 @@ using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote.Embedding;
 using QuantumPlanner.Remote.Sampling;
 using QuantumPlanner.Remote.Sapi;
-using QuantumPlanner.Solvers.Annealing;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Annealing;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.SapiServer;
 

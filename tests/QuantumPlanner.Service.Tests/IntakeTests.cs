@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Storage;
+using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Tests;
 

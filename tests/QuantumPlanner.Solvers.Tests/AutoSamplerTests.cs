@@ -1,5 +1,5 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Auto;
+using QuantumPlanner.Solvers.Sampling.Auto;
 
 namespace QuantumPlanner.Solvers.Tests;
 

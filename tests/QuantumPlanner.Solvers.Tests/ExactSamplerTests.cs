@@ -1,5 +1,5 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Exact;
+using QuantumPlanner.Solvers.Sampling.Exact;
 
 namespace QuantumPlanner.Solvers.Tests;
 

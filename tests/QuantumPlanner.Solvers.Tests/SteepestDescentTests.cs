@@ -1,5 +1,5 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Descent;
+using QuantumPlanner.Solvers.Sampling.Descent;
 
 namespace QuantumPlanner.Solvers.Tests;
 

@@ -1,6 +1,6 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Descent;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Descent;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.Solvers.Tests;
 

@@ -1,7 +1,7 @@
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
 using QuantumPlanner.Solvers.Sampling;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.Solvers.Tests;
 

@@ -1,5 +1,5 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Cli.Bench;
 

@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote;
-using QuantumPlanner.Solvers;
-using QuantumPlanner.Solvers.Decomposition;
+using QuantumPlanner.Solvers.Sampling.Decomposition;
 using QuantumPlanner.Solvers.Sampling;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,10 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
+using QuantumPlanner.Cli.Output;
+using QuantumPlanner.Cli.Remote;
 using QuantumPlanner.Core.Charts;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.OrTools;
 using QuantumPlanner.Remote;
-using QuantumPlanner.Solvers;
+using QuantumPlanner.Solvers.Sampling;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote.Embedding;
 using QuantumPlanner.Remote.Sapi;
-using QuantumPlanner.Solvers.Descent;
+using QuantumPlanner.Solvers.Sampling.Descent;
 using QuantumPlanner.Solvers.Randomness;
 
 namespace QuantumPlanner.Remote.Sampling;

@@ -3,7 +3,7 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
-using QuantumPlanner.Storage;
+using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Api;
 
@@ -23,7 +23,7 @@ internal sealed record ProblemRequest(
 {
     public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed) { Sampler = Sampler };
 
-    /// <summary>The backend as a job stores it: with the sampler when that is not the default (<see cref="RequestedBackend"/>).</summary>
+    /// <summary>The backend as a job stores it: with the sampler when that is not the default (<see cref="Storage.RequestedBackend"/>).</summary>
     public string StoredBackend => ToSolveInput(string.Empty).StoredBackend;
 }
 

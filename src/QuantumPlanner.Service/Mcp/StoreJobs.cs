@@ -5,6 +5,7 @@ using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Workers;
 using QuantumPlanner.Storage;
+using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Mcp;
 

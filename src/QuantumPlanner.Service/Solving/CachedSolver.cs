@@ -17,7 +17,7 @@ internal sealed record SolveInput(string TenantId, ValidatedProblem Problem, str
     /// <summary>Backend and sampler in one field, as a job stores them and the cache keys them.</summary>
     public string StoredBackend => RequestedBackend.Join(Backend, Sampler == PlanningOptions.DefaultSampler ? null : Sampler);
 
-    public string CacheKey => Storage.CacheKey.ForProblemHash(TenantId, ProblemHash, StoredBackend, TimeLimitSeconds, Seed);
+    public string CacheKey => Storage.Caching.CacheKey.ForProblemHash(TenantId, ProblemHash, StoredBackend, TimeLimitSeconds, Seed);
 
     /// <summary>The input of a stored job, whose backend field may carry the sampler.</summary>
     public static SolveInput ForJob(JobRecord job, ValidatedProblem problem)

@@ -1,5 +1,6 @@
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Storage;
+using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Workers;
 

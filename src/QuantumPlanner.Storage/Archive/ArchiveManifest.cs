@@ -45,8 +45,14 @@ public sealed record ArchiveManifest
     /// <summary>Sum of the rows' hashes (see ArchiveRows.Hash), order-free.</summary>
     public string ContentChecksum { get; init; } = "00000000000000000000000000000000";
 
-    /// <summary>Offset of the last batch, whose rows may not be deleted yet; null once they are.</summary>
+    /// <summary>
+    /// Offset from which the archived rows may still be in the store (the last batch; 0 while an upload to
+    /// <see cref="UploadTo"/> is not verified yet); null once every archived row is deleted.
+    /// </summary>
     public long? PendingFrom { get; init; }
+
+    /// <summary>The s3:// prefix the archive must be uploaded to, and verified at, before any of its rows is deleted.</summary>
+    public string? UploadTo { get; init; }
 
     public IReadOnlyDictionary<string, long> StatusCounts { get; init; } = new Dictionary<string, long>();
 

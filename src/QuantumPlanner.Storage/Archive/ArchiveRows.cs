@@ -14,9 +14,20 @@ namespace QuantumPlanner.Storage.Archive;
 /// </summary>
 internal static class ArchiveRows
 {
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(IBufferWriter<byte> output, JobRecord job)
     {
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var writer = CreateWriter(output);
+        Write(writer, job);
+    }
+
+    /// <summary>A writer for <see cref="Write(Utf8JsonWriter, JobRecord)"/>, reused across the rows of a batch.</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, WriterOptions);
+
+    /// <summary>Writes one row and flushes it; the writer is reset for the next row.</summary>
+    public static void Write(Utf8JsonWriter writer, JobRecord job)
+    {
         writer.WriteStartObject();
         writer.WriteString("id", job.Id);
         writer.WriteString("tenant_id", job.TenantId);
@@ -49,6 +60,29 @@ internal static class ArchiveRows
         writer.WriteNumber("claim_token", job.ClaimToken);
         writer.WriteEndObject();
         writer.Flush();
+        writer.Reset();
+    }
+
+    /// <summary>
+    /// The id of one row without parsing the rest: every row starts with it. Verifying a batch just written needs only
+    /// the ids (the rows to delete) and the rows' hashes (that the bytes read back are the bytes written).
+    /// </summary>
+    public static Guid ReadId(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("id"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+            {
+                return reader.GetGuid();
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new FormatException(exception.Message, exception);
+        }
+
+        throw new FormatException("a row does not start with its id");
     }
 
     /// <summary>Parses one row; <see cref="FormatException"/> when it is not an archived job.</summary>

@@ -96,6 +96,7 @@ public static class Archives
             Statuses = statuses,
             StartedAt = now,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData([])),
+            UploadTo = options.Remote,
         };
         await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
         await jobs.SetSettingAsync(OpenRunSetting, JsonSerializer.Serialize(new { manifest = manifestPath }), cancellationToken).ConfigureAwait(false);
@@ -105,63 +106,95 @@ public static class Archives
         var tenantCounts = new Dictionary<string, long>(StringComparer.Ordinal);
         UInt128 content = 0;
         long deleted = 0;
-        (DateTimeOffset, Guid)? after = null;
+        // With an upload nothing is deleted while writing: the rows go only after the uploaded copy is verified, so
+        // every batch stays pending (from offset 0). Without one, three things overlap, in an order that keeps the
+        // manifest's promise (only the batch at PendingFrom may be both in the file and in the store): the next batch
+        // is read while this one is written and verified, and the previous batch's delete runs meanwhile too, but this
+        // batch's manifest is written only after that delete finished, and this batch's delete starts only after its
+        // manifest. Store calls run on the thread pool because SQLite's async methods complete synchronously.
+        var uploadFirst = options.Remote is not null;
+        var next = Task.Run(() => store.NextBatchAsync(cutoff, statuses, null, options.BatchSize, cancellationToken), cancellationToken);
+        Task<int>? deleting = null;
         await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16))
         {
-            while (true)
+            try
             {
-                var batch = await store.NextBatchAsync(cutoff, statuses, after, options.BatchSize, cancellationToken).ConfigureAwait(false);
-                if (batch.Count == 0)
+                while (true)
                 {
-                    break;
+                    var batch = await next.ConfigureAwait(false);
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
+
+                    (DateTimeOffset, Guid) after = (batch[^1].CreatedAt, batch[^1].Id);
+                    next = Task.Run(() => store.NextBatchAsync(cutoff, statuses, after, options.BatchSize, cancellationToken), cancellationToken);
+                    var offset = file.Length;
+                    var (written, sum) = await AppendBatchAsync(file, batch, cancellationToken).ConfigureAwait(false);
+                    var (readIds, readSum) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
+                    if (readSum != sum || !readIds.SequenceEqual(batch.Select(j => j.Id)))
+                    {
+                        throw new DataSafetyException($"{path}: the batch written at byte {offset} reads back differently ({readIds.Count} rows, expected {batch.Count}); nothing of it was deleted. Maybe the disk is failing.");
+                    }
+
+                    fileHash.AppendData(written);
+                    content += sum;
+                    foreach (var job in batch)
+                    {
+                        Count(statusCounts, job.Status.ToStorage());
+                        Count(tenantCounts, job.TenantId);
+                    }
+
+                    if (deleting is not null)
+                    {
+                        deleted += await deleting.ConfigureAwait(false);
+                        options.Progress?.Report(deleted);
+                    }
+
+                    manifest = manifest with
+                    {
+                        Rows = manifest.Rows + batch.Count,
+                        Bytes = file.Length,
+                        Sha256 = Convert.ToHexStringLower(fileHash.GetCurrentHash()),
+                        ContentChecksum = ArchiveRows.Format(content),
+                        PendingFrom = uploadFirst ? 0 : offset,
+                        StatusCounts = new Dictionary<string, long>(statusCounts),
+                        TenantCounts = new Dictionary<string, long>(tenantCounts),
+                        OldestCreatedAt = manifest.OldestCreatedAt ?? batch[0].CreatedAt,
+                        NewestCreatedAt = batch[^1].CreatedAt,
+                    };
+                    await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+                    if (!uploadFirst)
+                    {
+                        var ids = readIds;
+                        deleting = Task.Run(() => store.DeleteAsync(ids, cancellationToken), cancellationToken);
+                    }
                 }
 
-                after = (batch[^1].CreatedAt, batch[^1].Id);
-                var offset = file.Length;
-                var (written, sum) = await AppendBatchAsync(file, batch, cancellationToken).ConfigureAwait(false);
-                var (readIds, readSum) = await ReadMemberAsync(path, offset, path, cancellationToken).ConfigureAwait(false);
-                if (readSum != sum || !readIds.SequenceEqual(batch.Select(j => j.Id)))
+                if (deleting is not null)
                 {
-                    throw new DataSafetyException($"{path}: the batch written at byte {offset} reads back differently ({readIds.Count} rows, expected {batch.Count}); nothing of it was deleted. Maybe the disk is failing.");
+                    deleted += await deleting.ConfigureAwait(false);
+                    options.Progress?.Report(deleted);
                 }
-
-                fileHash.AppendData(written);
-                content += sum;
-                foreach (var job in batch)
-                {
-                    Count(statusCounts, job.Status.ToStorage());
-                    Count(tenantCounts, job.TenantId);
-                }
-
-                manifest = manifest with
-                {
-                    Rows = manifest.Rows + batch.Count,
-                    Bytes = file.Length,
-                    Sha256 = Convert.ToHexStringLower(fileHash.GetCurrentHash()),
-                    ContentChecksum = ArchiveRows.Format(content),
-                    PendingFrom = offset,
-                    StatusCounts = new Dictionary<string, long>(statusCounts),
-                    TenantCounts = new Dictionary<string, long>(tenantCounts),
-                    OldestCreatedAt = manifest.OldestCreatedAt ?? batch[0].CreatedAt,
-                    NewestCreatedAt = batch[^1].CreatedAt,
-                };
-                await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
-                deleted += await store.DeleteAsync([.. batch.Select(j => j.Id)], cancellationToken).ConfigureAwait(false);
-                options.Progress?.Report(manifest.Rows);
             }
+            finally
+            {
+                // Whatever failed, no store call may outlive the store it runs on.
+                await Task.WhenAll(new Task?[] { next, deleting }.OfType<Task>().Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            }
+        }
+
+        string? remoteUrl = null;
+        if (options.Remote is not null)
+        {
+            (manifest, remoteUrl) = await UploadAsync(path, manifest, options.Remote, options.S3, cancellationToken).ConfigureAwait(false);
+            deleted = await DeleteArchivedAsync(store, path, 0, options, cancellationToken).ConfigureAwait(false);
         }
 
         manifest = manifest with { State = ArchiveManifest.Complete, PendingFrom = null, FinishedAt = options.Time.GetUtcNow() };
         await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
         await jobs.SetSettingAsync(OpenRunSetting, """{"manifest":null}""", cancellationToken).ConfigureAwait(false);
         await RecordPurgeAsync(jobs, manifest.Rows, path, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-
-        string? remoteUrl = null;
-        if (options.Remote is not null)
-        {
-            (manifest, remoteUrl) = await UploadAsync(path, manifest, options.Remote, options.S3, cancellationToken).ConfigureAwait(false);
-        }
-
         return new ArchiveRun(cutoff, false, matching, manifest, path, remoteUrl, deleted, resumed);
     }
 
@@ -191,7 +224,7 @@ public static class Archives
         }
 
         checks.Add("size and SHA-256 equal the manifest");
-        var (ids, sum) = await ReadMemberAsync(path, 0, path, cancellationToken).ConfigureAwait(false);
+        var (ids, sum) = await ReadMemberAsync(path, 0, path, parseRows: true, cancellationToken).ConfigureAwait(false);
         if (ids.Count != manifest.Rows || ArchiveRows.Format(sum) != manifest.ContentChecksum)
         {
             throw new DataSafetyException(string.Create(CultureInfo.InvariantCulture, $"{path}: {ids.Count} rows with checksum {ArchiveRows.Format(sum)}, the manifest says {manifest.Rows} rows with {manifest.ContentChecksum}."));
@@ -301,17 +334,22 @@ public static class Archives
                 throw new DataSafetyException($"{path}: SHA-256 of the verified part is {sha}, its manifest says {manifest.Sha256}; nothing was deleted. Maybe the file was changed by hand.");
             }
 
+            if (manifest.UploadTo is { } uploadTo && manifest.UploadedTo is null)
+            {
+                // The run stopped before its upload was verified, so every archived row is still in the store.
+                (manifest, _) = await UploadAsync(path, manifest, uploadTo, options.S3, cancellationToken).ConfigureAwait(false);
+            }
+
             if (manifest.PendingFrom is { } pending)
             {
-                var (ids, _) = await ReadMemberAsync(path, pending, path, cancellationToken).ConfigureAwait(false);
-                await store.DeleteAsync(ids, cancellationToken).ConfigureAwait(false);
+                await DeleteArchivedAsync(store, path, pending, options, cancellationToken).ConfigureAwait(false);
             }
 
             manifest = manifest with { State = ArchiveManifest.Complete, PendingFrom = null, FinishedAt = options.Time.GetUtcNow() };
             await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
             await jobs.SetSettingAsync(OpenRunSetting, """{"manifest":null}""", cancellationToken).ConfigureAwait(false);
             await RecordPurgeAsync(jobs, manifest.Rows, path, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            if (options.Remote is not null)
+            if (options.Remote is not null && manifest.UploadedTo is null)
             {
                 await UploadAsync(path, manifest, options.Remote, options.S3, cancellationToken).ConfigureAwait(false);
             }
@@ -322,6 +360,11 @@ public static class Archives
         return resumed;
     }
 
+    /// <summary>
+    /// Uploads the archive, verifies the uploaded object's checksum, and puts the manifest of the complete file beside
+    /// it; the local manifest then names the upload. Throws <see cref="DataSafetyException"/> (nothing deleted) when
+    /// the bucket cannot be written or the checksum differs.
+    /// </summary>
     private static async Task<(ArchiveManifest Manifest, string Url)> UploadAsync(string path, ArchiveManifest manifest, string remote, S3Settings? s3, CancellationToken cancellationToken)
     {
         using var location = BackupLocations.Open(remote, s3);
@@ -329,14 +372,33 @@ public static class Archives
         {
             await location.PutVerifiedAsync(path, manifest.File, manifest.Sha256, cancellationToken).ConfigureAwait(false);
             var uploaded = manifest with { UploadedTo = location.Describe(manifest.File) };
-            await location.PutTextAsync(ArchiveManifest.ManifestNameFor(manifest.File), uploaded.ToJson(), cancellationToken).ConfigureAwait(false);
+            var remoteManifest = uploaded with { State = ArchiveManifest.Complete, PendingFrom = null, FinishedAt = uploaded.FinishedAt ?? DateTimeOffset.UtcNow };
+            await location.PutTextAsync(ArchiveManifest.ManifestNameFor(manifest.File), remoteManifest.ToJson(), cancellationToken).ConfigureAwait(false);
             await WriteManifestAsync(path + BackupManifest.Suffix, uploaded, cancellationToken).ConfigureAwait(false);
             return (uploaded, uploaded.UploadedTo!);
         }
         catch (DataSafetyException exception)
         {
-            throw new DataSafetyException($"{exception.Message} The archive {path} is complete and kept; upload it by hand or with the next run.", exception);
+            throw new DataSafetyException(
+                manifest.PendingFrom == 0
+                    ? $"{exception.Message} Nothing was deleted: the archived jobs are all still in the store, and the verified archive {path} is kept; the next 'qplan ops archive' uploads it first and only then deletes them."
+                    : $"{exception.Message} The archive {path} is complete and kept; upload it by hand or with the next run.",
+                exception);
         }
+    }
+
+    /// <summary>Deletes the rows archived from <paramref name="offset"/> on, in batches; the number deleted.</summary>
+    private static async Task<long> DeleteArchivedAsync(IArchiveStore store, string path, long offset, ArchiveOptions options, CancellationToken cancellationToken)
+    {
+        var (ids, _) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
+        long deleted = 0;
+        foreach (var chunk in ids.Chunk(options.BatchSize))
+        {
+            deleted += await store.DeleteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            options.Progress?.Report(deleted);
+        }
+
+        return deleted;
     }
 
     private static async Task RecordPurgeAsync(IJobStore jobs, long rows, string path, DateTimeOffset at, CancellationToken cancellationToken)
@@ -382,15 +444,18 @@ public static class Archives
     {
         var lines = new ArrayBufferWriter<byte>(batch.Count * 512);
         UInt128 sum = 0;
-        foreach (var job in batch)
+        using (var writer = ArchiveRows.CreateWriter(lines))
         {
-            var start = lines.WrittenCount;
-            ArchiveRows.Write(lines, job);
-            sum += ArchiveRows.Hash(lines.WrittenSpan[start..]);
-            lines.Write("\n"u8);
+            foreach (var job in batch)
+            {
+                var start = lines.WrittenCount;
+                ArchiveRows.Write(writer, job);
+                sum += ArchiveRows.Hash(lines.WrittenSpan[start..]);
+                lines.Write("\n"u8);
+            }
         }
 
-        using var compressed = new MemoryStream();
+        using var compressed = new MemoryStream(lines.WrittenCount / 4);
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
         {
             await gzip.WriteAsync(lines.WrittenMemory, cancellationToken).ConfigureAwait(false);
@@ -403,8 +468,11 @@ public static class Archives
         return (bytes, sum);
     }
 
-    /// <summary>Reads the gzip members from <paramref name="offset"/> to the end: the ids in order and the rows' hash sum.</summary>
-    private static async Task<(List<Guid> Ids, UInt128 Sum)> ReadMemberAsync(string path, long offset, string origin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the gzip members from <paramref name="offset"/> to the end: the ids in order and the rows' hash sum.
+    /// With <paramref name="parseRows"/> every row must parse as a whole job; without, only its id is read.
+    /// </summary>
+    private static async Task<(List<Guid> Ids, UInt128 Sum)> ReadMemberAsync(string path, long offset, string origin, bool parseRows, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
         UInt128 sum = 0;
@@ -413,13 +481,14 @@ public static class Archives
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
             file.Seek(offset, SeekOrigin.Begin);
             await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip);
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(line);
-                ids.Add(ArchiveRows.Read(bytes).Id);
-                sum += ArchiveRows.Hash(bytes);
-            }
+            await ArchiveLines.ForEachAsync(
+                gzip,
+                line =>
+                {
+                    ids.Add(parseRows ? ArchiveRows.Read(line).Id : ArchiveRows.ReadId(line));
+                    sum += ArchiveRows.Hash(line);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is InvalidDataException or FormatException or IOException)
         {

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace QuantumPlanner.Storage;
+namespace QuantumPlanner.Storage.Caching;
 
 /// <summary>
 /// Canonical hashes of problems: SHA-256 over the JSON with object keys sorted (ordinal) and no whitespace,

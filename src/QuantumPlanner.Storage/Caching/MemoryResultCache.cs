@@ -1,4 +1,4 @@
-namespace QuantumPlanner.Storage;
+namespace QuantumPlanner.Storage.Caching;
 
 /// <summary>
 /// In-process LRU cache with a TTL per entry, bounded by entry count and by total characters so an idle

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
-namespace QuantumPlanner.Storage;
+namespace QuantumPlanner.Storage.Caching;
 
 /// <summary>
 /// Redis-backed result cache. Connects lazily in the background (AbortOnConnectFail=false) with short

@@ -8,6 +8,7 @@ using System.Text.Json;
 using Npgsql;
 using QuantumPlanner.Storage.Archive;
 using QuantumPlanner.Storage.Backup;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Internal;
 using QuantumPlanner.Storage.Postgres;
 using QuantumPlanner.Storage.Retention;

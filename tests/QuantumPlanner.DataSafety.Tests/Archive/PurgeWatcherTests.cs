@@ -5,6 +5,7 @@ using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Workers;
 using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Archive;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Gdpr;
 
 namespace QuantumPlanner.DataSafety.Tests.Archive;

@@ -2,6 +2,7 @@ using QuantumPlanner.DataSafety.Tests.Infrastructure;
 using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Archive;
 using QuantumPlanner.Storage.Backup;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Gdpr;
 using QuantumPlanner.Storage.Retention;
 using StackExchange.Redis;

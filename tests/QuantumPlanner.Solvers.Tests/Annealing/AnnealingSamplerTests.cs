@@ -1,5 +1,6 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Annealing;
+using QuantumPlanner.Solvers.Sampling;
+using QuantumPlanner.Solvers.Sampling.Annealing;
 
 namespace QuantumPlanner.Solvers.Tests.Annealing;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Annealing;
+using QuantumPlanner.Solvers.Sampling.Annealing;
 
 namespace QuantumPlanner.Solvers.Tests.Annealing;
 

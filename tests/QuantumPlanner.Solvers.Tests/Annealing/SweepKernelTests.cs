@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Annealing;
+using QuantumPlanner.Solvers.Sampling.Annealing;
 using QuantumPlanner.Solvers.Randomness;
 
 namespace QuantumPlanner.Solvers.Tests.Annealing;

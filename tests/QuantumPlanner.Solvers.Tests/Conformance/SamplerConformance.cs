@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Exact;
+using QuantumPlanner.Solvers.Sampling.Exact;
 
 namespace QuantumPlanner.Solvers.Tests.Conformance;
 
@@ -57,7 +57,7 @@ public abstract class SamplerConformance<TSamplers>
     }
 
     /// <summary>
-    /// "auto" hands models of at most <see cref="Auto.AutoSampler.ExactLimit"/> variables to exact, so for it the rows
+    /// "auto" hands models of at most <see cref="Sampling.Auto.AutoSampler.ExactLimit"/> variables to exact, so for it the rows
     /// above compare exact with itself. These models lie above that threshold (21 to 28 variables, ground states by
     /// exact enumeration) and reach each of auto's own paths: tabu on dense models, tabu under a sweep budget, and
     /// the probe–anneal–polish stages on sparse models under a time limit (stopped at the ground energy as target, so

@@ -1,4 +1,5 @@
 using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Solvers.Tests.Conformance;
 

@@ -1,7 +1,7 @@
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Decomposition;
-using QuantumPlanner.Solvers.Exact;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Decomposition;
+using QuantumPlanner.Solvers.Sampling.Exact;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.Solvers.Tests.Decomposition;
 

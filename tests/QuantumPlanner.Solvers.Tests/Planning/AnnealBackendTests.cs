@@ -3,7 +3,7 @@ using QuantumPlanner.Core.Planning.Import;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Core.Qubo.Compilation;
 using QuantumPlanner.Solvers.Planning.Anneal;
-using QuantumPlanner.Solvers.Tabu;
+using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.Solvers.Tests.Planning;
 

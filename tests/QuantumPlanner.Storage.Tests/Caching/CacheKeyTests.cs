@@ -1,3 +1,5 @@
+using QuantumPlanner.Storage.Caching;
+
 namespace QuantumPlanner.Storage.Tests.Caching;
 
 public sealed class CacheKeyTests

@@ -1,3 +1,4 @@
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Tests.Infrastructure;
 
 namespace QuantumPlanner.Storage.Tests.Caching;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Tests.Infrastructure;
 
 namespace QuantumPlanner.Storage.Tests.Caching;

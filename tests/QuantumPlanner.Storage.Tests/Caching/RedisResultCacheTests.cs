@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Tests.Infrastructure;
 
 namespace QuantumPlanner.Storage.Tests.Caching;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using QuantumPlanner.Storage.Caching;
 using QuantumPlanner.Storage.Tests.Infrastructure;
 
 namespace QuantumPlanner.Storage.Tests.Jobs;

@@ -30,6 +30,8 @@ internal static partial class OpsBranch
             cache.SetDescription("The Redis result cache.");
             cache.AddCommand<CacheFlushCommand>("flush").WithDescription("Remove this service's cache keys (--all: FLUSHDB).");
         });
+        ops.AddCommand<SecurityAuditCommand>("security-audit").WithDescription("Permissions, plain-text secrets, API keys, NoAuth, k8s security context, TLS, dependencies: ✓/⚠/✗, exit 1 on ✗.")
+            .WithExample("ops", "security-audit", "--url", "https://planner.example.com", "--advisories", "advisories.json");
         ops.AddBranch("report", report =>
         {
             report.SetDescription("Performance and capacity reports (table, json or html with charts).");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Core.Qubo.Compilation;
+using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Solvers.Planning.Anneal;
 
