@@ -24,7 +24,7 @@ internal sealed record ProblemRequest(
 {
     public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed) { Sampler = Sampler };
 
-    /// <summary>The backend as a job stores it: with the sampler when that is not the default (<see cref="RequestedBackend"/>).</summary>
+    /// <summary>The backend as a job stores it: with the sampler when that is not the default (<see cref="Storage.RequestedBackend"/>).</summary>
     public string StoredBackend => ToSolveInput(string.Empty).StoredBackend;
 }
 

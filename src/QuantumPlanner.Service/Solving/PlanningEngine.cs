@@ -2,8 +2,8 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.OrTools;
 using QuantumPlanner.Remote;
-using QuantumPlanner.Solvers.Sampling;
 using QuantumPlanner.Solvers.Planning;
+using QuantumPlanner.Solvers.Sampling;
 using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Solving;

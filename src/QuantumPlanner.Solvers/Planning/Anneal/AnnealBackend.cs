@@ -29,6 +29,9 @@ public sealed class AnnealBackend : IPlanningBackend
 
     public string Name => "anneal";
 
+    /// <summary>How capacity slack is encoded; binary by default (docs/quantum.md has the comparison with unary).</summary>
+    public SlackEncoding Slack { get; init; } = SlackEncoding.Binary;
+
     public bool IsAvailable(out string? reason)
     {
         reason = null;
@@ -66,7 +69,7 @@ public sealed class AnnealBackend : IPlanningBackend
             }
 
             compileClock.Start();
-            compiled = AssignmentQuboCompiler.Compile(view, penalty);
+            compiled = AssignmentQuboCompiler.Compile(view, penalty, Slack);
             compileClock.Stop();
             // Short rounds first, each twice the last: small models settle in milliseconds instead of holding the
             // whole limit, large ones still get long anneals.
