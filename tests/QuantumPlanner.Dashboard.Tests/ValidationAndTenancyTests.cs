@@ -94,6 +94,20 @@ public sealed class ValidationAndTenancyTests(DashboardFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
 
+        // The routes the job page reads answer another tenant as they answer an unknown id.
+        using var globex = fixture.Client(fixture.GlobexKey);
+        foreach (var route in new[] { "", "/result", "/problem", "/gantt.svg" })
+        {
+            using var response = await globex.GetAsync($"/api/v1/jobs/{id}{route}");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        using (var own = await acme.GetAsync($"/api/v1/jobs/{id}/problem"))
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal("software-sprint", (await own.Content.ReadFromJsonAsync<JsonObject>())!["name"]!.GetValue<string>());
+        }
+
         await using var dashboard = await DashboardPage.OpenAsync(fixture);
         var page = dashboard.Page;
         await dashboard.SignInAsync(fixture.GlobexKey);
