@@ -66,6 +66,32 @@ public sealed class ValidationAndTenancyTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task CrossReferenceIssue_IsPlacedAtTheLineOfTheItemItNames()
+    {
+        // Validation after reading finds the unknown dependency; its issue names task 't2', declared on line 6.
+        const string problem = """
+            {
+              "name": "xref",
+              "agents": [{ "id": "ann", "skills": ["x"] }],
+              "tasks": [
+                { "id": "t1", "duration": 2, "requiredSkills": ["x"] },
+                { "id": "t2", "duration": 3, "requiredSkills": ["x"], "dependsOn": ["nope"] }
+              ]
+            }
+            """;
+        await using var dashboard = await DashboardPage.OpenAsync(fixture);
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(fixture.AcmeKey);
+        await page.FillAsync("#problem-text", problem);
+        await page.ClickAsync("#validate");
+        var issue = page.Locator("#issues li[data-code='unknown-dependency']");
+        await issue.WaitForAsync();
+        Assert.Equal("Line 6, column 7", await issue.Locator("button.issue-position").TextContentAsync());
+        Assert.Contains("nope", await issue.TextContentAsync() ?? string.Empty, StringComparison.Ordinal);
+        dashboard.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task UnknownKey_IsRefusedWithAnErrorAndNothingIsKept()
     {
         await using var dashboard = await DashboardPage.OpenAsync(fixture);
