@@ -66,6 +66,32 @@ public sealed class ValidationAndTenancyTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task CrossReferenceIssue_IsPlacedAtTheLineOfTheItemItNames()
+    {
+        // Validation after reading finds the unknown dependency; its issue names task 't2', declared on line 6.
+        const string problem = """
+            {
+              "name": "xref",
+              "agents": [{ "id": "ann", "skills": ["x"] }],
+              "tasks": [
+                { "id": "t1", "duration": 2, "requiredSkills": ["x"] },
+                { "id": "t2", "duration": 3, "requiredSkills": ["x"], "dependsOn": ["nope"] }
+              ]
+            }
+            """;
+        await using var dashboard = await DashboardPage.OpenAsync(fixture);
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(fixture.AcmeKey);
+        await page.FillAsync("#problem-text", problem);
+        await page.ClickAsync("#validate");
+        var issue = page.Locator("#issues li[data-code='unknown-dependency']");
+        await issue.WaitForAsync();
+        Assert.Equal("Line 6, column 7", await issue.Locator("button.issue-position").TextContentAsync());
+        Assert.Contains("nope", await issue.TextContentAsync() ?? string.Empty, StringComparison.Ordinal);
+        dashboard.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task UnknownKey_IsRefusedWithAnErrorAndNothingIsKept()
     {
         await using var dashboard = await DashboardPage.OpenAsync(fixture);
@@ -93,6 +119,20 @@ public sealed class ValidationAndTenancyTests(DashboardFixture fixture)
         using var submitted = await acme.PostAsync("/api/v1/jobs", new StringContent($$"""{"problem":{{problem}},"timeLimitSeconds":1}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+
+        // The routes the job page reads answer another tenant as they answer an unknown id.
+        using var globex = fixture.Client(fixture.GlobexKey);
+        foreach (var route in new[] { "", "/result", "/problem", "/gantt.svg" })
+        {
+            using var response = await globex.GetAsync($"/api/v1/jobs/{id}{route}");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        using (var own = await acme.GetAsync($"/api/v1/jobs/{id}/problem"))
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal("software-sprint", (await own.Content.ReadFromJsonAsync<JsonObject>())!["name"]!.GetValue<string>());
+        }
 
         await using var dashboard = await DashboardPage.OpenAsync(fixture);
         var page = dashboard.Page;
