@@ -2,7 +2,6 @@ using QuantumPlanner.OrTools.CpSat;
 using QuantumPlanner.OrTools.Lns;
 using QuantumPlanner.Solvers.Planning;
 using QuantumPlanner.Solvers.Planning.Anneal;
-using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.OrTools;
 
@@ -15,12 +14,12 @@ public static class PlanningBackends
 {
     /// <summary>
     /// The built-in backends plus CP-SAT as the complete solver, cpsat-lns beside it, and anneal (the QUBO path for
-    /// pure assignment problems, sampling with tabu).
+    /// pure assignment problems, sampling with the sampler the options name).
     /// </summary>
     public static PlanningBackendSet Create() => PlanningBackendSet.BuiltIn() with
     {
         Complete = new CpSatBackend(),
-        Others = [new AssignmentLnsBackend(), new AnnealBackend(new TabuSampler())],
+        Others = [new AssignmentLnsBackend(), new AnnealBackend()],
     };
 
     /// <summary>The pipeline over <see cref="Create"/>, as `qplan solve` and the service run it.</summary>

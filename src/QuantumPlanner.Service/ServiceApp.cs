@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Dashboard;
 using QuantumPlanner.Service.Health;
 using QuantumPlanner.Service.Mcp;
 using QuantumPlanner.Service.Observability;
@@ -194,6 +195,9 @@ public static class ServiceApp
             app.MapJobsApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapSolveApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
             app.MapAdminApi().RequireRateLimiting(RateLimiting.Policy);
+            app.MapProblemsApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
+            app.MapSessionApi().RequireAuthorization().RequireRateLimiting(RateLimiting.Policy);
+            app.MapDashboard();
             app.MapPlannerMcp();
         }
     }

@@ -51,6 +51,29 @@ public sealed class GanttTests
     }
 
     [Fact]
+    public async Task FieldService_EveryBarCarriesItsAssignmentAndStartsAtOriginPlusStartTimesScale()
+    {
+        var (problem, plan) = await SolveAsync("field-service.json");
+        var svg = XDocument.Parse(GanttSvg.Render(problem, plan));
+        var (origin, scale) = (Number(svg.Root!, "data-origin"), Number(svg.Root!, "data-scale"));
+
+        var bars = svg.Descendants(Svg + "g").Where(g => Classes(g).Contains("task")).ToDictionary(g => g.Attribute("data-task")!.Value);
+        Assert.Equal(plan.Assignments.Count, bars.Count);
+        foreach (var a in plan.Assignments)
+        {
+            var bar = bars[a.Task];
+            Assert.Equal(a.Agent, bar.Attribute("data-agent")!.Value);
+            Assert.Equal(a.Start, (int)Number(bar, "data-start"));
+            Assert.Equal(a.End, (int)Number(bar, "data-end"));
+            Assert.Equal(a.Agent, bar.Parent!.Attribute("data-row")!.Value);
+            if (a.End > a.Start)
+            {
+                Assert.Equal(origin + (a.Start * scale), Number(bar.Element(Svg + "rect")!, "x"), 0.06);
+            }
+        }
+    }
+
+    [Fact]
     public async Task FieldService_AvailabilityWindowsAreShadedPerAgent()
     {
         var (problem, plan) = await SolveAsync("field-service.json");

@@ -130,7 +130,7 @@ public static class GanttSvg
                 marks.Dependency = true;
                 var (x1, y1, x2) = (X(from.End), Top + (fromRow * RowHeight) + (RowHeight / 2.0), X(a.Start));
                 var bend = Math.Max(14, Math.Abs(x2 - x1) / 2);
-                arrows.Append(CultureInfo.InvariantCulture, $"<path class=\"dependency\" d=\"M{x1:0.#} {y1:0.#} C{x1 + bend:0.#} {y1:0.#} {x2 - bend:0.#} {y:0.#} {x2:0.#} {y:0.#}\" fill=\"none\" stroke=\"{DependencyStroke}\" stroke-width=\"1.2\" stroke-opacity=\"0.75\" marker-end=\"url(#arrow)\"><title>{Esc(before)} → {Esc(a.Task)}</title></path>\n");
+                arrows.Append(CultureInfo.InvariantCulture, $"<path class=\"dependency\" data-from=\"{Esc(before)}\" data-to=\"{Esc(a.Task)}\" d=\"M{x1:0.#} {y1:0.#} C{x1 + bend:0.#} {y1:0.#} {x2 - bend:0.#} {y:0.#} {x2:0.#} {y:0.#}\" fill=\"none\" stroke=\"{DependencyStroke}\" stroke-width=\"1.2\" stroke-opacity=\"0.75\" marker-end=\"url(#arrow)\"><title>{Esc(before)} → {Esc(a.Task)}</title></path>\n");
             }
 
             if (task.Deadline is { } deadline)
@@ -142,7 +142,7 @@ public static class GanttSvg
                 var dx = X(Math.Min(deadline, span));
                 var top = Top + (row * RowHeight);
                 var state = missed ? $"missed by {a.End - deadline}" : "met";
-                deadlines.Append(CultureInfo.InvariantCulture, $"<g class=\"deadline {(missed ? "missed" : "met")}\"><title>deadline of {Esc(a.Task)}: {deadline} ({state})</title><line x1=\"{dx:0.#}\" y1=\"{top + 2}\" x2=\"{dx:0.#}\" y2=\"{top + RowHeight - 2}\" stroke=\"{colour}\" stroke-width=\"2\"/><path d=\"M{dx - 5:0.#} {top + 1} L{dx + 5:0.#} {top + 1} L{dx:0.#} {top + 7} Z\" fill=\"{colour}\"/></g>\n");
+                deadlines.Append(CultureInfo.InvariantCulture, $"<g class=\"deadline {(missed ? "missed" : "met")}\" data-task=\"{Esc(a.Task)}\"><title>deadline of {Esc(a.Task)}: {deadline} ({state})</title><line x1=\"{dx:0.#}\" y1=\"{top + 2}\" x2=\"{dx:0.#}\" y2=\"{top + RowHeight - 2}\" stroke=\"{colour}\" stroke-width=\"2\"/><path d=\"M{dx - 5:0.#} {top + 1} L{dx + 5:0.#} {top + 1} L{dx:0.#} {top + 7} Z\" fill=\"{colour}\"/></g>\n");
             }
         }
 
@@ -160,7 +160,7 @@ public static class GanttSvg
 
         var height = footer + 12;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\" font-size=\"{FontSize}\" role=\"img\" aria-label=\"{Esc(problem.Name)} Gantt chart\">\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\" font-size=\"{FontSize}\" data-origin=\"{labelWidth}\" data-scale=\"{scale:0.######}\" data-span=\"{span}\" role=\"img\" aria-label=\"{Esc(problem.Name)} Gantt chart\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<title>{Esc(problem.Name)}: {Esc(plan.Status)}, objective {Num(plan.Score.Objective)}</title>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<defs><pattern id=\"unavailable\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#f1f1f1\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#d6d6d6\" stroke-width=\"3\"/></pattern><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 Z\" fill=\"{DependencyStroke}\"/></marker></defs>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\n");
@@ -223,16 +223,18 @@ public static class GanttSvg
         var stroke = violated ? $"stroke=\"{ViolationStroke}\" stroke-width=\"2.5\"" : "stroke=\"#444\" stroke-width=\"0.6\"";
         var mid = y + (RowHeight / 2.0);
         var cls = violated ? "task violated" : "task";
+        // What the dashboard reads to place hover details, pins and re-planning on a bar without parsing its title.
+        var data = string.Create(CultureInfo.InvariantCulture, $"data-task=\"{Esc(a.Task)}\" data-agent=\"{Esc(a.Agent ?? string.Empty)}\" data-start=\"{a.Start}\" data-end=\"{a.End}\"");
         if (a.End <= a.Start)
         {
             marks.Milestone = true;
-            return string.Create(CultureInfo.InvariantCulture, $"<g class=\"{cls} milestone\" data-task=\"{Esc(a.Task)}\"><title>{Esc(details.ToString())} (milestone)</title><path d=\"M{x1:0.#} {mid - 8:0.#} L{x1 + 8:0.#} {mid:0.#} L{x1:0.#} {mid + 8:0.#} L{x1 - 8:0.#} {mid:0.#} Z\" fill=\"#6d4bc4\" {stroke}/></g>");
+            return string.Create(CultureInfo.InvariantCulture, $"<g class=\"{cls} milestone\" {data}><title>{Esc(details.ToString())} (milestone)</title><path d=\"M{x1:0.#} {mid - 8:0.#} L{x1 + 8:0.#} {mid:0.#} L{x1:0.#} {mid + 8:0.#} L{x1 - 8:0.#} {mid:0.#} Z\" fill=\"#6d4bc4\" {stroke}/></g>");
         }
 
         marks.Task = true;
         var width = Math.Max(1, x2 - x1);
         var label = Fit(a.Task, width - 6);
-        return string.Create(CultureInfo.InvariantCulture, $"<g class=\"{cls}\" data-task=\"{Esc(a.Task)}\"><title>{Esc(details.ToString())}</title><rect x=\"{x1:0.#}\" y=\"{y + BarInset}\" width=\"{width:0.#}\" height=\"{RowHeight - (2 * BarInset)}\" rx=\"3\" fill=\"{Colour(a.Task)}\" {stroke}/><text x=\"{x1 + 3:0.#}\" y=\"{y + 19}\" fill=\"#111\">{label}</text></g>");
+        return string.Create(CultureInfo.InvariantCulture, $"<g class=\"{cls}\" {data}><title>{Esc(details.ToString())}</title><rect x=\"{x1:0.#}\" y=\"{y + BarInset}\" width=\"{width:0.#}\" height=\"{RowHeight - (2 * BarInset)}\" rx=\"3\" fill=\"{Colour(a.Task)}\" {stroke}/><text x=\"{x1 + 3:0.#}\" y=\"{y + 19}\" fill=\"#111\">{label}</text></g>");
     }
 
     private static (string Svg, int Height) Legend(Marks marks, int left, int right, int top)

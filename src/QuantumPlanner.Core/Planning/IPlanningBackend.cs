@@ -1,3 +1,5 @@
+using QuantumPlanner.Core.Qubo;
+
 namespace QuantumPlanner.Core.Planning;
 
 /// <summary>Options shared by every planning backend.</summary>
@@ -22,6 +24,20 @@ public sealed record PlanningOptions
     /// Defaults to on when the environment variable QP_CHECK is 1.
     /// </summary>
     public bool Check { get; init; } = Environment.GetEnvironmentVariable("QP_CHECK") == "1";
+
+    /// <summary>
+    /// The sampler of the QUBO path (the anneal backend, and auto when it runs anneal): a local sampler name (sa, pt,
+    /// tabu, auto, ...) or a remote annealer (qpu:NAME, hybrid:NAME). Other backends ignore it.
+    /// </summary>
+    public string Sampler { get; init; } = DefaultSampler;
+
+    /// <summary>
+    /// Makes the sampler named by <see cref="Sampler"/>; null: the local catalogue only. The CLI and the service pass
+    /// one that also makes remote annealers behind their fallback (and counts fallbacks).
+    /// </summary>
+    public Func<string, ISampler>? CreateSampler { get; init; }
+
+    public const string DefaultSampler = "auto";
 }
 
 /// <summary>What a backend returns before the common scorer judges it.</summary>
@@ -34,6 +50,9 @@ public sealed record BackendResult(
     /// <summary>The strategy inside the backend that produced the plan (e.g. "assignment-tabu"); backendsTried shows
     /// it as "backend/strategy". Null when the backend has one way of working.</summary>
     public string? Strategy { get; init; }
+
+    /// <summary>What the QUBO path compiled and sampled, when this backend took it (the plan's "qubo" section).</summary>
+    public QuboInfo? Qubo { get; init; }
 }
 
 /// <summary>One way of solving a planning problem. The pipeline scores every result with the same scorer.</summary>

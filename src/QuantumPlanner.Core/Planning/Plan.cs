@@ -32,7 +32,44 @@ public sealed record PlanMetrics
 
 public sealed record PlanTiming(long CompileMs, long SolveMs, long TotalMs);
 
-public sealed record QuboInfo(int Variables, int Interactions, IReadOnlyDictionary<string, double> Penalties);
+/// <summary>
+/// The plan's "qubo" section, set whenever the QUBO path (anneal) ran: the size of the last compiled model, the penalty
+/// weights of its last round (oneHot, capacity) beside the provable bound, how many compile-sample-decode rounds ran,
+/// the energy of the sample that gave the chosen plan (before repair and polish; null when none was feasible after
+/// them), and where the time went.
+/// </summary>
+public sealed record QuboInfo(int Variables, int Interactions, IReadOnlyDictionary<string, double> Penalties)
+{
+    /// <summary>The sampler asked for (e.g. "tabu", "qpu:Advantage_system6.4").</summary>
+    public string? Sampler { get; init; }
+
+    public int Rounds { get; init; }
+
+    /// <summary>Energy of the sample the chosen plan was decoded from, in the model of its round.</summary>
+    public double? Energy { get; init; }
+
+    /// <summary>How capacity slack was encoded ("binary" or "unary"); null when no agent needed slack.</summary>
+    public string? Slack { get; init; }
+
+    public long CompileMs { get; init; }
+
+    public long SampleMs { get; init; }
+
+    /// <summary>Decoding, repair and native polish of every sample.</summary>
+    public long DecodeMs { get; init; }
+
+    /// <summary>Set when a remote annealer was down and the local sampler answered instead.</summary>
+    public QuboFallback? Fallback { get; init; }
+}
+
+/// <summary>
+/// A remote annealer that could not answer (<see cref="Reason"/>: unreachable, timeout, quota, offline), the local
+/// sampler that did, and how long the remote call took to fail (<see cref="DetectedMs"/>; the local sampler starts then).
+/// </summary>
+public sealed record QuboFallback(string From, string To, string Reason)
+{
+    public double DetectedMs { get; init; }
+}
 
 /// <summary>A solved plan (DESIGN.md §4). Status: optimal | feasible | infeasible | no-solution.</summary>
 public sealed record Plan

@@ -43,9 +43,9 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
             Name = String(root, "$", "name") ?? "problem",
             Horizon = Int(root, "$", "horizon"),
             HardDeadlines = Bool(root, "$", "hardDeadlines") ?? true,
-            Agents = List(root, "$", "agents", ReadAgent),
-            Resources = List(root, "$", "resources", ReadResource),
-            Tasks = List(root, "$", "tasks", ReadTask),
+            Agents = List(root, "$", "agents", ReadAgent, PlanningLimits.Agents),
+            Resources = List(root, "$", "resources", ReadResource, PlanningLimits.Resources),
+            Tasks = List(root, "$", "tasks", ReadTask, PlanningLimits.Tasks),
             Objective = root.TryGetProperty("objective", out var obj) && obj.ValueKind != JsonValueKind.Null ? ReadObjective(obj, "$.objective") : new ObjectiveWeights(),
             Baseline = root.TryGetProperty("baseline", out var baseline) && baseline.ValueKind != JsonValueKind.Null ? ReadBaseline(baseline, "$.baseline") : null,
         };
@@ -69,10 +69,10 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         return new Agent
         {
             Id = RequiredId(e, path),
-            Skills = Strings(e, path, "skills"),
+            Skills = Strings(e, path, "skills", PlanningLimits.Skills),
             Capacity = Int(e, path, "capacity") ?? defaults.Capacity,
             CostPerUnit = Double(e, path, "costPerUnit") ?? defaults.CostPerUnit,
-            Availability = List(e, path, "availability", ReadWindow),
+            Availability = List(e, path, "availability", ReadWindow, PlanningLimits.Windows),
             MaxWorkload = Int(e, path, "maxWorkload"),
         };
     }
@@ -119,17 +119,17 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         return new PlanningTask
         {
             Id = RequiredId(e, path),
-            RequiredSkills = Strings(e, path, "requiredSkills"),
+            RequiredSkills = Strings(e, path, "requiredSkills", PlanningLimits.Skills),
             Duration = Int(e, path, "duration") ?? defaults.Duration,
-            DurationByAgent = IntMap(e, path, "durationByAgent"),
-            CostByAgent = DoubleMap(e, path, "costByAgent"),
+            DurationByAgent = IntMap(e, path, "durationByAgent", PlanningLimits.AgentEntries),
+            CostByAgent = DoubleMap(e, path, "costByAgent", PlanningLimits.AgentEntries),
             Priority = Double(e, path, "priority") ?? defaults.Priority,
             EarliestStart = Int(e, path, "earliestStart") ?? 0,
             Deadline = Int(e, path, "deadline"),
-            DependsOn = Strings(e, path, "dependsOn"),
-            Resources = IntMap(e, path, "resources"),
+            DependsOn = Strings(e, path, "dependsOn", PlanningLimits.Dependencies),
+            Resources = IntMap(e, path, "resources", PlanningLimits.ResourceEntries),
             Optional = Bool(e, path, "optional") ?? false,
-            PreferredAgents = DoubleMap(e, path, "preferredAgents"),
+            PreferredAgents = DoubleMap(e, path, "preferredAgents", PlanningLimits.AgentEntries),
         };
     }
 
@@ -166,7 +166,7 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
             Add("json-shape", path, "the baseline has no \"assignments\" array.", "Maybe paste a previous plan, or write { \"assignments\": [{ \"task\": \"t1\", \"agent\": \"alice\", \"start\": 0, \"pinned\": true }] }.");
         }
 
-        return new PlanBaseline { Assignments = List(e, path, "assignments", ReadBaselineAssignment) };
+        return new PlanBaseline { Assignments = List(e, path, "assignments", ReadBaselineAssignment, PlanningLimits.BaselineAssignments) };
     }
 
     private BaselineAssignment? ReadBaselineAssignment(JsonElement e, string path)
@@ -195,7 +195,7 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         };
     }
 
-    private List<T> List<T>(JsonElement parent, string parentPath, string key, Func<JsonElement, string, T?> read)
+    private List<T> List<T>(JsonElement parent, string parentPath, string key, Func<JsonElement, string, T?> read, ListLimit limit)
         where T : class
     {
         var result = new List<T>();
@@ -214,6 +214,11 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         var i = 0;
         foreach (var item in array.EnumerateArray())
         {
+            if (OverLimit(path, i, limit, $"{path}[{i}]"))
+            {
+                break;
+            }
+
             var value = read(item, $"{path}[{i}]");
             if (value is not null)
             {
@@ -325,7 +330,7 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         return null;
     }
 
-    private List<string> Strings(JsonElement e, string path, string key)
+    private List<string> Strings(JsonElement e, string path, string key, ListLimit limit)
     {
         var result = new List<string>();
         if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
@@ -349,6 +354,11 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         var i = 0;
         foreach (var item in v.EnumerateArray())
         {
+            if (OverLimit(p, i, limit, $"{p}[{i}]"))
+            {
+                break;
+            }
+
             if (item.ValueKind == JsonValueKind.String)
             {
                 result.Add(item.GetString()!);
@@ -364,10 +374,10 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         return result;
     }
 
-    private Dictionary<string, int> IntMap(JsonElement e, string path, string key)
+    private Dictionary<string, int> IntMap(JsonElement e, string path, string key, ListLimit limit)
     {
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (name, value, p) in MapEntries(e, path, key))
+        foreach (var (name, value, p) in MapEntries(e, path, key, limit))
         {
             if (IntValue(value, p) is { } i)
             {
@@ -378,10 +388,10 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         return result;
     }
 
-    private Dictionary<string, double> DoubleMap(JsonElement e, string path, string key)
+    private Dictionary<string, double> DoubleMap(JsonElement e, string path, string key, ListLimit limit)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, value, p) in MapEntries(e, path, key))
+        foreach (var (name, value, p) in MapEntries(e, path, key, limit))
         {
             if (DoubleValue(value, p) is { } d)
             {
@@ -392,7 +402,7 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
         return result;
     }
 
-    private List<(string Name, JsonElement Value, string Path)> MapEntries(JsonElement e, string path, string key)
+    private List<(string Name, JsonElement Value, string Path)> MapEntries(JsonElement e, string path, string key, ListLimit limit)
     {
         var entries = new List<(string, JsonElement, string)>();
         if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
@@ -409,10 +419,31 @@ internal sealed class ProblemReader(string source, JsonPositionIndex positions)
 
         foreach (var prop in v.EnumerateObject())
         {
+            if (OverLimit(p, entries.Count, limit, $"{p}.{prop.Name}"))
+            {
+                break;
+            }
+
             entries.Add((prop.Name, prop.Value, $"{p}.{prop.Name}"));
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// True (after reporting it) when <paramref name="item"/>, entry <paramref name="index"/> of the list or map at
+    /// <paramref name="path"/>, is the first over its limit: reading stops there, so a list far above the limits costs
+    /// no work per item beyond it.
+    /// </summary>
+    private bool OverLimit(string path, int index, ListLimit limit, string item)
+    {
+        if (index < limit.Max)
+        {
+            return false;
+        }
+
+        Add("limit", item, $"\"{path}\" has more than {limit.Max} {limit.Noun}; at most {limit.Max} are accepted, so reading stopped at {item}.", limit.Suggestion);
+        return true;
     }
 
     private bool ExpectObject(JsonElement e, string path)

@@ -9,6 +9,8 @@ namespace QuantumPlanner.Core.Planning;
 /// </summary>
 public static class ProblemValidator
 {
+    private const int MaxCyclesReported = 20;
+
     public static IReadOnlyList<ValidationIssue> Validate(PlanningProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -37,18 +39,20 @@ public static class ProblemValidator
             }
         }
 
-        var allSkills = new HashSet<string>(problem.Agents.SelectMany(a => a.Skills), StringComparer.Ordinal);
+        CheckSkillNames(problem, issues);
+        var hints = new Hints();
+        var capable = new CapableAgents(problem.Agents);
         foreach (var task in problem.Tasks)
         {
             CheckTaskNumbers(task, problem, issues);
-            CheckTaskReferences(task, problem, agents, resources, tasks, allSkills, issues);
+            CheckTaskReferences(task, problem, agents, resources, tasks, capable, hints, issues);
         }
 
         var hasCycle = CheckCycles(problem, tasks, issues);
-        var pins = CheckBaseline(problem, tasks, agents, issues);
+        var pins = CheckBaseline(problem, tasks, agents, hints, issues);
         if (!hasCycle)
         {
-            CheckReachability(problem, tasks, pins, issues);
+            CheckReachability(problem, tasks, pins, capable, issues);
         }
 
         return issues;
@@ -59,7 +63,7 @@ public static class ProblemValidator
     /// pinned assignments alone (skills, windows, earliest start, deadline, horizon, workload, capacities), and
     /// <see cref="CheckReachability"/> checks that its dependencies can finish before it. Returns the usable pins.
     /// </summary>
-    private static Dictionary<string, Assignment> CheckBaseline(PlanningProblem p, Dictionary<string, PlanningTask> tasks, Dictionary<string, Agent> agents, List<ValidationIssue> issues)
+    private static Dictionary<string, Assignment> CheckBaseline(PlanningProblem p, Dictionary<string, PlanningTask> tasks, Dictionary<string, Agent> agents, Hints hints, List<ValidationIssue> issues)
     {
         var pins = new Dictionary<string, Assignment>(StringComparer.Ordinal);
         if (p.Baseline is not { } baseline)
@@ -84,7 +88,7 @@ public static class ProblemValidator
 
             if (!tasks.TryGetValue(held.Task, out var task))
             {
-                issues.Add(new("pin-impossible", item, "the task is pinned but is not a task of the problem.", Maybe(held.Task, tasks.Keys, "Maybe unpin it or remove it from the baseline.")));
+                issues.Add(new("pin-impossible", item, "the task is pinned but is not a task of the problem.", hints.Maybe(held.Task, tasks.Keys, "Maybe unpin it or remove it from the baseline.")));
             }
             else if (held.Agent is null && p.Agents.Count > 0)
             {
@@ -92,7 +96,7 @@ public static class ProblemValidator
             }
             else if (held.Agent is not null && !agents.ContainsKey(held.Agent))
             {
-                issues.Add(new("pin-impossible", item, $"the task is pinned to agent '{held.Agent}', which is not an agent.", Maybe(held.Agent, agents.Keys, "Maybe unpin it (\"pinned\": false) so it can move to another agent.")));
+                issues.Add(new("pin-impossible", item, $"the task is pinned to agent '{held.Agent}', which is not an agent.", hints.Maybe(held.Agent, agents.Keys, "Maybe unpin it (\"pinned\": false) so it can move to another agent.")));
             }
             else
             {
@@ -124,19 +128,40 @@ public static class ProblemValidator
             issues.Add(new("empty", "tasks", "the problem has no tasks.", "Maybe add \"tasks\": [{ \"id\": \"t1\", \"duration\": 1 }]."));
         }
 
-        if (p.Tasks.Count > PlanningLimits.MaxTasks)
+        CheckCount(p.Tasks.Count, "tasks", "the problem", PlanningLimits.Tasks, issues);
+        CheckCount(p.Agents.Count, "agents", "the problem", PlanningLimits.Agents, issues);
+        CheckCount(p.Resources.Count, "resources", "the problem", PlanningLimits.Resources, issues);
+        if (issues.Exists(static i => i.Code == "limit"))
         {
-            issues.Add(new("limit", "tasks", $"the problem has {p.Tasks.Count} tasks; at most {PlanningLimits.MaxTasks} are accepted.", "Maybe split it into several problems (e.g. per week or team)."));
+            return;
         }
 
-        if (p.Agents.Count > PlanningLimits.MaxAgents)
+        foreach (var agent in p.Agents)
         {
-            issues.Add(new("limit", "agents", $"the problem has {p.Agents.Count} agents; at most {PlanningLimits.MaxAgents} are accepted.", "Maybe group identical agents into one with a larger capacity."));
+            CheckCount(agent.Availability.Count, $"agent '{IdText.Printable(agent.Id)}'", "the agent", PlanningLimits.Windows, issues);
+            CheckCount(agent.Skills.Count, $"agent '{IdText.Printable(agent.Id)}'", "the agent", PlanningLimits.Skills, issues);
         }
 
-        if (p.Resources.Count > PlanningLimits.MaxResources)
+        foreach (var task in p.Tasks)
         {
-            issues.Add(new("limit", "resources", $"the problem has {p.Resources.Count} resources; at most {PlanningLimits.MaxResources} are accepted.", "Maybe merge resources that are always used together."));
+            var item = $"task '{IdText.Printable(task.Id)}'";
+            CheckCount(task.RequiredSkills.Count, item, "the task", PlanningLimits.Skills, issues);
+            CheckCount(task.DependsOn.Count, item, "the task", PlanningLimits.Dependencies, issues);
+            CheckCount(task.Resources.Count, item, "the task", PlanningLimits.ResourceEntries, issues);
+            CheckCount(Math.Max(task.DurationByAgent.Count, Math.Max(task.CostByAgent.Count, task.PreferredAgents.Count)), item, "an agent map of the task", PlanningLimits.AgentEntries, issues);
+        }
+
+        if (p.Baseline is { } baseline)
+        {
+            CheckCount(baseline.Assignments.Count, "baseline", "the baseline", PlanningLimits.BaselineAssignments, issues);
+        }
+    }
+
+    private static void CheckCount(int count, string item, string owner, ListLimit limit, List<ValidationIssue> issues)
+    {
+        if (count > limit.Max)
+        {
+            issues.Add(new("limit", item, $"{owner} has {count} {limit.Noun}; at most {limit.Max} are accepted.", limit.Suggestion));
         }
     }
 
@@ -173,11 +198,6 @@ public static class ProblemValidator
         if (agent.MaxWorkload is { } m && m < 1)
         {
             issues.Add(new("number-range", item, $"maxWorkload is {m}; it must be at least 1.", "Maybe remove \"maxWorkload\" for no cap, or drop the agent."));
-        }
-
-        if (agent.Availability.Count > PlanningLimits.MaxWindowsPerAgent)
-        {
-            issues.Add(new("limit", item, $"the agent has {agent.Availability.Count} availability windows; at most {PlanningLimits.MaxWindowsPerAgent} are accepted.", "Maybe merge adjacent windows."));
         }
 
         TimeWindow? previous = null;
@@ -260,7 +280,8 @@ public static class ProblemValidator
         Dictionary<string, Agent> agents,
         Dictionary<string, Resource> resources,
         Dictionary<string, PlanningTask> tasks,
-        HashSet<string> allSkills,
+        CapableAgents capable,
+        Hints hints,
         List<ValidationIssue> issues)
     {
         var item = $"task '{task.Id}'";
@@ -272,7 +293,7 @@ public static class ProblemValidator
             }
             else if (!tasks.ContainsKey(dep))
             {
-                issues.Add(new("unknown-dependency", item, $"dependsOn names '{dep}', which is not a task.", Maybe(dep, tasks.Keys, "Maybe fix the id or remove the dependency.")));
+                issues.Add(new("unknown-dependency", item, $"dependsOn names '{dep}', which is not a task.", hints.Maybe(dep, tasks.Keys, "Maybe fix the id or remove the dependency.")));
             }
         }
 
@@ -280,7 +301,7 @@ public static class ProblemValidator
         {
             if (!resources.TryGetValue(resourceId, out var resource))
             {
-                issues.Add(new("unknown-resource", item, $"resources names '{resourceId}', which is not a resource.", Maybe(resourceId, resources.Keys, $"Maybe add {{ \"id\": \"{resourceId}\", \"capacity\": {Math.Max(1, demand)} }} to resources.")));
+                issues.Add(new("unknown-resource", item, $"resources names '{resourceId}', which is not a resource.", hints.Maybe(resourceId, resources.Keys, $"Maybe add {{ \"id\": \"{resourceId}\", \"capacity\": {Math.Max(1, demand)} }} to resources.")));
             }
             else if (demand < 1)
             {
@@ -296,7 +317,7 @@ public static class ProblemValidator
         {
             if (p.Agents.Count > 0 && !agents.ContainsKey(agentId))
             {
-                issues.Add(new("unknown-agent", item, $"names agent '{agentId}', which is not an agent.", Maybe(agentId, agents.Keys, "Maybe fix the id or remove the entry.")));
+                issues.Add(new("unknown-agent", item, $"names agent '{agentId}', which is not an agent.", hints.Maybe(agentId, agents.Keys, "Maybe fix the id or remove the entry.")));
             }
         }
 
@@ -310,36 +331,30 @@ public static class ProblemValidator
             return;
         }
 
-        var unknown = task.RequiredSkills.Where(s => !allSkills.Contains(s)).ToList();
+        var unknown = task.RequiredSkills.Where(s => !capable.AllSkills.Contains(s)).ToList();
         if (unknown.Count > 0)
         {
-            issues.Add(new("unknown-skill", item, $"requires skill(s) [{string.Join(", ", unknown)}] that no agent has.", Maybe(unknown[0], allSkills, "Maybe add the skill to an agent or fix its spelling.")));
+            issues.Add(new("unknown-skill", item, $"requires skill(s) [{string.Join(", ", unknown)}] that no agent has.", hints.Maybe(unknown[0], capable.AllSkills, "Maybe add the skill to an agent or fix its spelling.")));
             return;
         }
 
-        Agent? closest = null;
-        List<string>? closestMissing = null;
-        var skilled = 0;
+        var match = capable.For(task);
+        var skilled = match.Skilled.Length;
         var fitting = 0;
-        foreach (var agent in p.Agents)
+        foreach (var i in match.Skilled)
         {
-            var missing = agent.MissingSkills(task);
-            if (missing.Count == 0)
+            var agent = p.Agents[i];
+            var d = task.DurationOn(agent.Id);
+            if (capable.EarliestEnd(i, task.EarliestStart, d) != long.MaxValue && (agent.MaxWorkload is not { } m || d <= m))
             {
-                skilled++;
-                var d = task.DurationOn(agent.Id);
-                if (agent.HasWindowFor(d, task.EarliestStart) && (agent.MaxWorkload is not { } m || d <= m))
-                {
-                    fitting++;
-                }
-            }
-            else if (closestMissing is null || missing.Count < closestMissing.Count)
-            {
-                closest = agent;
-                closestMissing = missing;
+                // One agent that fits is enough to accept the task; the count of skilled agents is known already.
+                fitting++;
+                break;
             }
         }
 
+        var closest = match.Closest;
+        var closestMissing = match.ClosestMissing;
         if (skilled == 0)
         {
             issues.Add(new("no-capable-agent", item, $"no agent holds all of [{string.Join(", ", task.RequiredSkills)}]; the closest, '{closest!.Id}', lacks [{string.Join(", ", closestMissing!)}].", $"Maybe add [{string.Join(", ", closestMissing!)}] to agent '{closest.Id}' or split the task."));
@@ -352,10 +367,12 @@ public static class ProblemValidator
 
     private static bool CheckCycles(PlanningProblem p, Dictionary<string, PlanningTask> tasks, List<ValidationIssue> issues)
     {
-        // Iterative DFS with colours; each back edge closes a cycle that we list once.
+        // Iterative DFS with colours; each back edge closes a cycle that we list once, up to MaxCyclesReported: a
+        // cycle can be thousands of tasks long, and listing every back edge into it would cost quadratic time.
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var found = false;
         var reported = new HashSet<string>(StringComparer.Ordinal);
+        var onPath = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var root in p.Tasks)
         {
             if (state.ContainsKey(root.Id))
@@ -367,6 +384,7 @@ public static class ProblemValidator
             var stack = new Stack<(string Id, int Next)>();
             stack.Push((root.Id, 0));
             state[root.Id] = 1;
+            onPath[root.Id] = path.Count;
             path.Add(root.Id);
             while (stack.Count > 0)
             {
@@ -384,13 +402,19 @@ public static class ProblemValidator
                     if (!state.TryGetValue(dep, out var s))
                     {
                         state[dep] = 1;
+                        onPath[dep] = path.Count;
                         path.Add(dep);
                         stack.Push((dep, 0));
                     }
                     else if (s == 1)
                     {
                         found = true;
-                        var from = path.IndexOf(dep);
+                        if (reported.Count >= MaxCyclesReported)
+                        {
+                            continue;
+                        }
+
+                        var from = onPath[dep];
                         var cycle = path.GetRange(from, path.Count - from);
                         var key = string.Join(",", cycle.Order(StringComparer.Ordinal));
                         if (reported.Add(key))
@@ -405,6 +429,7 @@ public static class ProblemValidator
                 else
                 {
                     state[id] = 2;
+                    onPath.Remove(id);
                     path.RemoveAt(path.Count - 1);
                 }
             }
@@ -413,28 +438,57 @@ public static class ProblemValidator
         return found;
     }
 
-    private static void CheckReachability(PlanningProblem p, Dictionary<string, PlanningTask> tasks, Dictionary<string, Assignment> pins, List<ValidationIssue> issues)
+    private static void CheckReachability(PlanningProblem p, Dictionary<string, PlanningTask> tasks, Dictionary<string, Assignment> pins, CapableAgents capable, List<ValidationIssue> issues)
     {
         // Earliest finish of each task alone: its earliest start, after its dependencies, on its fastest capable agent.
         var finish = new Dictionary<string, long>(StringComparer.Ordinal);
         var visiting = new HashSet<string>(StringComparer.Ordinal);
-        long Finish(PlanningTask t)
+
+        // Depth-first over dependencies with an explicit stack: a chain of 5 000 tasks must not overflow the thread's.
+        long Finish(PlanningTask root)
         {
-            if (finish.TryGetValue(t.Id, out var f))
+            if (finish.TryGetValue(root.Id, out var known))
             {
-                return f;
+                return known;
             }
 
-            visiting.Add(t.Id);
-            long start = Math.Max(0, t.EarliestStart);
-            foreach (var dep in t.DependsOn)
+            var stack = new Stack<(PlanningTask Task, int Next, long Start)>();
+            stack.Push((root, 0, Math.Max(0, root.EarliestStart)));
+            visiting.Add(root.Id);
+            while (stack.Count > 0)
             {
-                if (tasks.TryGetValue(dep, out var d) && !visiting.Contains(dep))
+                var (t, next, start) = stack.Pop();
+                if (next < t.DependsOn.Count)
                 {
-                    start = Math.Max(start, Finish(d));
+                    var dep = t.DependsOn[next];
+                    if (!tasks.TryGetValue(dep, out var d) || visiting.Contains(dep))
+                    {
+                        stack.Push((t, next + 1, start));
+                    }
+                    else if (finish.TryGetValue(dep, out var depFinish))
+                    {
+                        stack.Push((t, next + 1, Math.Max(start, depFinish)));
+                    }
+                    else
+                    {
+                        // Come back to the same dependency once its finish is known.
+                        stack.Push((t, next, start));
+                        visiting.Add(dep);
+                        stack.Push((d, 0, Math.Max(0, d.EarliestStart)));
+                    }
+
+                    continue;
                 }
+
+                visiting.Remove(t.Id);
+                finish[t.Id] = Alone(t, start);
             }
 
+            return finish[root.Id];
+        }
+
+        long Alone(PlanningTask t, long start)
+        {
             long best = long.MaxValue;
             if (pins.TryGetValue(t.Id, out var pin))
             {
@@ -451,23 +505,13 @@ public static class ProblemValidator
             }
             else
             {
-                foreach (var a in p.Agents)
+                foreach (var i in capable.For(t).Skilled)
                 {
-                    if (a.HasSkillsFor(t))
-                    {
-                        best = Math.Min(best, EarliestEndInWindows(a, start, t.DurationOn(a.Id)));
-                    }
+                    best = Math.Min(best, capable.EarliestEnd(i, start, t.DurationOn(p.Agents[i].Id)));
                 }
             }
 
-            if (best == long.MaxValue)
-            {
-                best = start + t.Duration;
-            }
-
-            visiting.Remove(t.Id);
-            finish[t.Id] = best;
-            return best;
+            return best == long.MaxValue ? start + t.Duration : best;
         }
 
         foreach (var t in p.Tasks)
@@ -483,25 +527,6 @@ public static class ProblemValidator
                 issues.Add(new("horizon-unreachable", $"task '{t.Id}'", $"cannot finish before {f} even alone, beyond the horizon {h}.", $"Maybe raise the horizon to {f} or more."));
             }
         }
-    }
-
-    private static long EarliestEndInWindows(Agent a, long start, int duration)
-    {
-        if (a.Availability.Count == 0)
-        {
-            return start + duration;
-        }
-
-        foreach (var w in a.Availability)
-        {
-            var s = Math.Max(start, w.Start);
-            if (s + duration <= w.End)
-            {
-                return s + duration;
-            }
-        }
-
-        return long.MaxValue;
     }
 
     private static Dictionary<string, T> Index<T>(IReadOnlyList<T> items, Func<T, string> id, string kind, List<ValidationIssue> issues)
@@ -531,6 +556,119 @@ public static class ProblemValidator
         return index;
     }
 
-    private static string Maybe(string wrong, IEnumerable<string> known, string fallback) =>
-        NearestName.Find(wrong, known) is { } best ? $"Maybe you meant '{best}'." : fallback;
+    /// <summary>
+    /// Skill names follow the id rules (<see cref="IdText"/>): they are printed in the same tables and messages.
+    /// Checked once per distinct name.
+    /// </summary>
+    private static void CheckSkillNames(PlanningProblem p, List<ValidationIssue> issues)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Check(IReadOnlyList<string> skills, string item)
+        {
+            foreach (var skill in skills)
+            {
+                if (seen.Add(skill) && IdText.Problem(skill) is { } problem)
+                {
+                    issues.Add(new("invalid-id", item, $"the skill name '{IdText.Printable(skill)}' {problem}.", "Maybe use a short name of letters, digits and dashes, such as \"python\"."));
+                }
+            }
+        }
+
+        foreach (var agent in p.Agents)
+        {
+            Check(agent.Skills, $"agent '{IdText.Printable(agent.Id)}'");
+        }
+
+        foreach (var task in p.Tasks)
+        {
+            Check(task.RequiredSkills, $"task '{IdText.Printable(task.Id)}'");
+        }
+    }
+
+    /// <summary>
+    /// "Maybe you meant ..." hints for the first <see cref="Budget"/> unknown names; later ones get the general advice.
+    /// Each hint compares the name with every known id, so a file full of wrong references would otherwise cost
+    /// (wrong names × ids) edit distances.
+    /// </summary>
+    private sealed class Hints
+    {
+        private const int Budget = 100;
+        private int used;
+
+        public string Maybe(string wrong, IEnumerable<string> known, string fallback)
+        {
+            if (used >= Budget)
+            {
+                return fallback;
+            }
+
+            used++;
+            return NearestName.Find(wrong, known) is { } best ? $"Maybe you meant '{best}'." : fallback;
+        }
+    }
+
+    /// <summary>
+    /// Which agents can take a task, computed once per distinct required-skill list and shared by the reference and
+    /// reachability checks, with each agent's windows indexed: the work per task is its skills times the agents
+    /// (both bounded by <see cref="PlanningLimits"/>), never the agents' windows or skill lists scanned again.
+    /// </summary>
+    private sealed class CapableAgents
+    {
+        private readonly IReadOnlyList<Agent> agents;
+        private readonly HashSet<string>[] skills;
+        private readonly AvailabilityIndex?[] windows;
+        private readonly Dictionary<string, Match> bySkills = new(StringComparer.Ordinal);
+
+        public CapableAgents(IReadOnlyList<Agent> agents)
+        {
+            this.agents = agents;
+            skills = new HashSet<string>[agents.Count];
+            windows = new AvailabilityIndex?[agents.Count];
+            for (var i = 0; i < agents.Count; i++)
+            {
+                skills[i] = new HashSet<string>(agents[i].Skills, StringComparer.Ordinal);
+                windows[i] = AvailabilityIndex.For(agents[i]);
+                AllSkills.UnionWith(skills[i]);
+            }
+        }
+
+        public HashSet<string> AllSkills { get; } = new(StringComparer.Ordinal);
+
+        public Match For(PlanningTask task)
+        {
+            // U+0001 cannot occur in a valid skill name, so the joined key is unambiguous for every name we accept.
+            var key = string.Join('\u0001', task.RequiredSkills);
+            if (bySkills.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var skilled = new List<int>();
+            Agent? closest = null;
+            List<string>? closestMissing = null;
+            for (var i = 0; i < agents.Count; i++)
+            {
+                var missing = task.RequiredSkills.Where(s => !skills[i].Contains(s)).ToList();
+                if (missing.Count == 0)
+                {
+                    skilled.Add(i);
+                }
+                else if (closestMissing is null || missing.Count < closestMissing.Count)
+                {
+                    closest = agents[i];
+                    closestMissing = missing;
+                }
+            }
+
+            var match = new Match([.. skilled], closest, closestMissing);
+            bySkills[key] = match;
+            return match;
+        }
+
+        public long EarliestEnd(int agent, long start, int duration) =>
+            windows[agent] is { } index ? index.EarliestEnd(start, duration) : start + duration;
+
+        /// <summary>Indices of the agents holding every skill, and otherwise the agent missing the fewest (and which).</summary>
+        public sealed record Match(int[] Skilled, Agent? Closest, List<string>? ClosestMissing);
+    }
 }

@@ -13,8 +13,17 @@ public static class NearestName
         ArgumentNullException.ThrowIfNull(known);
         string? best = null;
         var bestDistance = int.MaxValue;
+        var accepted = Math.Max(2, name.Length / 3);
         foreach (var k in known)
         {
+            // The distance is at least the length difference: skipping such candidates unseen keeps a megabyte name,
+            // or thousands of ids, from costing a full edit-distance table each.
+            var gap = Math.Abs(name.Length - k.Length);
+            if (gap > accepted || gap >= bestDistance)
+            {
+                continue;
+            }
+
             var d = Distance(name, k);
             if (d < bestDistance)
             {
@@ -23,7 +32,7 @@ public static class NearestName
             }
         }
 
-        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+        return best is not null && bestDistance <= accepted ? best : null;
     }
 
     /// <summary>Case-insensitive Levenshtein distance (insertions, deletions and substitutions cost one each).</summary>

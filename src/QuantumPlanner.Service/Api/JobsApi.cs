@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using QuantumPlanner.Core.Charts;
+using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
@@ -23,6 +25,8 @@ internal static class JobsApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("Status, timestamps, backend used and progress of a job; ?waitSeconds=N answers as soon as it finishes (long poll).");
         group.MapGet("/{id:guid}/result", GetResultAsync).WithName("GetJobResult").WithSummary("The plan of a completed job.");
         group.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("The tenant's jobs, newest first, keyset-paginated.");
+        group.MapGet("/{id:guid}/problem", GetProblemAsync).WithName("GetJobProblem").WithSummary("The problem the job was submitted with (to re-plan from its plan).");
+        group.MapGet("/{id:guid}/gantt.svg", GetGanttAsync).WithName("GetJobGantt").WithSummary("The plan of a completed job drawn as a Gantt chart (the drawing of qplan solve --format gantt-svg).");
         group.MapDelete("/{id:guid}", CancelAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job.");
         return group;
     }
@@ -55,7 +59,7 @@ internal static class JobsApi
         }
 
         var tenant = ApiClaims.TenantOf(user);
-        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
+        var newJob = new NewJob(tenant, request.StoredBackend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
         {
             MaxActiveJobs = settings.MaxActiveJobsPerTenant > 0 ? settings.MaxActiveJobsPerTenant : null,
         };
@@ -211,6 +215,30 @@ internal static class JobsApi
         }
 
         return ResultOf(id, job.Status, job.ResultJson, job.Error);
+    }
+
+    private static async Task<IResult> GetProblemAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
+    {
+        var job = await store.GetAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
+        return job is null ? ApiProblems.NotFound($"Job {id}") : Results.Text(job.ProblemJson, "application/json");
+    }
+
+    private static async Task<IResult> GetGanttAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
+    {
+        var job = await store.GetAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return ApiProblems.NotFound($"Job {id}");
+        }
+
+        if (job.Status != JobStatus.Completed || job.ResultJson is null)
+        {
+            return ResultOf(id, job.Status, null, job.Error);
+        }
+
+        // Stored problems passed validation when they were submitted, so they parse.
+        var problem = PlanningJson.ParseProblem(job.ProblemJson, "problem").Problem!;
+        return Results.Text(GanttSvg.Render(problem, PlanningJson.DeserializePlan(job.ResultJson)), "image/svg+xml");
     }
 
     private static IResult ResultOf(Guid id, JobStatus status, string? resultJson, string? error) => status switch

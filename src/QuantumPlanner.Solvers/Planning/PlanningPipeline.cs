@@ -149,6 +149,7 @@ public sealed class PlanningPipeline
         private string bestBackend = string.Empty;
         private double? bound;
         private long solveMs;
+        private QuboInfo? qubo;
 
         public PlanningProblem Problem => problem;
 
@@ -201,6 +202,7 @@ public sealed class PlanningPipeline
 
             var ms = watch.ElapsedMilliseconds;
             solveMs += ms;
+            qubo = result.Qubo ?? qubo;
             if (result.Assignments.Count == 0 && problem.Tasks.Count > 0)
             {
                 attempts.Add(new BackendAttempt(backend.Name, null, ms, result.Status));
@@ -251,6 +253,7 @@ public sealed class PlanningPipeline
                     BackendsTried = attempts,
                     Unassigned = problem.Tasks.Select(t => t.Id).ToList(),
                     Timing = timing,
+                    Qubo = qubo,
                 };
             }
 
@@ -275,6 +278,7 @@ public sealed class PlanningPipeline
                 Bound = feasible ? bound : null,
                 Gap = gap,
                 Timing = timing,
+                Qubo = qubo,
                 Changes = problem.Baseline is null ? null : PlanChanges.Between(problem, Assignments),
             };
         }

@@ -135,10 +135,9 @@ public sealed record QuboSolveRequest
     public IReadOnlyList<QuboFieldError> Validate(BinaryQuadraticModel? model = null, QuboSolveLimits? limits = null, Func<string, bool>? isOtherSolver = null)
     {
         var errors = new List<QuboFieldError>();
-        if (!SamplerCatalog.Names.Contains(Solver, StringComparer.Ordinal) && isOtherSolver?.Invoke(Solver) != true)
+        if (SamplerCatalog.Refuse(Solver, isOtherSolver) is { } fix)
         {
-            var nearest = Core.Text.NearestName.Find(Solver, SamplerCatalog.Names);
-            errors.Add(new("solver", "unknown-solver", $"'{Solver}' is not an installed sampler.", nearest is null ? $"Maybe one of: {string.Join(", ", SamplerCatalog.Names)}." : $"Maybe you meant '{nearest}'."));
+            errors.Add(new("solver", "unknown-solver", $"'{Solver}' is not an installed sampler.", fix));
         }
 
         if (TimeLimitSeconds is { } t && (!double.IsFinite(t) || t <= 0))

@@ -22,4 +22,23 @@ public static class SamplerCatalog
         "auto" => new AutoSampler(),
         _ => throw new ArgumentException($"Unknown sampler '{name}'. Choose one of: {string.Join(", ", Names)}."),
     };
+
+    /// <summary>The name forms of remote annealers (made by QuantumPlanner.Remote), for messages.</summary>
+    public static IReadOnlyList<string> RemoteForms { get; } = ["qpu:NAME", "hybrid:NAME"];
+
+    /// <summary>
+    /// Null when <paramref name="name"/> is a local sampler or <paramref name="isOther"/> accepts it (a remote annealer
+    /// the caller can reach); otherwise the fix to suggest: the nearest name, or every known one.
+    /// </summary>
+    public static string? Refuse(string name, Func<string, bool>? isOther = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (Names.Contains(name, StringComparer.Ordinal) || isOther?.Invoke(name) == true)
+        {
+            return null;
+        }
+
+        var nearest = Core.Text.NearestName.Find(name, Names);
+        return nearest is null ? $"Maybe one of: {string.Join(", ", Names.Concat(RemoteForms))}." : $"Maybe you meant '{nearest}'.";
+    }
 }

@@ -16,7 +16,7 @@ internal sealed class RunningService : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningService> StartAsync(string dataDir, string? db = null)
+    public static async Task<RunningService> StartAsync(string dataDir, string? db = null, bool noAuth = true, params string[] settings)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -27,10 +27,11 @@ internal sealed class RunningService : IAsyncDisposable
             "--urls", url,
             "--QuantumPlanner:DataDir=" + dataDir,
             "--QuantumPlanner:Db=" + (db ?? string.Empty),
-            "--QuantumPlanner:NoAuth=true",
+            "--QuantumPlanner:NoAuth=" + (noAuth ? "true" : "false"),
             "--QuantumPlanner:BootstrapAdminKey=false",
             "--QuantumPlanner:Workers=1",
             "--Logging:LogLevel:Default=Information",
+            .. settings,
         ]);
         await app.StartAsync();
         return new RunningService(app, url);

@@ -1,5 +1,7 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Planning.Import;
+using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Core.Qubo.Compilation;
 using QuantumPlanner.Solvers.Planning.Anneal;
 using QuantumPlanner.Solvers.Sampling.Tabu;
 
@@ -13,13 +15,69 @@ public sealed class AnnealBackendTests
         var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
         var view = PureAssignment.TryCreate(problem)!;
 
-        var result = new AnnealBackend(new TabuSampler()).Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(2), Seed = 1 }, CancellationToken.None);
+        var result = new AnnealBackend().Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(2), Seed = 1, Sampler = "tabu" }, CancellationToken.None);
 
         Assert.Equal("feasible", result.Status);
         var (cost, overload) = view.Evaluate(view.FromAssignments(result.Assignments));
         Assert.Equal(0, overload);
         // The optimum is 261 (OR-Library); a loose bound, since the time limit makes the figure machine-dependent.
         Assert.InRange(cost, 261, 261 * 1.10);
+        Assert.Equal("tabu", result.Strategy);
+        var qubo = Assert.IsType<QuboInfo>(result.Qubo);
+        Assert.Equal(AssignmentQuboCompiler.Compile(view).Model.VariableCount, qubo.Variables);
+        Assert.True(qubo.Interactions > qubo.Variables);
+        Assert.Equal(AssignmentQuboCompiler.ProvablePenalty(view), qubo.Penalties["provable"]);
+        Assert.InRange(qubo.Penalties["oneHot"], AssignmentQuboCompiler.ScalePenalty(view), qubo.Penalties["provable"]);
+        Assert.True(qubo.Rounds >= 1);
+        Assert.Equal("binary", qubo.Slack);
+        Assert.NotNull(qubo.Energy);
+        Assert.Null(qubo.Fallback);
+    }
+
+    [Fact]
+    public void Solve_SamplerThatFellBack_ReportsTheFallbackAndAsksTheLocalSamplerForLaterRounds()
+    {
+        var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
+        var asked = new List<string>();
+        ISampler Create(string name)
+        {
+            asked.Add(name);
+            return name == "qpu:down" ? new FellBackSampler() : new TabuSampler();
+        }
+
+        var result = new AnnealBackend().Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(1), Seed = 1, Sampler = "qpu:down", CreateSampler = Create }, CancellationToken.None);
+
+        Assert.Equal("feasible", result.Status);
+        Assert.Equal(("qpu:down", "tabu", "unreachable"), (result.Qubo!.Fallback!.From, result.Qubo.Fallback.To, result.Qubo.Fallback.Reason));
+        Assert.Equal("qpu:down", result.Qubo.Sampler);
+        Assert.Equal(["qpu:down", "tabu"], asked);
+        Assert.Equal("tabu", result.Strategy);
+    }
+
+    [Fact]
+    public void Solve_UnknownSampler_ThrowsNamingIt()
+    {
+        var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
+
+        var error = Assert.Throws<ArgumentException>(() => new AnnealBackend().Solve(problem, new PlanningOptions { Sampler = "annealer9000" }, CancellationToken.None));
+
+        Assert.Contains("annealer9000", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers like a remote sampler behind its fallback after an outage: tabu's samples, info saying so.</summary>
+    private sealed class FellBackSampler : ISampler
+    {
+        public string Name => "qpu:down";
+
+        public SampleSet Sample(BinaryQuadraticModel model, SamplerOptions options, CancellationToken cancellationToken = default)
+        {
+            var set = new TabuSampler().Sample(model, options, cancellationToken);
+            var info = new Dictionary<string, object>(set.Info)
+            {
+                ["fallback"] = new Dictionary<string, object> { ["from"] = Name, ["to"] = "tabu", ["reason"] = "unreachable" },
+            };
+            return new SampleSet(set.Vartype, set.Records, set.Timing, info);
+        }
     }
 
     [Fact]
@@ -27,7 +85,7 @@ public sealed class AnnealBackendTests
     {
         var problem = JobShopImporter.Parse(new StringReader("2 2\n0 3 1 2\n1 2 0 4\n"), "tiny.jsp", "tiny");
 
-        var error = Assert.Throws<ArgumentException>(() => new AnnealBackend(new TabuSampler()).Solve(problem, new PlanningOptions(), CancellationToken.None));
+        var error = Assert.Throws<ArgumentException>(() => new AnnealBackend().Solve(problem, new PlanningOptions(), CancellationToken.None));
 
         Assert.Contains("cpsat", error.Message, StringComparison.Ordinal);
     }

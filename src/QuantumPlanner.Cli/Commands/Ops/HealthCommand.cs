@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using QuantumPlanner.Cli.Operations;
 using QuantumPlanner.Storage;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands.Ops;
@@ -40,7 +39,7 @@ internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var checks = new List<HealthLine>();
+        var checks = new List<CheckLine>();
         if (settings.EffectiveUrl is { } url)
         {
             checks.AddRange(await ServiceChecksAsync(url, cancellationToken).ConfigureAwait(false));
@@ -49,11 +48,11 @@ internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
         var databaseDirectory = await DatabaseChecksAsync(settings, checks, cancellationToken).ConfigureAwait(false);
         var cpu = await HostResources.CpuPercentAsync(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
         checks.Add(cpu is { } busy
-            ? new HealthLine("cpu", busy < settings.CpuThreshold ? HealthMark.Ok : HealthMark.Warning, $"{busy:0.0} % busy (threshold {settings.CpuThreshold:0} %)")
-            : new HealthLine("cpu", HealthMark.Warning, "not measurable here (no /proc/stat)"));
+            ? new CheckLine("cpu", busy < settings.CpuThreshold ? CheckMark.Ok : CheckMark.Warning, $"{busy:0.0} % busy (threshold {settings.CpuThreshold:0} %)")
+            : new CheckLine("cpu", CheckMark.Warning, "not measurable here (no /proc/stat)"));
         checks.Add(HostResources.Memory() is { } memory
-            ? new HealthLine("memory", memory.UsedPercent < settings.MemoryThreshold ? HealthMark.Ok : HealthMark.Warning, $"{memory.UsedPercent:0.0} % of {CapacityReportView.Bytes(memory.TotalBytes)} used (threshold {settings.MemoryThreshold:0} %)")
-            : new HealthLine("memory", HealthMark.Warning, "not measurable here (no /proc/meminfo)"));
+            ? new CheckLine("memory", memory.UsedPercent < settings.MemoryThreshold ? CheckMark.Ok : CheckMark.Warning, $"{memory.UsedPercent:0.0} % of {CapacityReportView.Bytes(memory.TotalBytes)} used (threshold {settings.MemoryThreshold:0} %)")
+            : new CheckLine("memory", CheckMark.Warning, "not measurable here (no /proc/meminfo)"));
         if (settings.Connection is null || System.IO.Directory.Exists(settings.Directory))
         {
             checks.Add(DiskLine("disk: data directory", settings.Directory, settings.DiskThreshold));
@@ -64,28 +63,22 @@ internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
             checks.Add(DiskLine("disk: database volume", databaseDirectory, settings.DiskThreshold));
         }
 
-        var failed = checks.Any(c => c.Mark == HealthMark.Failure);
+        var failed = checks.Any(c => c.Mark == CheckMark.Failure);
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonOutput.Serialize(new { healthy = !failed, checks }));
         }
         else
         {
-            var table = new Table().AddColumns(string.Empty, "check", "detail");
-            foreach (var check in checks)
-            {
-                table.AddRow(check.Symbol, Markup.Escape(check.Name), Markup.Escape(check.Detail));
-            }
-
-            Consoles.Stdout.Write(table);
-            Console.Out.WriteLine(failed ? "Unhealthy: at least one check failed (✗)." : "Healthy" + (checks.Any(c => c.Mark == HealthMark.Warning) ? " with warnings (⚠)." : "."));
+            CheckTable.Write(Consoles.Stdout, checks);
+            Console.Out.WriteLine(CheckTable.Verdict(checks, "Unhealthy", "Healthy"));
         }
 
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
     /// <summary>The API's overall status and each check /health reports (database, cache, maintenance, quantum samplers).</summary>
-    private static async Task<IReadOnlyList<HealthLine>> ServiceChecksAsync(string url, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<CheckLine>> ServiceChecksAsync(string url, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url.TrimEnd('/') + "/health", UriKind.Absolute, out var endpoint))
         {
@@ -105,27 +98,27 @@ internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
-            return [new HealthLine("api", HealthMark.Failure, $"{endpoint} did not answer with health JSON ({ex.GetType().Name}: {ex.Message}). Maybe the service is down, or --url is wrong.")];
+            return [new CheckLine("api", CheckMark.Failure, $"{endpoint} did not answer with health JSON ({ex.GetType().Name}: {ex.Message}). Maybe the service is down, or --url is wrong.")];
         }
 
         using (document)
         {
             var root = document.RootElement;
             var status = root.TryGetProperty("status", out var s) ? s.GetString() ?? "unknown" : "unknown";
-            var lines = new List<HealthLine> { new("api", Mark(status), $"HTTP {code}, status {status}") };
+            var lines = new List<CheckLine> { new("api", Mark(status), $"HTTP {code}, status {status}") };
             if (root.TryGetProperty("checks", out var entries) && entries.ValueKind == JsonValueKind.Object)
             {
                 foreach (var entry in entries.EnumerateObject())
                 {
                     var entryStatus = entry.Value.TryGetProperty("status", out var es) ? es.GetString() ?? "unknown" : "unknown";
                     var description = entry.Value.TryGetProperty("description", out var d) ? d.GetString() : null;
-                    lines.Add(new HealthLine("service: " + entry.Name, Mark(entryStatus), description ?? entryStatus));
+                    lines.Add(new CheckLine("service: " + entry.Name, Mark(entryStatus), description ?? entryStatus));
                     if (entry.Name == "quantum" && entry.Value.TryGetProperty("data", out var samplers) && samplers.ValueKind == JsonValueKind.Object)
                     {
                         foreach (var sampler in samplers.EnumerateObject())
                         {
                             var verdict = sampler.Value.ValueKind == JsonValueKind.String ? sampler.Value.GetString() : sampler.Value.ToString();
-                            lines.Add(new HealthLine("quantum backend: " + sampler.Name, verdict == "ok" ? HealthMark.Ok : HealthMark.Warning, verdict ?? string.Empty));
+                            lines.Add(new CheckLine("quantum backend: " + sampler.Name, verdict == "ok" ? CheckMark.Ok : CheckMark.Warning, verdict ?? string.Empty));
                         }
                     }
                 }
@@ -136,12 +129,12 @@ internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
     }
 
     /// <summary>Connect + migrations on the store itself; returns the database's local directory when it has one.</summary>
-    private static async Task<string?> DatabaseChecksAsync(Settings settings, List<HealthLine> checks, CancellationToken cancellationToken)
+    private static async Task<string?> DatabaseChecksAsync(Settings settings, List<CheckLine> checks, CancellationToken cancellationToken)
     {
         var kind = StorageFactory.KindOf(settings.Connection);
         if (settings.Connection is null && !File.Exists(StorageFactory.SqlitePath(settings.Directory)))
         {
-            checks.Add(new HealthLine("database", HealthMark.Failure, $"no SQLite store at {StorageFactory.SqlitePath(settings.Directory)}. Maybe --data-dir of the service, or --db for PostgreSQL."));
+            checks.Add(new CheckLine("database", CheckMark.Failure, $"no SQLite store at {StorageFactory.SqlitePath(settings.Directory)}. Maybe --data-dir of the service, or --db for PostgreSQL."));
             return null;
         }
 
@@ -151,44 +144,29 @@ internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
             var (ok, error) = await store.PingAsync(cancellationToken).ConfigureAwait(false);
             if (!ok)
             {
-                checks.Add(new HealthLine("database", HealthMark.Failure, $"{kind} does not answer: {error}"));
+                checks.Add(new CheckLine("database", CheckMark.Failure, $"{kind} does not answer: {error}"));
                 return null;
             }
 
             var migrated = await store.MigrationsAppliedAsync(cancellationToken).ConfigureAwait(false);
             checks.Add(migrated
-                ? new HealthLine("database", HealthMark.Ok, $"{kind} answers; migrations applied")
-                : new HealthLine("database", HealthMark.Failure, $"{kind} answers but migrations are missing. Maybe 'qplan db migrate'."));
+                ? new CheckLine("database", CheckMark.Ok, $"{kind} answers; migrations applied")
+                : new CheckLine("database", CheckMark.Failure, $"{kind} answers but migrations are missing. Maybe 'qplan db migrate'."));
             return (await store.FootprintAsync(cancellationToken).ConfigureAwait(false)).LocalDirectory;
         }
     }
 
-    private static HealthLine DiskLine(string name, string directory, double threshold)
+    private static CheckLine DiskLine(string name, string directory, double threshold)
     {
         var usage = DiskUsage.Of(directory);
-        return new HealthLine(name, usage.UsedPercent < threshold ? HealthMark.Ok : HealthMark.Failure,
+        return new CheckLine(name, usage.UsedPercent < threshold ? CheckMark.Ok : CheckMark.Failure,
             string.Create(CultureInfo.InvariantCulture, $"{directory}: {usage.UsedPercent:0.0} % used, {CapacityReportView.Bytes(usage.FreeBytes)} free (threshold {threshold:0} %)"));
     }
 
-    private static HealthMark Mark(string status) => status switch
+    private static CheckMark Mark(string status) => status switch
     {
-        "Healthy" => HealthMark.Ok,
-        "Degraded" => HealthMark.Warning,
-        _ => HealthMark.Failure,
+        "Healthy" => CheckMark.Ok,
+        "Degraded" => CheckMark.Warning,
+        _ => CheckMark.Failure,
     };
-}
-
-internal enum HealthMark
-{
-    Ok,
-    Warning,
-    Failure,
-}
-
-/// <summary>One line of the health check.</summary>
-internal sealed record HealthLine(string Name, [property: System.Text.Json.Serialization.JsonIgnore] HealthMark Mark, string Detail)
-{
-    public string Symbol => Mark switch { HealthMark.Ok => "✓", HealthMark.Warning => "⚠", _ => "✗" };
-
-    public string Status => Mark switch { HealthMark.Ok => "ok", HealthMark.Warning => "warning", _ => "failure" };
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Charts;
 
-namespace QuantumPlanner.Cli.Commands;
+namespace QuantumPlanner.Cli.Output;
 
 /// <summary>
 /// --format gantt-png: the Gantt SVG rasterised by headless Chromium (QP_CHROMIUM, else chromium on the PATH), at the
