@@ -1,8 +1,8 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.OrTools;
-using QuantumPlanner.Solvers.Sampling;
 using QuantumPlanner.Solvers.Planning;
+using QuantumPlanner.Solvers.Sampling;
 using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Solving;
@@ -27,9 +27,6 @@ public sealed class PlanningEngine
     public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
 
     public bool IsKnownBackend(string name) => BackendNames.Contains(name, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The rule is <see cref="BackendFamilies"/>'s, shared with the ops reports.</summary>
-    public static bool IsClassicalFallback(string requested, string used) => BackendFamilies.IsClassicalFallback(requested, used);
 
     public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken cancellationToken) =>
         pipeline.Solve(problem, backend, options, cancellationToken);
