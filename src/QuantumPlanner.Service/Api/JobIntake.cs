@@ -29,7 +29,7 @@ internal sealed class JobIntake(
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
-        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
+        var newJob = new NewJob(tenant, request.StoredBackend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
         {
             MaxActiveJobs = settings.MaxActiveJobsPerTenant > 0 ? settings.MaxActiveJobsPerTenant : null,
         };
@@ -70,7 +70,10 @@ internal sealed class JobIntake(
         return new JobIntakeResult(job, created, null);
     }
 
-    /// <summary>What an idempotency key's first job was submitted with that this request changes, or null.</summary>
+    /// <summary>
+    /// What an idempotency key's first job was submitted with that this request changes, or null. Another problem (or
+    /// backend, time limit, seed) under a known key is a client bug that answering with the old job would hide.
+    /// </summary>
     private static string? ConflictingField(JobRecord existing, NewJob submitted) =>
         existing.ProblemHash != submitted.ProblemHash ? "problem"
         : !string.Equals(existing.BackendRequested, submitted.BackendRequested, StringComparison.Ordinal) ? "backend"

@@ -98,10 +98,6 @@ internal static class JobsApi
             ?? ApiProblems.NotFound($"Job {id}");
     }
 
-    /// <summary>
-    /// A reused idempotency key must carry the same request: another problem (or backend, time limit, seed) under a
-    /// known key is a client bug that silently answering with the old job would hide, so it is a 409 naming the key.
-    /// </summary>
     // The same bytes and content type as Results.Ok(view) writes, serialised once for finished jobs.
     private static IResult JsonBytes(byte[] json) => Results.Bytes(json, "application/json; charset=utf-8");
 

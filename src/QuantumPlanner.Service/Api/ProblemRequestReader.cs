@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Storage.Caching;
@@ -15,11 +16,15 @@ internal sealed record ProblemRequest(
     string ProblemJson,
     string ProblemHash,
     string Backend,
+    string Sampler,
     int TimeLimitSeconds,
     long Seed,
     string? IdempotencyKey)
 {
-    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed);
+    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed) { Sampler = Sampler };
+
+    /// <summary>The backend as a job stores it: with the sampler when that is not the default (<see cref="Storage.RequestedBackend"/>).</summary>
+    public string StoredBackend => ToSolveInput(string.Empty).StoredBackend;
 }
 
 /// <summary>
@@ -43,9 +48,9 @@ internal sealed record RequestRejection(bool Unprocessable, string Detail, IRead
 }
 
 /// <summary>
-/// Reads <c>{ problem, baseline, backend, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then reports
-/// every problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed once:
-/// the problem is read, validated and hashed from that document. A top-level <c>baseline</c> (a previous plan, as
+/// Reads <c>{ problem, baseline, backend, sampler, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then
+/// reports every problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed
+/// once: the problem is read, validated and hashed from that document. A top-level <c>baseline</c> (a previous plan, as
 /// <c>qplan solve --baseline</c> reads it) replaces the problem's own; the job then stores and hashes the problem with
 /// that baseline in it, so the worker and the cache see what was solved.
 /// </summary>
@@ -122,6 +127,7 @@ internal static class ProblemRequestReader
         var hasProblem = false;
         JsonElement? baselineElement = null;
         var backend = "auto";
+        var sampler = PlanningOptions.DefaultSampler;
         var timeLimit = Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
         long seed = 1;
         string? idempotencyKey = null;
@@ -160,6 +166,17 @@ internal static class ProblemRequestReader
                     }
 
                     break;
+                case "sampler":
+                    if (property.Value.ValueKind == JsonValueKind.String)
+                    {
+                        sampler = property.Value.GetString()!;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.sampler", "sampler must be a string.", $"Maybe \"{PlanningOptions.DefaultSampler}\"."));
+                    }
+
+                    break;
                 case "timeLimitSeconds":
                     if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var seconds) && seconds > 0)
                     {
@@ -194,7 +211,7 @@ internal static class ProblemRequestReader
 
                     break;
                 default:
-                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, baseline, backend, timeLimitSeconds, seed, idempotencyKey."));
+                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, baseline, backend, sampler, timeLimitSeconds, seed, idempotencyKey."));
                     break;
             }
         }
@@ -213,6 +230,11 @@ internal static class ProblemRequestReader
         if (!engine.IsKnownBackend(backend))
         {
             issues.Add(new ApiError("unknown-backend", "$.backend", $"Backend '{backend}' is unknown.", $"Maybe one of: {string.Join(", ", engine.BackendNames)}."));
+        }
+
+        if (engine.RefuseSampler(sampler) is { } fix)
+        {
+            issues.Add(new ApiError("unknown-sampler", "$.sampler", $"Sampler '{sampler}' is unknown (or a remote annealer without {QuantumConfiguration.EndpointVariable} configured).", fix));
         }
 
         if (timeLimit > maxTimeLimitSeconds)
@@ -274,10 +296,10 @@ internal static class ProblemRequestReader
         if (baselineElement is { } replacing)
         {
             var merged = WithBaseline(problemElement, replacing);
-            return (new ProblemRequest(valid, merged, CacheKey.ProblemHash(merged), backend, timeLimit, seed, idempotencyKey), null);
+            return (new ProblemRequest(valid, merged, CacheKey.ProblemHash(merged), backend, sampler, timeLimit, seed, idempotencyKey), null);
         }
 
-        return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, timeLimit, seed, idempotencyKey), null);
+        return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, sampler, timeLimit, seed, idempotencyKey), null);
     }
 
     /// <summary>The problem's JSON with its own "baseline" (if any) replaced by <paramref name="baseline"/>.</summary>
