@@ -1,8 +1,8 @@
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Sampling.Annealing;
 using QuantumPlanner.Solvers.Randomness;
+using QuantumPlanner.Solvers.Sampling.Annealing;
 
 namespace QuantumPlanner.Benchmarks;
 

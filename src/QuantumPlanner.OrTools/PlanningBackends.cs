@@ -16,11 +16,15 @@ public static class PlanningBackends
     /// The built-in backends plus CP-SAT as the complete solver, cpsat-lns beside it, and anneal (the QUBO path for
     /// pure assignment problems, sampling with the sampler the options name).
     /// </summary>
-    public static PlanningBackendSet Create() => PlanningBackendSet.BuiltIn() with
+    public static PlanningBackendSet Create()
     {
-        Complete = new CpSatBackend(),
-        Others = [new AssignmentLnsBackend(), new AnnealBackend()],
-    };
+        var cpSat = new CpSatBackend();
+        return PlanningBackendSet.BuiltIn() with
+        {
+            Complete = cpSat,
+            Others = [new AssignmentLnsBackend(cpSat), new AnnealBackend()],
+        };
+    }
 
     /// <summary>The pipeline over <see cref="Create"/>, as `qplan solve` and the service run it.</summary>
     public static PlanningPipeline CreatePipeline() => new(Create());

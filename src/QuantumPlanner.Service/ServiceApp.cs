@@ -114,6 +114,7 @@ public static class ServiceApp
         services.AddSingleton<PlanningEngine>();
         services.AddSingleton<CachedSolver>();
         services.AddSingleton<SubmittedProblems>();
+        services.AddSingleton<JobIntake>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<MaintenanceState>();
         services.AddSingleton<ServiceMetrics>();

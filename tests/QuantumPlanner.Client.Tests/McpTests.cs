@@ -242,6 +242,34 @@ public sealed class HttpMcpTests(HttpMcpFixture server) : McpContractTests(serve
         Assert.Contains("was not found", Text(other), StringComparison.Ordinal);
     }
 
+    /// <summary>submit_job goes through the jobs intake of POST /api/v1/jobs, so the idempotency key holds across both.</summary>
+    [Fact]
+    public async Task SubmitJob_IdempotencyKeyReused_ReturnsTheFirstJobAndRefusesAnotherSeedNamingTheKey()
+    {
+        var key = "mcp-" + Guid.NewGuid().ToString("N");
+
+        var first = JsonNode.Parse(Text(await CallAsync("submit_job", new() { ["problem"] = SmallProblem(), ["idempotencyKey"] = key })))!;
+        var again = JsonNode.Parse(Text(await CallAsync("submit_job", new() { ["problem"] = SmallProblem(), ["idempotencyKey"] = key })))!;
+        var changed = await Mcp.CallToolAsync("submit_job", new Dictionary<string, object?> { ["problem"] = SmallProblem(), ["idempotencyKey"] = key, ["seed"] = 9 });
+
+        Assert.Equal(first["id"]!.GetValue<string>(), again["id"]!.GetValue<string>());
+        Assert.True(changed.IsError);
+        Assert.Contains(key, Text(changed), StringComparison.Ordinal);
+        Assert.Contains("seed", Text(changed), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubmitJob_NegativeSeedOrUnknownBackend_IsAToolErrorNamingTheFieldAsTheJobsRouteDoes()
+    {
+        var seed = await Mcp.CallToolAsync("submit_job", new Dictionary<string, object?> { ["problem"] = SmallProblem(), ["seed"] = -1 });
+        var backend = await Mcp.CallToolAsync("submit_job", new Dictionary<string, object?> { ["problem"] = SmallProblem(), ["backend"] = "teleport" });
+
+        Assert.True(seed.IsError);
+        Assert.Contains("$.seed", Text(seed), StringComparison.Ordinal);
+        Assert.True(backend.IsError);
+        Assert.Contains("$.backend", Text(backend), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Mcp_WithoutKey_Answers401()
     {

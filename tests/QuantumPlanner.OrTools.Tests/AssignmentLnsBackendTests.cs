@@ -30,7 +30,7 @@ public sealed class AssignmentLnsBackendTests
         var optimum = new CpSatBackend(2).Solve(problem, Bounded, CancellationToken.None);
         Assert.True(optimum.ProvedOptimal);
 
-        var result = new AssignmentLnsBackend(2).Solve(problem, Bounded, CancellationToken.None);
+        var result = new AssignmentLnsBackend(new CpSatBackend(), 2).Solve(problem, Bounded, CancellationToken.None);
 
         Assert.Empty(IndependentCheck.Violations(problem, result.Assignments));
         Assert.Equal(IndependentCheck.Objective(problem, optimum.Assignments), IndependentCheck.Objective(problem, result.Assignments), 9);
@@ -42,7 +42,7 @@ public sealed class AssignmentLnsBackendTests
         var problem = GapImporter.Read(TestData.Path("gap1-1.txt"));
         var everythingOnOneAgent = problem.Tasks.Select(t => new Assignment(t.Id, "a1", 0, t.DurationOn("a1"))).ToList();
 
-        var result = new AssignmentLnsBackend(1).Solve(problem, Bounded with { InitialAssignments = everythingOnOneAgent }, CancellationToken.None);
+        var result = new AssignmentLnsBackend(new CpSatBackend(), 1).Solve(problem, Bounded with { InitialAssignments = everythingOnOneAgent }, CancellationToken.None);
 
         Assert.Equal("feasible", result.Status);
         Assert.Empty(IndependentCheck.Violations(problem, result.Assignments));
@@ -54,7 +54,7 @@ public sealed class AssignmentLnsBackendTests
         var gap = GapImporter.Read(TestData.Path("gap1-1.txt"));
         var timed = gap with { Name = "sprint", Objective = gap.Objective with { Makespan = 1 } };
 
-        var error = Assert.Throws<ArgumentException>(() => new AssignmentLnsBackend(1).Solve(timed, Bounded, CancellationToken.None));
+        var error = Assert.Throws<ArgumentException>(() => new AssignmentLnsBackend(new CpSatBackend(), 1).Solve(timed, Bounded, CancellationToken.None));
 
         Assert.Contains("'sprint'", error.Message, StringComparison.Ordinal);
         Assert.Contains("cpsat", error.Message, StringComparison.Ordinal);

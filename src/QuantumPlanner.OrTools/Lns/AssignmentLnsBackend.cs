@@ -22,23 +22,28 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
     public const string BackendName = "cpsat-lns";
 
     private static readonly TimeSpan FirstSolutionShare = TimeSpan.FromSeconds(2);
+    private readonly IPlanningBackend _cpSat;
     private readonly int _threads;
 
-    public AssignmentLnsBackend()
-        : this(Environment.ProcessorCount)
+    /// <param name="cpSat">The composed CP-SAT backend: this one solves its neighbourhoods with CP-SAT, so it is available exactly when that one is.</param>
+    public AssignmentLnsBackend(IPlanningBackend cpSat)
+        : this(cpSat, Environment.ProcessorCount)
     {
     }
 
+    /// <param name="cpSat">The composed CP-SAT backend, whose availability this one shares.</param>
     /// <param name="threads">Neighbourhoods solved at once.</param>
-    public AssignmentLnsBackend(int threads)
+    public AssignmentLnsBackend(IPlanningBackend cpSat, int threads)
     {
+        ArgumentNullException.ThrowIfNull(cpSat);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _cpSat = cpSat;
         _threads = threads;
     }
 
     public string Name => BackendName;
 
-    public bool IsAvailable(out string? reason) => new CpSatBackend().IsAvailable(out reason);
+    public bool IsAvailable(out string? reason) => _cpSat.IsAvailable(out reason);
 
     /// <summary>True when <paramref name="problem"/> has the shape this backend solves.</summary>
     public static bool Supports(PlanningProblem problem) => PureAssignment.TryCreate(problem) is not null;

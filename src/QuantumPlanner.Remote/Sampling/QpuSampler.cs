@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote.Embedding;
 using QuantumPlanner.Remote.Sapi;
-using QuantumPlanner.Solvers.Sampling.Descent;
 using QuantumPlanner.Solvers.Randomness;
+using QuantumPlanner.Solvers.Sampling.Descent;
 
 namespace QuantumPlanner.Remote.Sampling;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Charts;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Service.Configuration;
-using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
@@ -34,15 +33,10 @@ internal static class JobsApi
     private static async Task<IResult> SubmitAsync(
         HttpContext context,
         ClaimsPrincipal user,
-        IJobStore store,
-        IResultCache cache,
         PlanningEngine engine,
-        WorkSignal signal,
-        SubmittedProblems submitted,
+        JobIntake intake,
         MaintenanceState maintenance,
-        FinishedJobCache finished,
         IOptions<QuantumPlannerOptions> options,
-        ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -58,47 +52,18 @@ internal static class JobsApi
             return error!;
         }
 
-        var tenant = ApiClaims.TenantOf(user);
-        var newJob = new NewJob(tenant, request.StoredBackend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
+        var intook = await intake.SubmitAsync(ApiClaims.TenantOf(user), request, cancellationToken).ConfigureAwait(false);
+        if (intook.ConflictingField is { } differs)
         {
-            MaxActiveJobs = settings.MaxActiveJobsPerTenant > 0 ? settings.MaxActiveJobsPerTenant : null,
-        };
-
-        // A cached result completes the job at once, without a worker.
-        var cached = await cache.TryGetAsync(request.ToSolveInput(tenant).CacheKey, cancellationToken).ConfigureAwait(false);
-        if (cached is not null)
-        {
-            newJob = newJob with { CachedResultJson = cached, CachedBackendUsed = request.Backend };
+            return ApiProblems.Problem(
+                StatusCodes.Status409Conflict,
+                "Idempotency key reused with a different request.",
+                intook.ConflictMessage,
+                [new ApiError("idempotency_key_reused", "idempotencyKey", $"Key '{intook.Job.IdempotencyKey}' was first used with another {differs}.", "Use a new idempotency key.")]);
         }
 
-        var (job, created) = await store.EnqueueAsync(newJob, cancellationToken).ConfigureAwait(false);
-        if (!created && IdempotencyConflict(job, newJob) is { } conflict)
-        {
-            return conflict;
-        }
-
-        var logger = loggers.CreateLogger("QuantumPlanner.Service.Jobs");
-        using (Log.JobScope(logger, job.Id, tenant))
-        {
-            if (created)
-            {
-                Log.JobSubmitted(logger, request.Backend, request.Problem.Problem.Tasks.Count);
-                if (job.Status == JobStatus.Queued)
-                {
-                    // Before the signal, so a worker of this process woken by it finds the problem read already.
-                    submitted.Add(job.Id, request.Problem);
-                    signal.JobQueued();
-                }
-            }
-        }
-
-        // Answered from the result cache, or a replay of a finished job: later GETs need no database.
-        if (job.Status.IsFinished())
-        {
-            finished.Add(job);
-        }
-        var view = JobView.From(job);
-        return created ? Results.Accepted(view.Links.Self, view) : Results.Ok(view);
+        var view = JobView.From(intook.Job);
+        return intook.Created ? Results.Accepted(view.Links.Self, view) : Results.Ok(view);
     }
 
     private static async Task<IResult> GetAsync(
@@ -131,24 +96,6 @@ internal static class JobsApi
 
         return await WaitUntilFinishedAsync(id, tenant, TimeSpan.FromSeconds(waitSeconds.Value), store, signal, finished, cancellationToken).ConfigureAwait(false)
             ?? ApiProblems.NotFound($"Job {id}");
-    }
-
-    /// <summary>
-    /// A reused idempotency key must carry the same request: another problem (or backend, time limit, seed) under a
-    /// known key is a client bug that silently answering with the old job would hide, so it is a 409 naming the key.
-    /// </summary>
-    private static IResult? IdempotencyConflict(JobRecord existing, NewJob submitted)
-    {
-        var differs = existing.ProblemHash != submitted.ProblemHash ? "problem"
-            : !string.Equals(existing.BackendRequested, submitted.BackendRequested, StringComparison.Ordinal) ? "backend"
-            : existing.TimeLimitSeconds != submitted.TimeLimitSeconds ? "timeLimitSeconds"
-            : existing.Seed != submitted.Seed ? "seed"
-            : null;
-        return differs is null ? null : ApiProblems.Problem(
-            StatusCodes.Status409Conflict,
-            "Idempotency key reused with a different request.",
-            $"Idempotency key '{existing.IdempotencyKey}' already names job {existing.Id}, submitted with another {differs}. Maybe use a new key for a new request, or resend the original request unchanged.",
-            [new ApiError("idempotency_key_reused", "idempotencyKey", $"Key '{existing.IdempotencyKey}' was first used with another {differs}.", "Use a new idempotency key.")]);
     }
 
     // The same bytes and content type as Results.Ok(view) writes, serialised once for finished jobs.

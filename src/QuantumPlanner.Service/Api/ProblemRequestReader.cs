@@ -28,6 +28,26 @@ internal sealed record ProblemRequest(
 }
 
 /// <summary>
+/// Why a request was refused, before any work: 400 for a body of the wrong shape, 422 for an invalid problem, each
+/// error naming its field. HTTP answers it as problem details, MCP as the text of a tool error.
+/// </summary>
+internal sealed record RequestRejection(bool Unprocessable, string Detail, IReadOnlyList<ApiError> Errors)
+{
+    public IResult ToResult() => Unprocessable ? ApiProblems.Unprocessable(Detail, Errors) : ApiProblems.BadRequest(Detail, Errors);
+
+    public override string ToString()
+    {
+        var lines = new List<string> { Detail };
+        foreach (var error in Errors)
+        {
+            lines.Add($"- {error.Item}: {error.Message} {error.Suggestion} [{error.Code}]");
+        }
+
+        return string.Join('\n', lines);
+    }
+}
+
+/// <summary>
 /// Reads <c>{ problem, baseline, backend, sampler, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then
 /// reports every problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed
 /// once: the problem is read, validated and hashed from that document. A top-level <c>baseline</c> (a previous plan, as
@@ -88,17 +108,18 @@ internal static class ProblemRequestReader
 
         using (document)
         {
-            return Parse(document.RootElement, options, engine, synchronous);
+            var (parsed, rejection) = Parse(document.RootElement, options, engine, synchronous);
+            return (parsed, rejection?.ToResult());
         }
     }
 
-    internal static (ProblemRequest? Request, IResult? Error) Parse(JsonElement root, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous)
+    internal static (ProblemRequest? Request, RequestRejection? Rejection) Parse(JsonElement root, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous)
     {
         var maxTimeLimitSeconds = synchronous ? options.SyncMaxTimeLimitSeconds : options.MaxTimeLimitSeconds;
         var limitName = synchronous ? nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds) : nameof(QuantumPlannerOptions.MaxTimeLimitSeconds);
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return (null, ApiProblems.BadRequest($"The body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe wrap it: {{\"problem\": ...}}."));
+            return (null, new RequestRejection(false, $"The body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe wrap it: {{\"problem\": ...}}.", []));
         }
 
         var shape = new List<ApiError>();
@@ -202,7 +223,7 @@ internal static class ProblemRequestReader
 
         if (shape.Count > 0)
         {
-            return (null, ApiProblems.BadRequest($"The request has {shape.Count} error(s); each is listed in \"errors\".", shape));
+            return (null, new RequestRejection(false, $"The request has {shape.Count} error(s); each is listed in \"errors\".", shape));
         }
 
         var issues = new List<ApiError>();
@@ -269,7 +290,7 @@ internal static class ProblemRequestReader
 
         if (issues.Count > 0 || valid is null)
         {
-            return (null, ApiProblems.Unprocessable($"The problem has {issues.Count} error(s); each is listed in \"errors\".", issues));
+            return (null, new RequestRejection(true, $"The problem has {issues.Count} error(s); each is listed in \"errors\".", issues));
         }
 
         if (baselineElement is { } replacing)

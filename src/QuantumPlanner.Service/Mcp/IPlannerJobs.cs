@@ -3,7 +3,20 @@ using System.Security.Claims;
 namespace QuantumPlanner.Service.Mcp;
 
 /// <summary>A job the MCP job tools submit: the problem as the caller wrote it, already checked.</summary>
-public sealed record McpJobRequest(string ProblemJson, int TaskCount, string Backend, int TimeLimitSeconds, long Seed);
+public sealed record McpJobRequest(string ProblemJson, int TaskCount, string Backend, int TimeLimitSeconds, long Seed)
+{
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>The request as the jobs intake of <c>POST /api/v1/jobs</c> read it: validated problem and canonical hash.</summary>
+    internal Api.ProblemRequest? Intake { get; init; }
+
+    internal static McpJobRequest From(Api.ProblemRequest request) =>
+        new(request.ProblemJson, request.Problem.Problem.Tasks.Count, request.Backend, request.TimeLimitSeconds, request.Seed)
+        {
+            IdempotencyKey = request.IdempotencyKey,
+            Intake = request,
+        };
+}
 
 /// <summary>
 /// Where the MCP job tools keep jobs: the service's durable store under /mcp (the caller's tenant), or the stdio

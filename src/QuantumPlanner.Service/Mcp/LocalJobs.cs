@@ -16,7 +16,8 @@ public sealed class LocalJobs(PlanningEngine engine) : IPlannerJobs, IDisposable
     public Task<JobView> SubmitAsync(ClaimsPrincipal? user, McpJobRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var problem = PlanningJson.ParseProblem(request.ProblemJson, "problem").Problem
+        var problem = request.Intake?.Problem.Problem
+            ?? PlanningJson.ParseProblem(request.ProblemJson, "problem").Problem
             ?? throw new McpToolException("The problem does not parse. Maybe run validate_problem first.");
         var job = new LocalJob(Guid.NewGuid(), request, DateTimeOffset.UtcNow);
         jobs[job.Id] = job;

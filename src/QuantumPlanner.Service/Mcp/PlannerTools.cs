@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
@@ -55,10 +56,11 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
         [Description("Seconds the solver may use (default 10).")] double? timeLimitSeconds = null,
         [Description("auto (default) or a backend from list_backends.")] string? backend = null,
         [Description("Random seed (default 1).")] long? seed = null,
+        [Description("Optional key chosen by the caller: resubmitting with it returns the first job instead of a new one.")] string? idempotencyKey = null,
         CancellationToken cancellationToken = default) => AnswerAsync(async () =>
         {
             ArgumentNullException.ThrowIfNull(context);
-            var request = Check(problem, timeLimitSeconds, backend, seed, options.Value.MaxTimeLimitSeconds, nameof(QuantumPlannerOptions.MaxTimeLimitSeconds), out _);
+            var request = JobRequest(problem, timeLimitSeconds, backend, seed, idempotencyKey);
             return JsonSerializer.Serialize(await jobs.SubmitAsync(context.User, request, cancellationToken).ConfigureAwait(false), Json);
         });
 
@@ -175,6 +177,51 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
 
         parsed = checkedProblem.Problem!;
         return new McpJobRequest(json, parsed.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
+    }
+
+    /// <summary>
+    /// submit_job's arguments as a <c>POST /api/v1/jobs</c> body, read by that route's intake
+    /// (<see cref="Api.ProblemRequestReader"/>): the same defaults, limits, validation, baseline rules and hash.
+    /// </summary>
+    private McpJobRequest JobRequest(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, string? idempotencyKey)
+    {
+        if (timeLimitSeconds is { } seconds && !double.IsFinite(seconds))
+        {
+            throw new McpToolException($"timeLimitSeconds {seconds.ToString(CultureInfo.InvariantCulture)} is not a number of seconds. Maybe 10.");
+        }
+
+        var body = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("problem");
+            problem.WriteTo(writer);
+            WriteIfSet(writer, "backend", backend);
+            WriteIfSet(writer, "idempotencyKey", idempotencyKey);
+            if (timeLimitSeconds is { } limit)
+            {
+                writer.WriteNumber("timeLimitSeconds", limit);
+            }
+
+            if (seed is { } value)
+            {
+                writer.WriteNumber("seed", value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(body.WrittenMemory);
+        var (request, rejection) = Api.ProblemRequestReader.Parse(document.RootElement, options.Value, engine, synchronous: false);
+        return request is null ? throw new McpToolException(rejection!.ToString()) : McpJobRequest.From(request);
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     private static string Issues(IReadOnlyList<ValidationIssue> issues, List<string>? more = null)

@@ -5,31 +5,42 @@ using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Workers;
 using QuantumPlanner.Storage;
-using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Mcp;
 
-/// <summary>MCP jobs in the service's durable store, run by its workers, scoped to the API key's tenant.</summary>
-internal sealed class StoreJobs(IJobStore store, WorkSignal signal, MaintenanceState maintenance, FinishedJobCache finished, IOptions<QuantumPlannerOptions> options) : IPlannerJobs
+/// <summary>
+/// MCP jobs in the service's durable store, run by its workers, scoped to the API key's tenant. Submissions go through
+/// the same <see cref="JobIntake"/> as <c>POST /api/v1/jobs</c>: result cache, idempotency key and the tenant's quota.
+/// </summary>
+internal sealed class StoreJobs(IJobStore store, JobIntake intake, WorkSignal signal, MaintenanceState maintenance, FinishedJobCache finished, IOptions<QuantumPlannerOptions> options) : IPlannerJobs
 {
     public async Task<JobView> SubmitAsync(ClaimsPrincipal? user, McpJobRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var read = request.Intake
+            ?? throw new ArgumentException("The request did not come through the jobs intake (McpJobRequest.From).", nameof(request));
         var state = await maintenance.GetAsync(cancellationToken).ConfigureAwait(false);
         if (state.Enabled)
         {
             throw new McpToolException($"The service is in maintenance: {state.Message} Maybe retry in {options.Value.RetryAfterSeconds} s; get_job and cancel_job keep working.");
         }
 
-        var tenant = ApiClaims.TenantOf(user ?? new ClaimsPrincipal());
-        var (job, created) = await store.EnqueueAsync(
-            new NewJob(tenant, request.Backend, request.ProblemJson, CacheKey.ProblemHash(request.ProblemJson), request.TimeLimitSeconds, request.Seed),
-            cancellationToken).ConfigureAwait(false);
-        if (created && job.Status == JobStatus.Queued)
+        JobIntakeResult intook;
+        try
         {
-            signal.JobQueued();
+            intook = await intake.SubmitAsync(ApiClaims.TenantOf(user ?? new ClaimsPrincipal()), read, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobQuotaExceededException ex)
+        {
+            throw new McpToolException(ex.Message, ex);
         }
 
-        return JobView.From(job);
+        if (intook.ConflictingField is not null)
+        {
+            throw new McpToolException(intook.ConflictMessage);
+        }
+
+        return JobView.From(intook.Job);
     }
 
     public async Task<(JobView Job, string? PlanJson)?> GetAsync(ClaimsPrincipal? user, Guid id, TimeSpan wait, CancellationToken cancellationToken)

@@ -46,9 +46,6 @@ public sealed class PlanningEngine
 
     public bool IsKnownBackend(string name) => BackendNames.Contains(name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The rule is <see cref="BackendFamilies"/>'s, shared with the ops reports.</summary>
-    public static bool IsClassicalFallback(string requested, string used) => BackendFamilies.IsClassicalFallback(requested, used);
-
     public Plan Solve(PlanningProblem problem, string backend, PlanningOptions options, CancellationToken cancellationToken) =>
         pipeline.Solve(problem, backend, options, cancellationToken);
 

@@ -107,9 +107,8 @@ public sealed class PlanningPipeline
 
         if (!run.ProvedOptimal && !run.Expired)
         {
-            // With CP-SAT to follow, local search only buys it a warm start: a tenth of what is left. A third cost
-            // auto two GAP optima that CP-SAT alone reaches after 6–9 s, where local search's plan was far off anyway
-            // (d10100: 6691 against 6347), while on the 50×75 generated problem a tenth gave as good a hint.
+            // With CP-SAT to follow, local search only buys it a warm start, so it gets a small share of what is left
+            // (docs/planning.md, "How auto splits its time").
             var share = cpsatReady ? run.Remaining / 10 : run.Remaining;
             run.Attempt(set.LocalSearch, run.BestAssignments, share);
         }
@@ -123,9 +122,8 @@ public sealed class PlanningPipeline
     /// <summary>
     /// Pure assignment (no timing can matter, e.g. GAP): tabu search only until it has a feasible, decent plan
     /// (a twentieth of the time, at most <see cref="AssignmentTabuCap"/>), then the whole CP-SAT model warm-started
-    /// from it. Greedy leaves tight GAP instances infeasible, so the tabu plan is CP-SAT's first incumbent. On a
-    /// quiet machine neither more tabu nor cpsat-lns before CP-SAT beat CP-SAT alone on GAP types B–D at 5–10 s
-    /// (docs/planning.md), so CP-SAT gets the rest.
+    /// from it. Greedy leaves tight GAP instances infeasible, so the tabu plan is CP-SAT's first incumbent; CP-SAT,
+    /// which can prove optimality, gets the rest (docs/planning.md, "How auto splits its time").
     /// </summary>
     private static void RunAssignmentAuto(Run run, IPlanningBackend local, IPlanningBackend cpsat)
     {

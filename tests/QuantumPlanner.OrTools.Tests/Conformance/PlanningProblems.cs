@@ -29,7 +29,7 @@ internal static class PlanningProblems
     public static IPlanningBackend Create(string name) => name switch
     {
         CpSatBackend.BackendName => new CpSatBackend(1),
-        AssignmentLnsBackend.BackendName => new AssignmentLnsBackend(1),
+        AssignmentLnsBackend.BackendName => new AssignmentLnsBackend(new CpSatBackend(1), 1),
         _ => PlanningBackends.Create().All().Single(b => b.Name == name),
     };
 

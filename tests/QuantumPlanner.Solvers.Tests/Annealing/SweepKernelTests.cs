@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Solvers.Sampling.Annealing;
 using QuantumPlanner.Solvers.Randomness;
+using QuantumPlanner.Solvers.Sampling.Annealing;
 
 namespace QuantumPlanner.Solvers.Tests.Annealing;
 

@@ -51,9 +51,9 @@ public sealed class SimulatedAnnealingSampler : ISampler
         var maxReads = options.Reads ?? (options.TimeLimit is null ? DefaultReads : long.MaxValue);
         var used = AnnealingKernels.Resolve(kernel, ising, maxReads);
 
-        // A time limit without a sweep count paces each read over a share of the limit: one long anneal beat many
-        // short ones on G-set (G35 at 30 s, one thread: mean cut 7665 over 256 reads of 20,000 sweeps, 7679 over 8 reads
-        // of 400,000), and pacing by the clock keeps the schedule whole however loaded the machine is.
+        // A time limit without a sweep count paces each read over a share of the limit: one long anneal finds better
+        // basins than many short ones (docs/planning.md, "How auto splits its time"), and pacing by the clock keeps the
+        // schedule whole however loaded the machine is.
         var pace = options.TimeLimit is not null && options.Sweeps is null
             ? Math.Max(1, (control.Deadline - Stopwatch.GetTimestamp()) / PacedWindows)
             : 0;

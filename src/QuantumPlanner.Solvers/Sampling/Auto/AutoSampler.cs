@@ -6,20 +6,18 @@ using QuantumPlanner.Solvers.Sampling.Tabu;
 namespace QuantumPlanner.Solvers.Sampling.Auto;
 
 /// <summary>
-/// Picks a sampler for the model ("auto") and reports it in Info["chosen"]. Rules, from `qplan bench` runs on Beasley
-/// BQP and G-set (README, benchmark section):
+/// Picks a sampler for the model ("auto") and reports it in Info["chosen"] (the measurements behind the rules are in
+/// docs/planning.md, "How auto splits its time"):
 /// <list type="bullet">
 /// <item>up to <see cref="ExactLimit"/> variables exact enumeration is cheaper than any heuristic budget and proves
 /// optimality;</item>
 /// <item>dense models (mean degree ≥ <see cref="SparseDegree"/>: all Beasley sets, random G-set) go to multistart tabu,
-/// which reached every BQP value and 9 of G1–G10 within the time limit;</item>
+/// whose one-flip moves suit many couplings per variable;</item>
 /// <item>sparse models under a time limit probe, anneal, then polish: tabu from random starts takes
 /// <see cref="ProbeShare"/> of the limit, simulated annealing paced by the clock (one long anneal per thread, see
 /// <see cref="SimulatedAnnealingSampler"/>) <see cref="AnnealShare"/>, and tabu starts from the best distinct states so
-/// far (one per thread) for the rest. On the 2000-node planar and toroidal G32–G42 at
-/// 30 s and one thread this cut the mean gap from 0.27 % (G35–G42, tabu alone) to 0.12 % (G32–G42) on a loaded
-/// machine; tabu alone from random starts stalls on planar graphs, where long anneals find the better basins. A target
-/// energy stops either stage.</item>
+/// far (one per thread) for the rest. Tabu alone from random starts stalls on planar graphs, where long anneals find
+/// the better basins; tabu is quicker where a basin is near a random start. A target energy stops either stage.</item>
 /// </list>
 /// Under a sweep budget (no time limit) the choice never depends on the thread count, so runs stay reproducible.
 /// </summary>
@@ -50,16 +48,14 @@ public sealed class AutoSampler : ISampler
     }
 
     /// <summary>
-    /// Share of the time limit tabu first gets from random starts. Tabu and annealing are complementary on sparse
-    /// G-set: from a random start tabu reached G21's 931 in 0.2 s, where the anneal-then-polish stages ended at 927
-    /// (10 s, one thread), while on G18 tabu alone stayed at 988 and the anneal reached 991.
+    /// Share of the time limit tabu first gets from random starts: tabu and annealing are complementary on sparse
+    /// models, and a short probe catches the models where tabu from a random start is quick.
     /// </summary>
     public const double ProbeShare = 0.1;
 
     /// <summary>
-    /// Share of the time limit the paced anneal gets; tabu polishes the best states found so far in what is left. Tabu
-    /// rarely improved on the annealed states of planar graphs (G14–G21, G35–G42) but did on G14 and G32: on G14, G17,
-    /// G18 and G21 at 10 s a share of 0.95 gave a mean gap of 0.130 %, 0.75 gave 0.147 % (one run each, loaded machine).
+    /// Share of the time limit the paced anneal gets; tabu polishes the best states found so far in what is left, which
+    /// rarely improves on annealed states of planar graphs, so the anneal gets most of the time.
     /// </summary>
     public const double AnnealShare = 0.8;
 
