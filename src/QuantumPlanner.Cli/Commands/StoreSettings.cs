@@ -23,9 +23,7 @@ internal class StoreSettings : CommandSettings
         string.IsNullOrWhiteSpace(Db) ? NullIfEmpty(Environment.GetEnvironmentVariable("QP_DB")) : Db,
         string.IsNullOrWhiteSpace(DbPasswordFile) ? NullIfEmpty(Environment.GetEnvironmentVariable("QP_DB_PASSWORD_FILE")) : DbPasswordFile);
 
-    public string Directory => string.IsNullOrWhiteSpace(DataDir)
-        ? new Service.Configuration.QuantumPlannerOptions().ResolveDataDir()
-        : DataDir;
+    public string Directory => DataDirectory.Resolve(DataDir);
 
     public async Task<IApiKeyStore> OpenKeysAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using QuantumPlanner.Storage;
+
 namespace QuantumPlanner.Service.Configuration;
 
 /// <summary>
@@ -133,9 +135,7 @@ public sealed class QuantumPlannerOptions
     /// <summary>Stable id of this process in job rows; default host name + process id.</summary>
     public string? WorkerId { get; set; }
 
-    public string ResolveDataDir() => string.IsNullOrWhiteSpace(DataDir)
-        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "quantum-planner")
-        : DataDir;
+    public string ResolveDataDir() => DataDirectory.Resolve(DataDir);
 
     public string ResolveWorkerId() => string.IsNullOrWhiteSpace(WorkerId)
         ? $"{Environment.MachineName}-{Environment.ProcessId}"

@@ -38,6 +38,9 @@ public sealed class ServiceMetrics
         MemoryUsage = factory.CreateGauge(
             "quantum_planner_memory_usage_bytes",
             "Working set of this process.");
+        GcHeapAfterCollection = factory.CreateGauge(
+            "quantum_planner_gc_heap_bytes",
+            "Managed heap after the last garbage collection (live objects plus fragmentation): what qplan ops leak-check fits, without the saw-tooth of garbage between collections.");
         QueueSize = factory.CreateGauge(
             "optimization_queue_size",
             "Jobs waiting to be claimed (all replicas, from the database).");
@@ -67,6 +70,8 @@ public sealed class ServiceMetrics
     public Gauge ErrorRate { get; }
 
     public Gauge MemoryUsage { get; }
+
+    public Gauge GcHeapAfterCollection { get; }
 
     public Gauge QueueSize { get; }
 
