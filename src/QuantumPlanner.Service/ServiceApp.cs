@@ -97,8 +97,12 @@ public static class ServiceApp
             .BindConfiguration(QuantumPlannerOptions.Section)
             .PostConfigure(options =>
             {
-                options.Db = FirstNonEmpty(options.Db, Environment.GetEnvironmentVariable("QP_DB"));
-                options.Redis = FirstNonEmpty(options.Redis, Environment.GetEnvironmentVariable("QP_REDIS"));
+                options.Db = SecretFiles.WithDbPassword(
+                    FirstNonEmpty(options.Db, Environment.GetEnvironmentVariable("QP_DB")),
+                    FirstNonEmpty(options.DbPasswordFile, Environment.GetEnvironmentVariable("QP_DB_PASSWORD_FILE")));
+                options.Redis = SecretFiles.WithRedisPassword(
+                    FirstNonEmpty(options.Redis, Environment.GetEnvironmentVariable("QP_REDIS")),
+                    FirstNonEmpty(options.RedisPasswordFile, Environment.GetEnvironmentVariable("QP_REDIS_PASSWORD_FILE")));
             });
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<QuantumPlannerOptions>>((kestrel, options) =>
         {
@@ -130,7 +134,7 @@ public static class ServiceApp
 
         services.AddProblemDetails(ProblemDetailsDefaults.Configure);
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi();
+        services.AddPlannerOpenApi();
         services.AddAuthentication(ApiClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiClaims.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ApiClaims.Admin, "true"));

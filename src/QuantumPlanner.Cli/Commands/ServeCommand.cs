@@ -18,6 +18,14 @@ internal class HostSettings : CommandSettings
     [Description("PostgreSQL connection string (default: QP_DB, else SQLite in --data-dir).")]
     public string? Db { get; init; }
 
+    [CommandOption("--db-password-file <FILE>")]
+    [Description("File holding the PostgreSQL password, e.g. a mounted Secret (default: QP_DB_PASSWORD_FILE).")]
+    public string? DbPasswordFile { get; init; }
+
+    [CommandOption("--redis-password-file <FILE>")]
+    [Description("File holding the Redis password (default: QP_REDIS_PASSWORD_FILE); TLS: --redis host:6380,ssl=true.")]
+    public string? RedisPasswordFile { get; init; }
+
     [CommandOption("--redis <ENDPOINT>")]
     [Description("Redis endpoint, e.g. localhost:6379 (default: QP_REDIS, else an in-memory cache).")]
     public string? Redis { get; init; }
@@ -49,6 +57,8 @@ internal class HostSettings : CommandSettings
         Set("urls", Urls);
         Set("QuantumPlanner:Db", Db);
         Set("QuantumPlanner:Redis", Redis);
+        Set("QuantumPlanner:DbPasswordFile", DbPasswordFile);
+        Set("QuantumPlanner:RedisPasswordFile", RedisPasswordFile);
         Set("QuantumPlanner:DataDir", DataDir);
         Set("QuantumPlanner:Workers", Workers?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return values;

@@ -11,11 +11,17 @@ internal class StoreSettings : CommandSettings
     [Description("PostgreSQL connection string (default: QP_DB, else SQLite in --data-dir).")]
     public string? Db { get; init; }
 
+    [CommandOption("--db-password-file <FILE>")]
+    [Description("File holding the PostgreSQL password, e.g. a mounted Secret (default: QP_DB_PASSWORD_FILE).")]
+    public string? DbPasswordFile { get; init; }
+
     [CommandOption("--data-dir <DIR>")]
     [Description("Folder of the SQLite store (default: <local data>/quantum-planner).")]
     public string? DataDir { get; init; }
 
-    public string? Connection => string.IsNullOrWhiteSpace(Db) ? NullIfEmpty(Environment.GetEnvironmentVariable("QP_DB")) : Db;
+    public string? Connection => SecretFiles.WithDbPassword(
+        string.IsNullOrWhiteSpace(Db) ? NullIfEmpty(Environment.GetEnvironmentVariable("QP_DB")) : Db,
+        string.IsNullOrWhiteSpace(DbPasswordFile) ? NullIfEmpty(Environment.GetEnvironmentVariable("QP_DB_PASSWORD_FILE")) : DbPasswordFile);
 
     public string Directory => DataDirectory.Resolve(DataDir);
 

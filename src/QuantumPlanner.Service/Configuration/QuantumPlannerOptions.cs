@@ -13,8 +13,17 @@ public sealed class QuantumPlannerOptions
     /// <summary>PostgreSQL connection string; empty means the embedded SQLite store in <see cref="DataDir"/>. Falls back to QP_DB.</summary>
     public string? Db { get; set; }
 
-    /// <summary>Redis endpoint ("host:port,..."); empty means the in-memory cache. Falls back to QP_REDIS.</summary>
+    /// <summary>
+    /// Redis endpoint in StackExchange.Redis form ("host:port,ssl=true,sslHost=NAME,user=U,password=P"); empty means the
+    /// in-memory cache and per-replica rate limits. Falls back to QP_REDIS.
+    /// </summary>
     public string? Redis { get; set; }
+
+    /// <summary>File holding the PostgreSQL password (a mounted Secret); falls back to QP_DB_PASSWORD_FILE.</summary>
+    public string? DbPasswordFile { get; set; }
+
+    /// <summary>File holding the Redis password (AUTH); falls back to QP_REDIS_PASSWORD_FILE.</summary>
+    public string? RedisPasswordFile { get; set; }
 
     /// <summary>Folder of the SQLite store; default under the user's local data folder.</summary>
     public string? DataDir { get; set; }
