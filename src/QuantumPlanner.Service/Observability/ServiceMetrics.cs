@@ -54,6 +54,9 @@ public sealed class ServiceMetrics
             "quantum_planner_auth_failures_total",
             "Requests whose API key was refused, by reason: unknown (not a key, revoked or expired) or throttled (the client sent too many refused keys and was not looked up).",
             new CounterConfiguration { LabelNames = ["reason"] });
+        RateLimitFallback = factory.CreateCounter(
+            "quantum_planner_rate_limit_fallback_total",
+            "Requests the rate limiter judged by this replica's own window because the shared Redis window could not answer.");
     }
 
     public CollectorRegistry Registry { get; }
@@ -77,4 +80,6 @@ public sealed class ServiceMetrics
     public Gauge DiskUsage { get; }
 
     public Counter AuthFailures { get; }
+
+    public Counter RateLimitFallback { get; }
 }
