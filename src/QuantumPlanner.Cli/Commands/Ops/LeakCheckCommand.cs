@@ -190,7 +190,7 @@ internal sealed class LeakCheckCommand(IAnsiConsole console) : AsyncCommand<Leak
                     trend.RSquared?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{trend.Limit:0.##} {trend.Unit}")));
             }
 
-                console.Write(table);
+            console.Write(table);
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{load.Completed} jobs ({load.Failed} failed) in {clock.Elapsed.TotalSeconds:0.0} s, {samples.Count} samples. ") +
                 (leaking ? "Leak: a figure grows faster than its limit (✗). Maybe qplan ops profile --pid P, or a dump with dotnet-gcdump." : "No leak above the limits."));
         }
