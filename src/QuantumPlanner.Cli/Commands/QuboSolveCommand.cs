@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote;
-using QuantumPlanner.Solvers.Sampling.Decomposition;
 using QuantumPlanner.Solvers.Sampling;
+using QuantumPlanner.Solvers.Sampling.Decomposition;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
