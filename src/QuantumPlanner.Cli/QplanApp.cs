@@ -6,13 +6,14 @@ using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli;
 
-/// <summary>Builds the command tree; tests call <see cref="RunAsync"/> with their own console.</summary>
+/// <summary>Builds the command tree; tests call <see cref="RunAsync"/> with their own console (and, to keep errors apart from output, an error console).</summary>
 public static class QplanApp
 {
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, IAnsiConsole? errors = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var app = Build(console);
+        var errorConsole = errors ?? console;
         try
         {
             return await app.RunAsync(JoinDashValues(args)).ConfigureAwait(false);
@@ -20,20 +21,20 @@ public static class QplanApp
         catch (CommandParseException ex) when (StrictOptions.UnknownOption(ex.Message) is { } option)
         {
             // Spectre names the option; say which verb refused it and what it probably meant.
-            (console ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(StrictOptions.Describe(args, option, ModelXml()))}");
+            (errorConsole ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(StrictOptions.Describe(args, option, ModelXml()))}");
             return ExitCodes.BadInput;
         }
         catch (CommandAppException ex)
         {
-            (console ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            (errorConsole ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             return ExitCodes.BadInput;
         }
         catch (Exception ex) when (ex is UserInputException or ArgumentException)
         {
             // Bad input (a refused model, an unknown name): one line naming the item, no stack trace.
-            if (console is not null)
+            if (errorConsole is not null)
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+                errorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             }
             else
             {

@@ -55,6 +55,23 @@ public sealed class HealthTests : IDisposable
     }
 
     [Fact]
+    public async Task Health_CpuAndMemoryAboveThreshold_WarnOnlyAndExitZero()
+    {
+        var dir = _temp.New();
+        await using (var store = StorageFactory.CreateJobStore(null, dir))
+        {
+            await store.MigrateAsync();
+        }
+
+        // Thresholds of 0 % put any machine above them: busy CPU or full memory is a warning to look at, not an outage.
+        var (exit, output, _) = await OpsRun.RunAsync("ops", "health", "--data-dir", dir, "--cpu-threshold", "0", "--memory-threshold", "0");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"⚠\s+│\s+cpu", output);
+        Assert.Matches(@"⚠\s+│\s+memory", output);
+        Assert.Contains("Healthy with warnings (⚠).", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_DatabaseStopped_ExitsOne()
     {
         await using var postgres = await PrivatePostgres.StartAsync();

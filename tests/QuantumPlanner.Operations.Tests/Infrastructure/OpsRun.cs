@@ -10,7 +10,7 @@ public sealed class ConsoleCollection
     public const string Name = "console";
 }
 
-/// <summary>Runs qplan in-process and returns its exit code, stdout and stderr (the ops verbs write to Console.Out).</summary>
+/// <summary>Runs qplan in-process and returns its exit code, stdout (the injected console and Console.Out) and stderr.</summary>
 internal static class OpsRun
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
@@ -25,14 +25,8 @@ internal static class OpsRun
         {
             Console.SetOut(stdout);
             Console.SetError(stderr);
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
-                Out = new AnsiConsoleOutput(stderr),
-                Interactive = InteractionSupport.No,
-            });
-            var exit = await QuantumPlanner.Cli.QplanApp.RunAsync(args, console);
+            // Output through the injected console lands beside Console.Out; error lines beside Console.Error, as in a shell.
+            var exit = await QuantumPlanner.Cli.QplanApp.RunAsync(args, Plain(stdout), Plain(stderr));
             return (exit, stdout.ToString(), stderr.ToString());
         }
         finally
@@ -42,6 +36,14 @@ internal static class OpsRun
             Gate.Release();
         }
     }
+
+    private static IAnsiConsole Plain(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Out = new AnsiConsoleOutput(writer),
+        Interactive = InteractionSupport.No,
+    });
 
     /// <summary>Runs <paramref name="body"/> with Console.Out captured (loggers made inside it write there) and returns what it wrote.</summary>
     public static async Task<string> CaptureStdoutAsync(Func<Task> body)

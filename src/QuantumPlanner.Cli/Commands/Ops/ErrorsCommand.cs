@@ -13,7 +13,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// (the same as the runbook's <c>kubectl logs -l app=quantum-planner --since=24h | grep ERROR</c>, without the logs), or
 /// with --url from a running service's <c>GET /api/v1/admin/errors</c> (an admin key), for operators without database access.
 /// </summary>
-internal sealed class ErrorsCommand : AsyncCommand<ErrorsCommand.Settings>
+internal sealed class ErrorsCommand(IAnsiConsole console) : AsyncCommand<ErrorsCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -65,11 +65,10 @@ internal sealed class ErrorsCommand : AsyncCommand<ErrorsCommand.Settings>
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(summary));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(summary));
             return ExitCodes.Ok;
         }
 
-        var console = Consoles.Stdout;
         console.MarkupLine($"{summary.Failed} failed job(s) since {summary.Since:u}.");
         if (summary.Failed == 0)
         {

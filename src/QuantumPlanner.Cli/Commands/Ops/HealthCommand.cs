@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using QuantumPlanner.Cli.Operations;
 using QuantumPlanner.Storage;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands.Ops;
@@ -12,7 +13,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// its JSON (a degraded service answers 200), then the store is checked directly (connect + migrations), then this
 /// machine's CPU, memory and the disks of the data directory and the database. ✓ ok, ⚠ warning, ✗ failure; exit 1 on any ✗.
 /// </summary>
-internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
+internal sealed class HealthCommand(IAnsiConsole console) : AsyncCommand<HealthCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -66,12 +67,12 @@ internal sealed class HealthCommand : AsyncCommand<HealthCommand.Settings>
         var failed = checks.Any(c => c.Mark == CheckMark.Failure);
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(new { healthy = !failed, checks }));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new { healthy = !failed, checks }));
         }
         else
         {
-            CheckTable.Write(Consoles.Stdout, checks);
-            Console.Out.WriteLine(CheckTable.Verdict(checks, "Unhealthy", "Healthy"));
+            CheckTable.Write(console, checks);
+            console.Profile.Out.Writer.WriteLine(CheckTable.Verdict(checks, "Unhealthy", "Healthy"));
         }
 
         return failed ? ExitCodes.Failure : ExitCodes.Ok;

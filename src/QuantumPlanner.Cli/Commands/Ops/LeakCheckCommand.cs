@@ -16,7 +16,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// /proc of --pid), fits each figure's trend after the warm-up and reports its growth per 1000 jobs; above a limit
 /// is a leak and exits 1. With --pid and no --url nothing is driven and growth is per hour over --duration.
 /// </summary>
-internal sealed class LeakCheckCommand : AsyncCommand<LeakCheckCommand.Settings>
+internal sealed class LeakCheckCommand(IAnsiConsole console) : AsyncCommand<LeakCheckCommand.Settings>
 {
     internal sealed class Settings : CommandSettings
     {
@@ -178,7 +178,7 @@ internal sealed class LeakCheckCommand : AsyncCommand<LeakCheckCommand.Settings>
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(new { source = source.Describe(), jobs = load.Completed, failedJobs = load.Failed, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1), warmupJobs = perJobs ? warmupJobs : (int?)null, leaking, trends, samples }));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new { source = source.Describe(), jobs = load.Completed, failedJobs = load.Failed, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1), warmupJobs = perJobs ? warmupJobs : (int?)null, leaking, trends, samples }));
         }
         else
         {
@@ -190,7 +190,6 @@ internal sealed class LeakCheckCommand : AsyncCommand<LeakCheckCommand.Settings>
                     trend.RSquared?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{trend.Limit:0.##} {trend.Unit}")));
             }
 
-            var console = Consoles.Stdout;
             console.Write(table);
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{load.Completed} jobs ({load.Failed} failed) in {clock.Elapsed.TotalSeconds:0.0} s, {samples.Count} samples. ") +
                 (leaking ? "Leak: a figure grows faster than its limit (✗). Maybe qplan ops profile --pid P, or a dump with dotnet-gcdump." : "No leak above the limits."));

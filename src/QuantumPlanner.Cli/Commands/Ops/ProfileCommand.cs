@@ -15,7 +15,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// worker) for <c>--duration</c>; <c>qplan ops profile PROBLEM</c> traces a local solve in this process and adds
 /// time and allocations per pipeline stage (the runbook's cProfile + analyze_cpu_profile.py).
 /// </summary>
-internal sealed class ProfileCommand : AsyncCommand<ProfileCommand.Settings>
+internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<ProfileCommand.Settings>
 {
     internal sealed class Settings : CommandSettings
     {
@@ -110,7 +110,7 @@ internal sealed class ProfileCommand : AsyncCommand<ProfileCommand.Settings>
         var hot = profile.Hot(settings.Top);
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(new
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new
             {
                 pid,
                 trace = Path.GetFullPath(nettrace),
@@ -125,7 +125,6 @@ internal sealed class ProfileCommand : AsyncCommand<ProfileCommand.Settings>
             return ExitCodes.Ok;
         }
 
-        var console = Consoles.Stdout;
         console.WriteLine($"{profile.Samples} CPU samples on {profile.Threads} thread(s) over {profile.DurationMs / 1000:0.0} s. Trace: {nettrace} (PerfView, dotnet-trace, Visual Studio); flame graph: {speedscope} (speedscope.app).");
         if (stages.Count > 0)
         {

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands.Ops;
 
 /// <summary>qplan ops report capacity: volume growth, sizes, disk, utilisation and replicas (the runbook's capacity_analysis.py).</summary>
-internal sealed partial class ReportCapacityCommand : AsyncCommand<ReportCapacityCommand.Settings>
+internal sealed partial class ReportCapacityCommand(IAnsiConsole console) : AsyncCommand<ReportCapacityCommand.Settings>
 {
     internal sealed class Settings : ReportSettings
     {
@@ -56,13 +56,13 @@ internal sealed partial class ReportCapacityCommand : AsyncCommand<ReportCapacit
             switch (settings.EffectiveFormat)
             {
                 case "json":
-                    await settings.WriteDocumentAsync(JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(console, JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
                     break;
                 case "html":
-                    await settings.WriteDocumentAsync(CapacityReportView.Html(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(console, CapacityReportView.Html(report), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await settings.WriteTablesAsync(console => CapacityReportView.WriteTables(console, report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteTablesAsync(console, tables => CapacityReportView.WriteTables(tables, report), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

@@ -22,26 +22,26 @@ internal class ReportSettings : OpsSettings
         ? ValidationResult.Success()
         : ValidationResult.Error($"--format '{Format}' is not table, json or html. Maybe --format html --output report.html.");
 
-    /// <summary>Renders tables to stdout, or as plain text to --output.</summary>
-    public async Task WriteTablesAsync(Action<IAnsiConsole> write, CancellationToken cancellationToken)
+    /// <summary>Renders tables to <paramref name="console"/>, or as plain text to --output.</summary>
+    public async Task WriteTablesAsync(IAnsiConsole console, Action<IAnsiConsole> write, CancellationToken cancellationToken)
     {
         if (Output is null)
         {
-            write(Consoles.Stdout);
+            write(console);
             return;
         }
 
         using var text = new StringWriter();
         write(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors }));
-        await WriteDocumentAsync(text.ToString(), cancellationToken).ConfigureAwait(false);
+        await WriteDocumentAsync(console, text.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes a rendered document (JSON or HTML) to --output or stdout.</summary>
-    public async Task WriteDocumentAsync(string text, CancellationToken cancellationToken)
+    /// <summary>Writes a rendered document (JSON or HTML) to --output or, unrendered, to <paramref name="console"/>.</summary>
+    public async Task WriteDocumentAsync(IAnsiConsole console, string text, CancellationToken cancellationToken)
     {
         if (Output is null)
         {
-            await Console.Out.WriteLineAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await console.Profile.Out.Writer.WriteLineAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -57,7 +57,7 @@ internal class ReportSettings : OpsSettings
 }
 
 /// <summary>qplan ops report performance: the weekly report of solve times, queue waits and outcomes (the runbook's generate_performance_report.py).</summary>
-internal sealed class ReportPerformanceCommand : AsyncCommand<ReportPerformanceCommand.Settings>
+internal sealed class ReportPerformanceCommand(IAnsiConsole console) : AsyncCommand<ReportPerformanceCommand.Settings>
 {
     internal sealed class Settings : ReportSettings
     {
@@ -84,13 +84,13 @@ internal sealed class ReportPerformanceCommand : AsyncCommand<ReportPerformanceC
             switch (settings.EffectiveFormat)
             {
                 case "json":
-                    await settings.WriteDocumentAsync(JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(console, JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
                     break;
                 case "html":
-                    await settings.WriteDocumentAsync(PerformanceReportView.Html(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(console, PerformanceReportView.Html(report), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await settings.WriteTablesAsync(console => PerformanceReportView.WriteTables(console, report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteTablesAsync(console, tables => PerformanceReportView.WriteTables(tables, report), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

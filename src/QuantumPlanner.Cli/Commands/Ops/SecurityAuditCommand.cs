@@ -14,7 +14,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// World-writable files, plain-text secrets (by location, never the value), API keys, NoAuth, the Kubernetes security
 /// context, TLS of an https URL, and the dependency inventory against an advisory file. ✓/⚠/✗ per line; exit 1 on any ✗.
 /// </summary>
-internal sealed class SecurityAuditCommand : AsyncCommand<SecurityAuditCommand.Settings>
+internal sealed class SecurityAuditCommand(IAnsiConsole console) : AsyncCommand<SecurityAuditCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -129,12 +129,12 @@ internal sealed class SecurityAuditCommand : AsyncCommand<SecurityAuditCommand.S
         var failed = checks.Any(c => c.Mark == CheckMark.Failure);
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(new { passed = !failed, checks, packages, advisories = matches }));
+            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new { passed = !failed, checks, packages, advisories = matches }));
         }
         else
         {
-            CheckTable.Write(Consoles.Stdout, checks);
-            Console.Out.WriteLine(CheckTable.Verdict(checks, "Audit failed", "Audit passed"));
+            CheckTable.Write(console, checks);
+            console.Profile.Out.Writer.WriteLine(CheckTable.Verdict(checks, "Audit failed", "Audit passed"));
         }
 
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
