@@ -62,6 +62,20 @@ internal sealed class DashboardPage : IAsyncDisposable
             .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join("; ", v.Nodes.Select(n => n.Target + " " + n.Html))}")];
     }
 
+    /// <summary>Fails naming each serious or critical axe-core violation, with the elements it found.</summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var problems = await AccessibilityProblemsAsync();
+        Assert.True(problems.Count == 0, "axe-core: " + string.Join("\n", problems));
+    }
+
+    /// <summary>Fails naming each console or page error except those containing one of <paramref name="expected"/>.</summary>
+    public void AssertNoErrors(params string[] expected)
+    {
+        var errors = UnexpectedErrors(expected);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
     public async Task ScreenshotAsync(string name) =>
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardFixture.Artefacts, name + ".png"), FullPage = true });
 

@@ -17,7 +17,7 @@ public sealed class SubmitAndWatchTests(DashboardFixture fixture)
         var first = await page.GotoAsync("/");
         Assert.NotNull(first);
         Assert.Equal("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'", first.Headers["content-security-policy"]);
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
+        await dashboard.AssertAccessibleAsync();
         await dashboard.ScreenshotAsync("1-sign-in");
 
         await dashboard.SignInAsync(fixture.AcmeKey);
@@ -27,7 +27,7 @@ public sealed class SubmitAndWatchTests(DashboardFixture fixture)
         await page.SelectOptionAsync("#example", "field-service.json");
         await page.WaitForFunctionAsync("() => document.querySelector('#problem-text').value.includes('drain-cleaning')");
         await page.FillAsync("#time-limit", "2");
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
+        await dashboard.AssertAccessibleAsync();
         await dashboard.ScreenshotAsync("2-submit");
 
         await page.ClickAsync("#submit");
@@ -100,8 +100,8 @@ public sealed class SubmitAndWatchTests(DashboardFixture fixture)
         var bytes = await File.ReadAllBytesAsync((await png.PathAsync())!);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
 
-        Assert.Empty(await dashboard.AccessibilityProblemsAsync());
-        Assert.Empty(dashboard.Errors);
+        await dashboard.AssertAccessibleAsync();
+        dashboard.AssertNoErrors();
     }
 
     private static string Num(double value) => value.ToString("#,0.###", CultureInfo.InvariantCulture);

@@ -53,7 +53,7 @@ public sealed class OperationsTests
         await using var service = new TestService();
         using var client = service.Client();
         var document = await client.GetStringAsync("/openapi/v1.json");
-        foreach (var route in new[] { "/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/jobs/{id}/result", "/api/v1/solve", "/api/v1/qubo/solve", "/api/v1/backends", "/api/v1/optimize/test", "/api/v1/admin/maintenance" })
+        foreach (var route in new[] { "/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/jobs/{id}/result", "/api/v1/solve", "/api/v1/qubo/solve", "/api/v1/backends", "/api/v1/optimize/test", "/api/v1/admin/maintenance", "/api/v1/validate", "/api/v1/examples", "/api/v1/me", "/api/v1/jobs/{id}/gantt.svg", "/api/v1/jobs/{id}/problem" })
         {
             Assert.Contains($"\"{route}\"", document, StringComparison.Ordinal);
         }

@@ -28,9 +28,11 @@ internal sealed record ProblemRequest(
 }
 
 /// <summary>
-/// Reads <c>{ problem, backend, sampler, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then reports every
-/// problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed once:
-/// the problem is read, validated and hashed from that document.
+/// Reads <c>{ problem, baseline, backend, sampler, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then
+/// reports every problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed
+/// once: the problem is read, validated and hashed from that document. A top-level <c>baseline</c> (a previous plan, as
+/// <c>qplan solve --baseline</c> reads it) replaces the problem's own; the job then stores and hashes the problem with
+/// that baseline in it, so the worker and the cache see what was solved.
 /// </summary>
 internal static class ProblemRequestReader
 {
@@ -102,6 +104,7 @@ internal static class ProblemRequestReader
         var shape = new List<ApiError>();
         JsonElement problemElement = default;
         var hasProblem = false;
+        JsonElement? baselineElement = null;
         var backend = "auto";
         var sampler = PlanningOptions.DefaultSampler;
         var timeLimit = Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
@@ -117,6 +120,17 @@ internal static class ProblemRequestReader
                     if (!hasProblem)
                     {
                         shape.Add(new ApiError("shape", "$.problem", $"problem is a JSON {property.Value.ValueKind.ToString().ToLowerInvariant()}, not an object.", "Maybe send the planning problem object itself (DESIGN.md §3)."));
+                    }
+
+                    break;
+                case "baseline":
+                    if (property.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        baselineElement = property.Value;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.baseline", $"baseline is a JSON {property.Value.ValueKind.ToString().ToLowerInvariant()}, not an object.", "Maybe a previous plan, or {\"assignments\": [{\"task\": \"t1\", \"agent\": \"alice\", \"start\": 0, \"pinned\": true}]}."));
                     }
 
                     break;
@@ -176,7 +190,7 @@ internal static class ProblemRequestReader
 
                     break;
                 default:
-                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, backend, sampler, timeLimitSeconds, seed, idempotencyKey."));
+                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, baseline, backend, sampler, timeLimitSeconds, seed, idempotencyKey."));
                     break;
             }
         }
@@ -213,8 +227,25 @@ internal static class ProblemRequestReader
             issues.Add(ToApiError(issue));
         }
 
+        var read = parsed.Problem;
+        var readable = parsed.Issues.Count == 0;
+        if (baselineElement is { } baselineJson)
+        {
+            var (baseline, baselineIssues) = PlanningJson.ReadBaseline(baselineJson, "baseline", "$.baseline");
+            foreach (var issue in baselineIssues)
+            {
+                issues.Add(ToApiError(issue));
+            }
+
+            readable &= baseline is not null && baselineIssues.Count == 0;
+            if (read is not null && readable)
+            {
+                read = read with { Baseline = baseline };
+            }
+        }
+
         ValidatedProblem? valid = null;
-        if (parsed.Problem is { } problem)
+        if (read is { } problem)
         {
             if (problem.Tasks.Count > options.MaxTasks)
             {
@@ -226,7 +257,7 @@ internal static class ProblemRequestReader
                 issues.Add(new ApiError("limit", "$.problem.agents", $"The problem has {problem.Agents.Count} agents; the limit MaxAgents is {options.MaxAgents}.", "Maybe split the problem, or raise QuantumPlanner:MaxAgents."));
             }
 
-            if (parsed.Issues.Count == 0)
+            if (readable)
             {
                 (valid, var invalid) = ValidatedProblem.TryCreate(problem);
                 foreach (var issue in invalid)
@@ -241,7 +272,36 @@ internal static class ProblemRequestReader
             return (null, ApiProblems.Unprocessable($"The problem has {issues.Count} error(s); each is listed in \"errors\".", issues));
         }
 
+        if (baselineElement is { } replacing)
+        {
+            var merged = WithBaseline(problemElement, replacing);
+            return (new ProblemRequest(valid, merged, CacheKey.ProblemHash(merged), backend, sampler, timeLimit, seed, idempotencyKey), null);
+        }
+
         return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, sampler, timeLimit, seed, idempotencyKey), null);
+    }
+
+    /// <summary>The problem's JSON with its own "baseline" (if any) replaced by <paramref name="baseline"/>.</summary>
+    private static string WithBaseline(JsonElement problem, JsonElement baseline)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in problem.EnumerateObject())
+            {
+                if (!property.NameEquals("baseline"))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WritePropertyName("baseline");
+            baseline.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);

@@ -30,10 +30,15 @@ internal static class ProblemsApi
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         var result = PlanningJson.Check(text, "problem");
-        return Results.Ok(new ValidationReport(result.IsValid, result.Problem?.Tasks.Count, result.Problem?.Agents.Count, result.Issues));
+        return Results.Ok(ValidationReport.Of(result));
     }
 
-    public sealed record ValidationReport(bool Valid, int? Tasks, int? Agents, IReadOnlyList<ValidationIssue> Issues);
+    /// <summary>What a validation answers, here and in the MCP tool validate_problem.</summary>
+    public sealed record ValidationReport(bool Valid, int? Tasks, int? Agents, IReadOnlyList<ValidationIssue> Issues)
+    {
+        public static ValidationReport Of(ProblemParseResult result) =>
+            new(result.IsValid, result.Problem?.Tasks.Count, result.Problem?.Agents.Count, result.Issues);
+    }
 
     public sealed record ExampleList(IReadOnlyList<string> Examples);
 }

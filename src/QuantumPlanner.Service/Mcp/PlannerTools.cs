@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
 
@@ -43,7 +44,7 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
         [Description("The planning problem object (see the resource qplan://schemas/problem.json).")] JsonElement problem) => Answer(() =>
         {
             var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
-            return JsonSerializer.Serialize(new { valid = checkedProblem.IsValid, tasks = checkedProblem.Problem?.Tasks.Count, agents = checkedProblem.Problem?.Agents.Count, issues = checkedProblem.Issues }, Json);
+            return JsonSerializer.Serialize(ProblemsApi.ValidationReport.Of(checkedProblem), Json);
         });
 
     [McpServerTool(Name = "submit_job", Title = "Submit a planning job", Destructive = false, Idempotent = false, OpenWorld = false)]

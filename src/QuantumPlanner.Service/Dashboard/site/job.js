@@ -44,7 +44,7 @@ export async function show(id) {
   while (!current.signal.aborted) {
     record(points, job);
     facts(job);
-    drawProgress($('#progress-chart'), points);
+    drawProgress($('#progress-chart'), points, { until: job.startedAt ? (Date.now() - Date.parse(job.startedAt)) / 1000 : 0 });
     cancelButton(job);
     if (Finished.has(job.status)) break;
     try {
@@ -136,8 +136,10 @@ async function showPlan(job, points, signal) {
     return;
   }
   if (signal.aborted) return;
-  drawProgress($('#progress-chart'), withBackends(points, plan), { final: { seconds: Math.max(0, plan.timing.totalMs / 1000), objective: plan.score.objective } });
+  drawProgress($('#progress-chart'), withBackends(points, plan), { final: { seconds: Math.max(0, plan.timing.totalMs / 1000), objective: plan.score.objective }, until: plan.timing.totalMs / 1000 });
   $('#plan').hidden = false;
+  // A job that finished between two heartbeats reported no progress; its plan's objective is the best it found.
+  if (job.progress?.bestObjective === null || job.progress?.bestObjective === undefined) $('#job-facts [data-fact="best objective"]').textContent = num(plan.score.objective);
   const replan = mountReplan({ job, plan, problem });
   gantt = mountGantt($('#gantt'), svgText, { problem, plan, onBarClick: (task) => replan.togglePin(task) });
   replan.attach(gantt);

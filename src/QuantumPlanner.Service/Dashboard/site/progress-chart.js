@@ -10,7 +10,11 @@ const Bottom = 28;
 const Top = 12;
 const Right = 14;
 
-export function drawProgress(container, points, { final } = {}) {
+/**
+ * `points` are `{ seconds, objective }` improvements; `final` the plan's answer once finished; the line holds the
+ * last value until `until` seconds (now while running, the solve's end once finished).
+ */
+export function drawProgress(container, points, { final, until = 0 } = {}) {
   const shown = final !== undefined && (points.length === 0 || points.at(-1).objective !== final.objective)
     ? [...points, final]
     : points;
@@ -22,7 +26,7 @@ export function drawProgress(container, points, { final } = {}) {
   chart.append(svg('line', { class: 'axis', x1: Left, y1: Height - Bottom, x2: Width - Right, y2: Height - Bottom }));
   chart.append(svg('line', { class: 'axis', x1: Left, y1: Top, x2: Left, y2: Height - Bottom }));
   if (shown.length > 0) {
-    const maxT = Math.max(1, ...shown.map((p) => p.seconds));
+    const maxT = Math.max(1, until, ...shown.map((p) => p.seconds));
     const values = shown.map((p) => p.objective);
     let low = Math.min(...values);
     let high = Math.max(...values);
@@ -34,6 +38,8 @@ export function drawProgress(container, points, { final } = {}) {
       if (i > 0) steps.push(`${x(p.seconds).toFixed(1)},${y(shown[i - 1].objective).toFixed(1)}`);
       steps.push(`${x(p.seconds).toFixed(1)},${y(p.objective).toFixed(1)}`);
     });
+    // The best so far holds until the end of the time shown.
+    steps.push(`${x(Math.max(until, shown.at(-1).seconds)).toFixed(1)},${y(shown.at(-1).objective).toFixed(1)}`);
     chart.append(svg('polyline', { class: 'series', points: steps.join(' ') }));
     for (const p of shown) chart.append(svg('circle', { class: 'point', cx: x(p.seconds).toFixed(1), cy: y(p.objective).toFixed(1), r: 3 }, svg('title', {}, `${num(p.objective)} at ${num(p.seconds)} s`)));
     chart.append(svg('text', { x: Left - 6, y: Top + 8, 'text-anchor': 'end' }, num(high)));

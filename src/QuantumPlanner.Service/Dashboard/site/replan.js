@@ -17,6 +17,8 @@ export function mountReplan({ job, plan, problem }) {
   $('#replan-error').textContent = '';
 
   const form = $('#replan-form');
+  // A new plan starts a new re-plan: nothing pinned, no task left over from the last one.
+  form.reset();
   form.onsubmit = async (event) => {
     event.preventDefault();
     const next = structuredClone(problem);
