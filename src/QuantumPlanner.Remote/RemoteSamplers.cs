@@ -2,6 +2,7 @@ using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Remote.Sampling;
 using QuantumPlanner.Remote.Sapi;
 using QuantumPlanner.Solvers.Sampling;
+using QuantumPlanner.Solvers.Sampling.Decomposition;
 
 namespace QuantumPlanner.Remote;
 
@@ -19,9 +20,14 @@ public static class RemoteSamplers
 
     /// <summary>
     /// The sampler for <paramref name="name"/>. A remote name needs <paramref name="configuration"/> (from the
-    /// environment when null); without one it throws naming the variables to set.
+    /// environment when null); without one it throws naming the variables to set. With <paramref name="decompose"/>
+    /// (the planning path, whose compiled models outgrow a QPU) a qpu: sampler gets models of more than
+    /// <see cref="DecompositionSettings.DefaultSubproblemSize"/> variables as qbsolv-style subproblems of that size
+    /// (<see cref="DecomposingSampler"/>), each embedded on its own: 50 fits the native clique embedding of a Chimera
+    /// C16 with missing qubits (it holds K60). The fallback wraps the whole decomposition, so an outage at the first
+    /// subproblem hands the whole model to the local sampler once.
     /// </summary>
-    public static ISampler Create(string name, QuantumConfiguration? configuration = null, string localFallback = "tabu", Action<string>? onFallback = null)
+    public static ISampler Create(string name, QuantumConfiguration? configuration = null, string localFallback = "tabu", Action<string>? onFallback = null, bool decompose = false)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (!IsRemote(name))
@@ -38,7 +44,13 @@ public static class RemoteSamplers
         }
 
         var client = new SapiClient(configuration);
-        ISampler remote = name.StartsWith("qpu:", StringComparison.Ordinal) ? new QpuSampler(client, solver) : new HybridSampler(client, solver);
+        var qpu = name.StartsWith("qpu:", StringComparison.Ordinal);
+        ISampler remote = qpu ? new QpuSampler(client, solver) : new HybridSampler(client, solver);
+        if (qpu && decompose)
+        {
+            remote = new DecomposingSampler(remote);
+        }
+
         return new FallbackSampler(remote, SamplerCatalog.Create(localFallback), onFallback);
     }
 }

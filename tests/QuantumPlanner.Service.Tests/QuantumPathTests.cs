@@ -126,7 +126,8 @@ public sealed class QuantumPathTests
         var plan = PlanningJson.DeserializePlan(await response.Content.ReadAsStringAsync());
         Assert.Equal("feasible", plan.Status);
         var fallback = plan.Qubo!.Fallback!;
-        Assert.Equal(("qpu:Chimera_C16_test", "tabu", "unreachable"), (fallback.From, fallback.To, fallback.Reason));
+        // The planning path decomposes QPU models, so the sampler that met the outage is the decomposition over the QPU.
+        Assert.Equal(("decompose:qpu:Chimera_C16_test", "tabu", "unreachable"), (fallback.From, fallback.To, fallback.Reason));
         // The bound: the local sampler takes over within one second of the call that met the outage.
         Assert.InRange(fallback.DetectedMs, 0, 1000);
         Assert.Equal("anneal/tabu", plan.BackendsTried.Single().Backend);

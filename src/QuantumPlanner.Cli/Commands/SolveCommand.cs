@@ -155,7 +155,7 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
                 TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit),
                 Seed = settings.Seed,
                 Sampler = settings.Sampler,
-                CreateSampler = name => RemoteSamplers.Create(name),
+                CreateSampler = name => RemoteSamplers.Create(name, decompose: true),
             };
             options = settings.Check ? options with { Check = true } : options;
             try

@@ -11,7 +11,7 @@ public sealed class BinaryQuadraticModel
     private readonly List<string> labels = [];
     private readonly Dictionary<string, int> indexByLabel = new(StringComparer.Ordinal);
     private readonly List<double> linear = [];
-    private readonly Dictionary<long, double> quadratic = [];
+    private readonly Dictionary<long, double> quadratic = new(PairKeyComparer.Instance);
     private CsrAdjacency? csr;
 
     public BinaryQuadraticModel(Vartype vartype) => Vartype = vartype;
@@ -254,6 +254,20 @@ public sealed class BinaryQuadraticModel
     public BinaryQuadraticModel Copy() => ChangeVartype(Vartype);
 
     internal static long Key(int u, int v) => u < v ? ((long)u << 32) | (uint)v : ((long)v << 32) | (uint)u;
+
+    /// <summary>
+    /// Hashes a pair key by multiplying it through (Fibonacci hashing). long's own hash is u XOR v, which puts the pairs
+    /// of a structured clique (a capacity row over x[t, a], indices a fixed stride apart) into a few hundred buckets:
+    /// compiling GAP a20200 (468 560 interactions) took 31 s with it.
+    /// </summary>
+    private sealed class PairKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly PairKeyComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
+    }
 
     private void CheckVariable(int variable)
     {

@@ -61,7 +61,7 @@ internal sealed class CachedSolver(PlanningEngine engine, IResultCache cache, Se
         }
 
         var clock = Stopwatch.StartNew();
-        var plan = await Task.Run(() => engine.Solve(input.Problem, input.Backend, input.Options(onProgress, name => engine.CreateSampler(name, reason => metrics.ClassicalFallback.WithLabels(reason).Inc())), cancellationToken), CancellationToken.None).ConfigureAwait(false);
+        var plan = await Task.Run(() => engine.Solve(input.Problem, input.Backend, input.Options(onProgress, name => engine.CreateSampler(name, reason => metrics.ClassicalFallback.WithLabels(reason).Inc(), decompose: true)), cancellationToken), CancellationToken.None).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         metrics.SolveDuration.WithLabels(plan.Backend).Observe(clock.Elapsed.TotalSeconds);
         var json = PlanningJson.Serialize(plan);

@@ -75,10 +75,14 @@ public sealed class PlanningEngine
     /// <summary>A remote annealer name while a remote service is configured.</summary>
     public bool IsConfiguredRemote(string sampler) => Quantum is not null && RemoteSamplers.IsRemote(sampler);
 
-    /// <summary>The sampler called <paramref name="name"/>: local, or remote behind its fallback, <paramref name="onFallback"/> counting each fallback by reason.</summary>
-    public ISampler CreateSampler(string name, Action<string>? onFallback = null) =>
+    /// <summary>
+    /// The sampler called <paramref name="name"/>: local, or remote behind its fallback, <paramref name="onFallback"/>
+    /// counting each fallback by reason; <paramref name="decompose"/> (the planning path) splits models too large for a
+    /// QPU (<see cref="RemoteSamplers.Create"/>).
+    /// </summary>
+    public ISampler CreateSampler(string name, Action<string>? onFallback = null, bool decompose = false) =>
         RemoteSamplers.IsRemote(name)
-            ? RemoteSamplers.Create(name, Quantum ?? throw new ArgumentException($"Sampler '{name}' needs a remote service. Maybe set {QuantumConfiguration.EndpointVariable} and {QuantumConfiguration.TokenVariable}."), onFallback: onFallback)
+            ? RemoteSamplers.Create(name, Quantum ?? throw new ArgumentException($"Sampler '{name}' needs a remote service. Maybe set {QuantumConfiguration.EndpointVariable} and {QuantumConfiguration.TokenVariable}."), onFallback: onFallback, decompose: decompose)
             : SamplerCatalog.Create(name);
 
     /// <summary>
