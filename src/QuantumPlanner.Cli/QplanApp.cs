@@ -11,10 +11,11 @@ public static class QplanApp
 {
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
     {
+        ArgumentNullException.ThrowIfNull(args);
         var app = Build(console);
         try
         {
-            return await app.RunAsync(args).ConfigureAwait(false);
+            return await app.RunAsync(JoinDashValues(args)).ConfigureAwait(false);
         }
         catch (CommandParseException ex) when (StrictOptions.UnknownOption(ex.Message) is { } option)
         {
@@ -52,6 +53,28 @@ public static class QplanApp
             Console.Error.WriteLine("cancelled");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// "--log-file -" (standard input, by the usual convention) as "--log-file=-": Spectre's tokenizer reads a lone "-"
+    /// as an option without a name and refuses the command line.
+    /// </summary>
+    private static string[] JoinDashValues(string[] args)
+    {
+        var joined = new List<string>(args.Length);
+        foreach (var arg in args)
+        {
+            if (arg == "-" && joined.Count > 0 && joined[^1] is var option && option.StartsWith("--", StringComparison.Ordinal) && option.Length > 2 && !option.Contains('=', StringComparison.Ordinal))
+            {
+                joined[^1] = option + "=-";
+            }
+            else
+            {
+                joined.Add(arg);
+            }
+        }
+
+        return [.. joined];
     }
 
     /// <summary>The command tree as Spectre describes it (`qplan cli xmldoc`), rendered off screen.</summary>

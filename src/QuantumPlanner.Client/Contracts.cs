@@ -18,6 +18,9 @@ public sealed record PlanRequest(JsonObject Problem)
 
     public string Backend { get; init; } = "auto";
 
+    /// <summary>The sampler of the QUBO path (sa, pt, tabu, auto, qpu:NAME, hybrid:NAME); null: the service's default, auto.</summary>
+    public string? Sampler { get; init; }
+
     public double? TimeLimitSeconds { get; init; }
 
     public long? Seed { get; init; }
@@ -26,7 +29,7 @@ public sealed record PlanRequest(JsonObject Problem)
     public string? IdempotencyKey { get; init; }
 
     internal JsonObject ToBody() => RequestBody.Of(
-        ("problem", Problem.DeepClone()), ("backend", Backend), ("timeLimitSeconds", TimeLimitSeconds), ("seed", Seed), ("idempotencyKey", IdempotencyKey));
+        ("problem", Problem.DeepClone()), ("backend", Backend), ("sampler", Sampler), ("timeLimitSeconds", TimeLimitSeconds), ("seed", Seed), ("idempotencyKey", IdempotencyKey));
 }
 
 public sealed record JobLinks(string Self, string Result, string Cancel);
@@ -53,6 +56,9 @@ public sealed record Job(
     /// <summary>True once the job is completed, failed or cancelled; it will not change again.</summary>
     [JsonIgnore]
     public bool IsFinished => Status is "completed" or "failed" or "cancelled";
+
+    /// <summary>The sampler the job asked for when it is not the default (auto).</summary>
+    public string? Sampler { get; init; }
 }
 
 /// <summary>One page of GET /api/v1/jobs; pass <see cref="NextCursor"/> back for the next (null on the last page).</summary>

@@ -14,6 +14,9 @@ public static class RemoteSamplers
     public static bool IsRemote(string name) =>
         name.StartsWith("qpu:", StringComparison.Ordinal) || name.StartsWith("hybrid:", StringComparison.Ordinal);
 
+    /// <summary>A remote name and a remote service configured in the environment to send it to.</summary>
+    public static bool IsConfigured(string name) => IsRemote(name) && QuantumConfiguration.FromEnvironment() is not null;
+
     /// <summary>
     /// The sampler for <paramref name="name"/>. A remote name needs <paramref name="configuration"/> (from the
     /// environment when null); without one it throws naming the variables to set.

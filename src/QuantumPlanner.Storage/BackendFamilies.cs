@@ -9,7 +9,8 @@ public static class BackendFamilies
 {
     private static readonly HashSet<string> QuantumBackends = new(StringComparer.OrdinalIgnoreCase) { "anneal", "pt", "tabu" };
 
-    public static bool IsQuantum(string backend) => QuantumBackends.Contains(backend);
+    /// <summary>True for a QUBO backend, also as a job stores it with its sampler ("anneal/qpu:NAME", <see cref="RequestedBackend"/>).</summary>
+    public static bool IsQuantum(string backend) => QuantumBackends.Contains(RequestedBackend.Split(backend).Backend);
 
     public static bool IsClassicalFallback(string requested, string? used) =>
         used is not null && IsQuantum(requested) && !IsQuantum(used);

@@ -74,6 +74,16 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task PlanSchema_AnnealPlanWithItsQuboSection_IsValid()
+    {
+        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("support-tickets.json"), "--format", "json", "--backend", "anneal", "--sampler", "tabu", "--time-limit", "1");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("\"qubo\": {", output, StringComparison.Ordinal);
+        AssertValid(PlanSchema.Value, output);
+    }
+
+    [Fact]
     public async Task BothSchemas_ResourceOnlyProblemAndItsPlan_AreValid()
     {
         const string problem = """

@@ -155,6 +155,43 @@ public sealed class DatabaseCareTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(newest.Error, report["jobs"]![0]!["error"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task DbSize_SqliteWithoutDbstat_CountsEveryBtreePageOfTheFile()
+    {
+        var dir = _temp.New();
+        await SeededHistory.InsertSqliteAsync(dir, SeededHistory.Generate(DateTimeOffset.UtcNow, count: 600));
+        var size = await OpsRun.JsonAsync(0, "ops", "db", "size", "--data-dir", dir, "--json");
+        var relations = size["relations"]!.AsArray();
+        Assert.All(relations, r => Assert.Equal("page walk", r!["sizeSource"]!.GetValue<string>()));
+        var jobs = relations.Single(r => r!["name"]!.GetValue<string>() == "optimization_jobs")!["bytes"]!.GetValue<long>();
+        Assert.Equal(relations[0]!["bytes"]!.GetValue<long>(), jobs);
+
+        // Every page of the file belongs to one b-tree or to the free list; the listing leaves out SQLite's own
+        // (sqlite_schema, sqlite_sequence, the primary keys' sqlite_autoindex_*): a small share.
+        long pageSize, pageCount, freePages, payload;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={StorageFactory.SqlitePath(dir)}"))
+        {
+            await connection.OpenAsync();
+            pageSize = await ScalarAsync(connection, "PRAGMA page_size");
+            pageCount = await ScalarAsync(connection, "PRAGMA page_count");
+            freePages = await ScalarAsync(connection, "PRAGMA freelist_count");
+            payload = await ScalarAsync(connection, "SELECT sum(length(problem) + coalesce(length(result), 0) + coalesce(length(error), 0)) FROM optimization_jobs");
+        }
+
+        var listedPages = relations.Sum(r => r!["bytes"]!.GetValue<long>()) / pageSize;
+        var unlisted = pageCount - freePages - listedPages;
+        Assert.True(unlisted >= 1 && unlisted <= listedPages / 3, $"{pageCount} pages, {freePages} free, {listedPages} listed");
+        // The jobs' JSON alone needs this many bytes; the table's pages hold it (with headers and slack, not twice).
+        Assert.InRange(jobs, payload, (2 * payload) + (16 * pageSize));
+    }
+
+    private static async Task<long> ScalarAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public void Dispose() => _temp.Dispose();
 
     private async Task<string> MigratedSchemaAsync()

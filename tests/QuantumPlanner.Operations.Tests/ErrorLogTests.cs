@@ -41,5 +41,31 @@ public sealed class ErrorLogTests : IDisposable
         Assert.DoesNotContain(lines.Where(l => l.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal)), l => l.Contains("ERROR", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Errors_FromTheServiceUrl_MatchTheStoreAndNeedAnAdminKey()
+    {
+        var dir = _temp.New();
+        await SeededHistory.InsertSqliteAsync(dir, SeededHistory.Generate(DateTimeOffset.UtcNow));
+        // No workers: the seeded queued jobs must stay as they are between the two readings.
+        await using (var service = await RunningService.StartAsync(dir, settings: ["--QuantumPlanner:Workers=0"]))
+        {
+            var remote = await OpsRun.JsonAsync(0, "ops", "errors", "--since", "7d", "--limit", "5", "--url", service.Url, "--json");
+            var local = await OpsRun.JsonAsync(0, "ops", "errors", "--since", "7d", "--limit", "5", "--data-dir", dir, "--json");
+            Assert.True(remote["failed"]!.GetValue<int>() > 0);
+            foreach (var part in (string[])["failed", "byBackend", "byTenant", "jobs"])
+            {
+                Assert.Equal(local[part]!.ToJsonString(), remote[part]!.ToJsonString());
+            }
+        }
+
+        await using (var keyed = await RunningService.StartAsync(dir, noAuth: false, settings: ["--QuantumPlanner:Workers=0"]))
+        {
+            var (exit, _, error) = await OpsRun.RunAsync("ops", "errors", "--url", keyed.Url, "--json");
+            Assert.Equal(1, exit);
+            Assert.Contains("HTTP 401", error, StringComparison.Ordinal);
+            Assert.Contains("Maybe --api-key", error, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -75,6 +75,19 @@ public sealed class PostgresFactAttribute : FactAttribute
     }
 }
 
+/// <summary>Needs Redis; skipped locally without it, required under CI=true.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RedisFactAttribute : FactAttribute
+{
+    public RedisFactAttribute()
+    {
+        if (TestServices.Redis is null && !TestServices.InCi)
+        {
+            Skip = "QP_TEST_REDIS is not set; run tests/run to start Redis.";
+        }
+    }
+}
+
 /// <summary>Needs both PostgreSQL and Redis; skipped locally without them, required under CI=true.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PostgresRedisFactAttribute : FactAttribute

@@ -25,6 +25,29 @@ public sealed class IntakeTests
     }
 
     [Fact]
+    public async Task SubmitJob_TopLevelBaseline_StoresAndHashesTheProblemWithThatBaseline()
+    {
+        await using var service = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        var problem = Api.Problem(5);
+        var baseline = new JsonObject
+        {
+            ["assignments"] = new JsonArray(new JsonObject { ["task"] = "t1", ["agent"] = "a3", ["start"] = 2, ["pinned"] = true }),
+        };
+        var body = Api.Job(problem);
+        body["baseline"] = baseline.DeepClone();
+
+        var id = Guid.Parse((await Api.SubmitAsync(client, body))["id"]!.GetValue<string>());
+
+        var stored = await service.Services.GetRequiredService<IJobStore>().GetAsync("acme", id);
+        var withBaseline = (JsonObject)problem.DeepClone();
+        withBaseline["baseline"] = baseline;
+        Assert.Equal(CacheKey.ProblemHash(withBaseline.ToJsonString()), stored!.ProblemHash);
+        Assert.NotEqual(CacheKey.ProblemHash(problem.ToJsonString()), stored.ProblemHash);
+        Assert.Equal("a3", JsonNode.Parse(stored.ProblemJson)!["baseline"]!["assignments"]![0]!["agent"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task SubmitJob_WorkerInTheSameProcess_TakesTheSubmittedProblem()
     {
         await using var service = new TestService();

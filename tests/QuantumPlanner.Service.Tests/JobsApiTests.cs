@@ -332,6 +332,82 @@ public sealed class JobsApiTests : IAsyncLifetime
         Assert.Contains("baseline task 't1'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>The request's own "baseline" (a previous plan, as qplan solve --baseline reads it) replaces the problem's.</summary>
+    [Fact]
+    public async Task SolveNow_TopLevelBaseline_ReplacesTheProblemsOwnAndKeepsItsPin()
+    {
+        var problem = Api.Problem(6);
+        problem["objective"] = new JsonObject { ["makespan"] = 1, ["changes"] = 5 };
+        problem["baseline"] = new JsonObject
+        {
+            ["assignments"] = new JsonArray(new JsonObject { ["task"] = "t1", ["agent"] = "a1", ["start"] = 0, ["pinned"] = true }),
+        };
+        var body = Api.Job(problem, "localsearch", timeLimit: 2);
+        body["baseline"] = PinT1OnA3At4();
+
+        using var response = await client.PostAsync("/api/v1/solve", Api.Json(body));
+        var plan = await response.ReadObjectAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pinned = plan["assignments"]!.AsArray().Single(a => a!["task"]!.GetValue<string>() == "t1")!;
+        Assert.Equal(("a3", 4), (pinned["agent"]!.GetValue<string>(), pinned["start"]!.GetValue<int>()));
+        Assert.NotNull(plan["changes"]);
+    }
+
+    [Fact]
+    public async Task SubmitJob_TopLevelBaseline_TheWorkerSolvesWithItsPin()
+    {
+        var body = Api.Job(Api.Problem(6), "greedy", timeLimit: 2);
+        body["baseline"] = PinT1OnA3At4();
+
+        var id = (await Api.SubmitAsync(client, body))["id"]!.GetValue<string>();
+
+        Assert.Equal("completed", (await Api.WaitAsync(client, id))["status"]!.GetValue<string>());
+        var plan = await client.GetFromJsonAsync<JsonObject>($"/api/v1/jobs/{id}/result");
+        var pinned = plan!["assignments"]!.AsArray().Single(a => a!["task"]!.GetValue<string>() == "t1")!;
+        Assert.Equal(("a3", 4), (pinned["agent"]!.GetValue<string>(), pinned["start"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task SubmitJob_TopLevelBaselineNotAnObject_Is400NamingTheField()
+    {
+        var body = Api.Job(Api.Problem(4));
+        body["baseline"] = new JsonArray(1, 2);
+
+        using var response = await client.PostAsync("/api/v1/jobs", Api.Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("$.baseline", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubmitJob_TopLevelBaselineWithoutAssignmentsAndPinToUnknownAgent_Is422NamingEach()
+    {
+        var missing = Api.Job(Api.Problem(4));
+        missing["baseline"] = new JsonObject { ["status"] = "feasible" };
+        var unknownAgent = Api.Job(Api.Problem(4));
+        unknownAgent["baseline"] = new JsonObject
+        {
+            ["assignments"] = new JsonArray(new JsonObject { ["task"] = "t1", ["agent"] = "a9", ["start"] = 0, ["pinned"] = true }),
+        };
+
+        using var noAssignments = await client.PostAsync("/api/v1/jobs", Api.Json(missing));
+        using var badPin = await client.PostAsync("/api/v1/jobs", Api.Json(unknownAgent));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noAssignments.StatusCode);
+        Assert.Contains("$.baseline", await noAssignments.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badPin.StatusCode);
+        Assert.Contains("baseline task 't1'", await badPin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static JsonObject PinT1OnA3At4() => new()
+    {
+        ["status"] = "feasible",
+        ["assignments"] = new JsonArray(
+            new JsonObject { ["task"] = "t1", ["agent"] = "a3", ["start"] = 4, ["end"] = 6, ["pinned"] = true },
+            new JsonObject { ["task"] = "t0", ["agent"] = "a2", ["start"] = 0, ["end"] = 1 }),
+    };
+
     [Fact]
     public async Task OptimizeTest_BuiltInProblem_Passes()
     {

@@ -55,6 +55,9 @@ internal sealed class TestService : IAsyncDisposable
 
     public IServiceProvider Services => factory.Services;
 
+    /// <summary>The data directory this instance created; another instance given it as "DataDir" shares the store.</summary>
+    public string DataDir => dataDir;
+
     public HttpClient Client(string? key = null)
     {
         var client = factory.CreateClient();

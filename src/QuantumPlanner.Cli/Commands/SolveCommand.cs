@@ -5,6 +5,8 @@ using QuantumPlanner.Cli.Remote;
 using QuantumPlanner.Core.Charts;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.OrTools;
+using QuantumPlanner.Remote;
+using QuantumPlanner.Solvers.Sampling;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -26,6 +28,18 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         [CommandOption("--backend <NAME>")]
         [Description("auto (default), greedy, localsearch, exact, cpsat, ... (see 'qplan backends').")]
         public string Backend { get; init; } = "auto";
+
+        [CommandOption("--sampler <NAME>")]
+        [Description("Sampler of the QUBO path (--backend anneal): auto (default), sa, pt, tabu, or a remote annealer qpu:NAME / hybrid:NAME (falls back to tabu on an outage).")]
+        public string Sampler { get; init; } = PlanningOptions.DefaultSampler;
+
+        [CommandOption("--dump-qubo <FILE>")]
+        [Description("Also write the problem compiled to a QUBO (with the provable penalty weight) to FILE.")]
+        public string? DumpQubo { get; init; }
+
+        [CommandOption("--qubo-format <FORMAT>")]
+        [Description("Format of --dump-qubo: qubo (qbsolv), json, or dimod (DIMODBQM v2, what dimod.BQM.from_file reads). Default: from FILE's extension (.json, .bqm), else qubo.")]
+        public string? QuboFormat { get; init; }
 
         [CommandOption("--time-limit <S>")]
         [Description("Seconds for the whole solve (default 10).")]
@@ -75,6 +89,26 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
                 return ValidationResult.Error("--format gantt-png writes a file: add --output FILE.png.");
             }
 
+            if (SamplerCatalog.Refuse(Sampler, RemoteSamplers.IsRemote) is { } fix)
+            {
+                return ValidationResult.Error($"--sampler '{Sampler}' is unknown. {fix}");
+            }
+
+            if (Url is null && RemoteSamplers.IsRemote(Sampler) && !RemoteSamplers.IsConfigured(Sampler))
+            {
+                return ValidationResult.Error($"--sampler '{Sampler}' needs a remote service. Maybe set {QuantumConfiguration.EndpointVariable} and {QuantumConfiguration.TokenVariable}, or use a local sampler (tabu).");
+            }
+
+            if (QuboFormat is not null && QuboDump.ParseFormat(QuboFormat) is null)
+            {
+                return ValidationResult.Error($"--qubo-format '{QuboFormat}' is unknown. Maybe qubo, json or dimod.");
+            }
+
+            if (QuboFormat is not null && DumpQubo is null)
+            {
+                return ValidationResult.Error("--qubo-format applies to --dump-qubo FILE. Maybe add --dump-qubo model.qubo.");
+            }
+
             if (Url is not null && (Baseline is not null || Check))
             {
                 // The service solves the problem file as sent; a merged baseline or check mode would be dropped silently.
@@ -96,10 +130,16 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         }
 
         var problem = valid.Problem;
+        if (settings.DumpQubo is { } dump)
+        {
+            // stderr, so that --format json keeps stdout one document.
+            Console.Error.WriteLine(QuboDump.Write(problem, dump, settings.QuboFormat));
+        }
+
         Plan plan;
         if (settings.Url is { } url)
         {
-            var remote = RemoteSolve.Run(console, settings.Problem, url, settings.ApiKey, settings.Backend, settings.TimeLimit, settings.Seed, out var failed, cancellationToken);
+            var remote = RemoteSolve.Run(console, settings.Problem, url, settings.ApiKey, settings.Backend, settings.Sampler == PlanningOptions.DefaultSampler ? null : settings.Sampler, settings.TimeLimit, settings.Seed, out var failed, cancellationToken);
             if (remote is null)
             {
                 return failed;
@@ -110,7 +150,13 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         else
         {
             var pipeline = PlanningBackends.CreatePipeline();
-            var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit), Seed = settings.Seed };
+            var options = new PlanningOptions
+            {
+                TimeLimit = TimeSpan.FromSeconds(settings.TimeLimit),
+                Seed = settings.Seed,
+                Sampler = settings.Sampler,
+                CreateSampler = name => RemoteSamplers.Create(name),
+            };
             options = settings.Check ? options with { Check = true } : options;
             try
             {

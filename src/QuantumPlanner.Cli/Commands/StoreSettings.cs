@@ -17,9 +17,7 @@ internal class StoreSettings : CommandSettings
 
     public string? Connection => string.IsNullOrWhiteSpace(Db) ? NullIfEmpty(Environment.GetEnvironmentVariable("QP_DB")) : Db;
 
-    public string Directory => string.IsNullOrWhiteSpace(DataDir)
-        ? new Service.Configuration.QuantumPlannerOptions().ResolveDataDir()
-        : DataDir;
+    public string Directory => DataDirectory.Resolve(DataDir);
 
     public async Task<IApiKeyStore> OpenKeysAsync(CancellationToken cancellationToken)
     {

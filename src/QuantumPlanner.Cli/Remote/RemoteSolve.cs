@@ -17,7 +17,7 @@ internal static class RemoteSolve
     private static readonly TimeSpan WaitMargin = TimeSpan.FromMinutes(2);
 
     /// <summary>The plan, or null after printing why none came back (then <paramref name="exitCode"/> says how it failed).</summary>
-    public static Plan? Run(IAnsiConsole console, string problemPath, string url, string? apiKey, string backend, double timeLimitSeconds, ulong seed, out int exitCode, CancellationToken cancellationToken)
+    public static Plan? Run(IAnsiConsole console, string problemPath, string url, string? apiKey, string backend, string? sampler, double timeLimitSeconds, ulong seed, out int exitCode, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
@@ -27,7 +27,7 @@ internal static class RemoteSolve
         var key = string.IsNullOrEmpty(apiKey) ? Environment.GetEnvironmentVariable(ApiKeyVariable) : apiKey;
         var problem = JsonNode.Parse(File.ReadAllText(problemPath), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
         using var client = new QuantumPlannerClient(baseAddress, new QuantumPlannerClientOptions { ApiKey = key });
-        var request = new PlanRequest(problem) { Backend = backend, TimeLimitSeconds = timeLimitSeconds, Seed = checked((long)seed) };
+        var request = new PlanRequest(problem) { Backend = backend, Sampler = sampler, TimeLimitSeconds = timeLimitSeconds, Seed = checked((long)seed) };
         exitCode = ExitCodes.Failure;
         try
         {

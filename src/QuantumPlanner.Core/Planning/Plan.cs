@@ -62,8 +62,14 @@ public sealed record QuboInfo(int Variables, int Interactions, IReadOnlyDictiona
     public QuboFallback? Fallback { get; init; }
 }
 
-/// <summary>A remote annealer that could not answer (<see cref="Reason"/>: unreachable, timeout, quota, offline) and the local sampler that did.</summary>
-public sealed record QuboFallback(string From, string To, string Reason);
+/// <summary>
+/// A remote annealer that could not answer (<see cref="Reason"/>: unreachable, timeout, quota, offline), the local
+/// sampler that did, and how long the remote call took to fail (<see cref="DetectedMs"/>; the local sampler starts then).
+/// </summary>
+public sealed record QuboFallback(string From, string To, string Reason)
+{
+    public double DetectedMs { get; init; }
+}
 
 /// <summary>A solved plan (DESIGN.md §4). Status: optimal | feasible | infeasible | no-solution.</summary>
 public sealed record Plan

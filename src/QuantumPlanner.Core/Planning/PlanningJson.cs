@@ -81,6 +81,18 @@ public static partial class PlanningJson
         }
     }
 
+    /// <summary>
+    /// Reads a baseline from an element of a document the caller parsed already (the "baseline" property of a request
+    /// body), by the same rules as <see cref="ParseBaseline"/>; issues name <paramref name="path"/>.
+    /// </summary>
+    public static (PlanBaseline? Baseline, IReadOnlyList<ValidationIssue> Issues) ReadBaseline(JsonElement element, string source, string path)
+    {
+        source ??= "input";
+        var reader = new ProblemReader(source, JsonPositionIndex.Deferred(() => Encoding.UTF8.GetBytes(element.GetRawText())));
+        var baseline = reader.ReadBaseline(element, path);
+        return (baseline, reader.Issues);
+    }
+
     private static JsonDocument? Document(byte[] bytes, string source, out ValidationIssue? syntax)
     {
         syntax = null;

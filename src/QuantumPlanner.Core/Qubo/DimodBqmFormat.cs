@@ -84,8 +84,25 @@ public static class DimodBqmFormat
 
     public static void WriteFile(BinaryQuadraticModel model, string path) => File.WriteAllBytes(path, Write(model));
 
-    /// <summary>Reads a DIMODBQM file of format version 1 or 2; <paramref name="file"/> names it in errors.</summary>
+    /// <summary>
+    /// Reads a DIMODBQM file of format version 1 or 2; <paramref name="file"/> names it in errors. Every way the
+    /// bytes can be wrong ends as a <see cref="QuboFormatException"/>: besides the checks below, a header value of the
+    /// wrong JSON kind, a key given twice, a count that overflows, an offset past the end or a NaN bias (the model
+    /// refuses it) is turned into one here, as the fuzzer (bench/fuzz) found them.
+    /// </summary>
     public static BinaryQuadraticModel Read(ReadOnlySpan<byte> data, string file)
+    {
+        try
+        {
+            return ReadChecked(data, file);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or OverflowException or FormatException)
+        {
+            throw new QuboFormatException($"{file}: the DIMODBQM file is malformed: {e.Message}", e);
+        }
+    }
+
+    private static BinaryQuadraticModel ReadChecked(ReadOnlySpan<byte> data, string file)
     {
         if (!HasMagic(data))
         {
@@ -103,9 +120,9 @@ public static class DimodBqmFormat
             throw new QuboFormatException(file, 0, $"DIMODBQM format version {major}.{data[Magic.Length + 1]} is not supported (1.x and 2.x are). Maybe write it with dimod's to_file(version=2).");
         }
 
-        var headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(data[(Magic.Length + 2)..]);
+        var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(data[(Magic.Length + 2)..]);
         var headerStart = Magic.Length + 6;
-        if (headerStart + headerLength > data.Length)
+        if (headerStart + (long)headerLength > data.Length)
         {
             throw new QuboFormatException(file, 0, $"the header claims {headerLength} bytes but the file has {data.Length - headerStart} after the prefix.");
         }
@@ -113,7 +130,7 @@ public static class DimodBqmFormat
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(Encoding.ASCII.GetString(data.Slice(headerStart, headerLength)))?.AsObject()
+            header = JsonNode.Parse(Encoding.ASCII.GetString(data.Slice(headerStart, (int)headerLength)))?.AsObject()
                 ?? throw new QuboFormatException(file, 0, "the header is empty.");
         }
         catch (JsonException e)
@@ -134,7 +151,7 @@ public static class DimodBqmFormat
             var other => throw new QuboFormatException(file, 0, $"vartype \"{other}\" is neither BINARY nor SPIN."),
         };
 
-        var position = headerStart + headerLength;
+        var position = headerStart + (int)headerLength;
         var linearBytes = (long)n * (ntype.Size + bias.Size);
         var quadraticBytes = 2L * interactions * (itype.Size + bias.Size);
         if (position + bias.Size + linearBytes + quadraticBytes > data.Length)

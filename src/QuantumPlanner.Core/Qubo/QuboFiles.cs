@@ -143,7 +143,8 @@ public static class QuboFiles
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            // A key given twice would otherwise surface later as an ArgumentException from JsonObject; refuse it here.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -161,14 +162,14 @@ public static class QuboFiles
             throw new QuboFormatException(file, 0, "expected a JSON object with \"vartype\", \"linear\" and \"quadratic\".");
         }
 
-        var vartypeText = obj["vartype"]?.GetValue<string>() ?? "BINARY";
+        var vartypeText = TextOf(obj["vartype"], file, "vartype") ?? "BINARY";
         var vartype = vartypeText.ToUpperInvariant() switch
         {
             "BINARY" => Vartype.Binary,
             "SPIN" => Vartype.Spin,
             _ => throw new QuboFormatException(file, 0, $"\"vartype\" is '{vartypeText}'; expected BINARY or SPIN."),
         };
-        var sense = (obj["sense"]?.GetValue<string>() ?? "min").ToLowerInvariant() switch
+        var sense = (TextOf(obj["sense"], file, "sense") ?? "min").ToLowerInvariant() switch
         {
             "min" or "minimize" or "minimise" => ObjectiveSense.Minimize,
             "max" or "maximize" or "maximise" => ObjectiveSense.Maximize,
@@ -219,7 +220,7 @@ public static class QuboFiles
             model.Offset = NumberOf(offset, file, "offset");
         }
 
-        return new QuboProblem(obj["name"]?.GetValue<string>() ?? name, model, sense, QuboFormat.Json);
+        return new QuboProblem(TextOf(obj["name"], file, "name") ?? name, model, sense, QuboFormat.Json);
     }
 
     public static void Write(QuboProblem problem, TextWriter writer, QuboFormat format)
@@ -342,6 +343,13 @@ public static class QuboFiles
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         JsonValue v when v.TryGetValue<long>(out var l) => l.ToString(CultureInfo.InvariantCulture),
         _ => throw new QuboFormatException(file, 0, $"{where} must be a label (string or integer)."),
+    };
+
+    private static string? TextOf(JsonNode? node, string file, string where) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => throw new QuboFormatException(file, 0, $"\"{where}\" must be a string, not {node.ToJsonString()}."),
     };
 
     private static double NumberOf(JsonNode? node, string file, string where)

@@ -82,8 +82,7 @@ public sealed class HybridSampler : ISampler
         };
         var deadline = client.Configuration.RemoteTimeout ?? TimeSpan.FromSeconds(timeLimit + 60);
         var status = RemoteRoundTrip.Run(client, body, deadline, cancellationToken);
-        var answer = status.Answer ?? throw new SapiException(RemoteFailure.Rejected, $"Problem {status.Id} completed without an answer.");
-        var rows = SampleSetJson.Decode(answer["data"]?.AsObject() ?? throw new SapiException(RemoteFailure.Rejected, $"Problem {status.Id}'s answer has no data."), model);
+        var rows = SapiResponse.SampleSet(status, model);
         var info = new Dictionary<string, object>
         {
             ["solver"] = Name,

@@ -81,13 +81,7 @@ public sealed class QpuSampler : ISampler
         };
 
         var status = RemoteRoundTrip.Run(client, body, RemoteRoundTrip.Deadline(client.Configuration, options), cancellationToken);
-        var answer = status.Answer ?? throw new SapiException(RemoteFailure.Rejected, $"Problem {status.Id} completed without an answer.");
-        var decoded = QpEncoding.DecodeAnswer(
-            answer["active_variables"]!.GetValue<string>(),
-            answer["solutions"]!.GetValue<string>(),
-            answer["energies"]!.GetValue<string>(),
-            answer["num_occurrences"]?.GetValue<string>() ?? string.Empty,
-            spin: true);
+        var decoded = SapiResponse.QpAnswer(status, spin: true);
 
         var logical = new List<(sbyte[], int)>();
         var csr = model.ToCsr();

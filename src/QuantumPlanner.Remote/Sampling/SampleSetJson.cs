@@ -24,7 +24,7 @@ public static class SampleSetJson
         var index = new int[labels.Count];
         for (var j = 0; j < labels.Count; j++)
         {
-            var label = labels[j] is JsonValue v && v.TryGetValue<string>(out var text) ? text : labels[j]!.ToJsonString();
+            var label = labels[j] is JsonValue v && v.TryGetValue<string>(out var text) ? text : SapiResponse.Present(labels[j], $"variable_labels[{j}]").ToJsonString();
             if (!model.TryGetIndex(label, out index[j]))
             {
                 throw new SapiException(RemoteFailure.Rejected, $"The SampleSet names variable '{label}', which the model does not have.");
@@ -39,13 +39,13 @@ public static class SampleSetJson
         var result = new List<(sbyte[], int)>(rows.Count);
         for (var r = 0; r < rows.Count; r++)
         {
-            var row = rows[r]!.AsArray();
+            var row = SapiResponse.Present(rows[r], $"sample_data.data[{r}]").AsArray();
             var sample = new sbyte[model.VariableCount];
             for (var j = 0; j < labels.Count; j++)
             {
                 var on = packed
-                    ? ((row[j / 32]!.GetValue<long>() >> (j % 32)) & 1) == 1
-                    : row[j]!.GetValue<int>() > 0;
+                    ? ((SapiResponse.Present(row[j / 32], $"sample_data.data[{r}][{j / 32}]").GetValue<long>() >> (j % 32)) & 1) == 1
+                    : SapiResponse.Present(row[j], $"sample_data.data[{r}][{j}]").GetValue<int>() > 0;
                 sample[index[j]] = (sbyte)(on ? 1 : (model.Vartype == Vartype.Spin ? -1 : 0));
                 if (spin != (model.Vartype == Vartype.Spin) && !packed && row[j]!.GetValue<int>() is not (0 or 1 or -1))
                 {
@@ -53,7 +53,7 @@ public static class SampleSetJson
                 }
             }
 
-            result.Add((sample, counts is null ? 1 : (int)counts[r]!.GetValue<long>()));
+            result.Add((sample, counts is null ? 1 : checked((int)SapiResponse.Present(counts[r], $"num_occurrences[{r}]").GetValue<long>())));
         }
 
         return result;

@@ -45,13 +45,13 @@ public sealed class SapiClient : IDisposable
     public async Task<IReadOnlyList<SolverDescription>> ListSolversAsync(CancellationToken cancellationToken = default)
     {
         var json = await SendAsync(HttpMethod.Get, "solvers/remote/", null, SapiMediaTypes.SolverDefinitionList, cancellationToken).ConfigureAwait(false);
-        return json!.AsArray().Select(s => SolverDescription.FromJson(s!.AsObject())).ToArray();
+        return SapiResponse.Solvers(json, "GET solvers/remote/");
     }
 
     public async Task<SolverDescription> GetSolverAsync(string name, CancellationToken cancellationToken = default)
     {
         var json = await SendAsync(HttpMethod.Get, $"solvers/remote/{Uri.EscapeDataString(name)}/", null, SapiMediaTypes.SolverDefinition, cancellationToken).ConfigureAwait(false);
-        return SolverDescription.FromJson(json!.AsObject());
+        return SapiResponse.Solver(json, "GET solvers/remote/{name}/");
     }
 
     /// <summary>Submits one problem; a per-item error in the answer throws with the service's code and message.</summary>
@@ -65,7 +65,7 @@ public sealed class SapiClient : IDisposable
     {
         var body = new JsonArray([.. problems.Select(p => (JsonNode)p.DeepClone())]);
         var json = await SendAsync(HttpMethod.Post, "problems/", body, SapiMediaTypes.Problems, cancellationToken).ConfigureAwait(false);
-        return json!.AsArray().Select(s => ProblemStatus.FromJson(s!.AsObject())).ToArray();
+        return SapiResponse.Statuses(json, "POST problems/");
     }
 
     /// <summary>Long poll: returns as soon as one of the problems is done, or after <paramref name="timeout"/> (0–30 s).</summary>
@@ -74,14 +74,14 @@ public sealed class SapiClient : IDisposable
         var seconds = Math.Clamp((int)Math.Ceiling(timeout.TotalSeconds), 0, 30);
         var query = $"problems/?id={string.Join(',', ids.Select(Uri.EscapeDataString))}&timeout={seconds.ToString(CultureInfo.InvariantCulture)}";
         var json = await SendAsync(HttpMethod.Get, query, null, SapiMediaTypes.Problems, cancellationToken, extraTime: TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-        return json!.AsArray().Select(s => ProblemStatus.FromJson(s!.AsObject())).ToArray();
+        return SapiResponse.Statuses(json, "GET problems/");
     }
 
     /// <summary>The problem's status with its answer when it has completed.</summary>
     public async Task<ProblemStatus> GetProblemAsync(string id, CancellationToken cancellationToken = default)
     {
         var json = await SendAsync(HttpMethod.Get, $"problems/{Uri.EscapeDataString(id)}/", null, SapiMediaTypes.Problem, cancellationToken).ConfigureAwait(false);
-        return ProblemStatus.FromJson(json!.AsObject());
+        return SapiResponse.Status(json, "GET problems/{id}/");
     }
 
     /// <summary>Cancels a problem; false when it had already finished (the service answers 409).</summary>
@@ -232,14 +232,7 @@ public sealed class SapiClient : IDisposable
             }
         }
 
-        try
-        {
-            return text.Length == 0 ? null : JsonNode.Parse(text);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new SapiException(RemoteFailure.Rejected, $"{method} {PathOnly(path)} answered with a body that is not JSON.", (int)response.StatusCode, e);
-        }
+        return SapiResponse.Parse(text, $"{method} {PathOnly(path)}", (int)response.StatusCode);
     }
 
     private async Task<HttpResponseMessage> SendRawAsync(Func<HttpRequestMessage> build, bool isPost, CancellationToken cancellationToken, TimeSpan extraTime = default)
@@ -321,13 +314,15 @@ public sealed class SapiClient : IDisposable
         try
         {
             var json = JsonNode.Parse(text);
-            return json?["error_msg"]?.GetValue<string>() ?? text;
+            return json is JsonObject o && o["error_msg"] is JsonValue v && v.TryGetValue<string>(out var message) ? message : Cut(text);
         }
         catch (System.Text.Json.JsonException)
         {
-            return text.Length > 200 ? text[..200] : text;
+            return Cut(text);
         }
     }
+
+    private static string Cut(string text) => text.Length > 200 ? text[..200] : text;
 
     /// <summary>The path without the query string, for messages (ids are fine; nothing secret travels in paths).</summary>
     private static string PathOnly(string path)

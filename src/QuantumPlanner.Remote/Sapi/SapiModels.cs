@@ -20,14 +20,14 @@ public sealed record SolverDescription(
     public bool IsHybrid => Category == "hybrid";
 
     public IReadOnlyList<string> SupportedProblemTypes =>
-        Properties["supported_problem_types"]?.AsArray().Select(t => t!.GetValue<string>()).ToArray() ?? [];
+        Properties["supported_problem_types"]?.AsArray().Select(t => SapiResponse.Present(t, "supported_problem_types[]").GetValue<string>()).ToArray() ?? [];
 
     /// <summary>Working qubits in property order (the order the qp encoding follows).</summary>
-    public int[] Qubits => Properties["qubits"]?.AsArray().Select(q => q!.GetValue<int>()).ToArray() ?? [];
+    public int[] Qubits => Properties["qubits"]?.AsArray().Select(q => SapiResponse.Present(q, "qubits[]").GetValue<int>()).ToArray() ?? [];
 
     /// <summary>Working couplers in property order.</summary>
     public (int U, int V)[] Couplers =>
-        Properties["couplers"]?.AsArray().Select(c => (c![0]!.GetValue<int>(), c[1]!.GetValue<int>())).ToArray() ?? [];
+        Properties["couplers"]?.AsArray().Select(c => (SapiResponse.Present(SapiResponse.Present(c, "couplers[]")[0], "couplers[][0]").GetValue<int>(), SapiResponse.Present(c![1], "couplers[][1]").GetValue<int>())).ToArray() ?? [];
 
     public bool AcceptsParameter(string name) =>
         name.StartsWith("x_", StringComparison.Ordinal) || Properties["parameters"]?.AsObject().ContainsKey(name) == true;
@@ -36,7 +36,7 @@ public sealed record SolverDescription(
     public (double Low, double High) Range(string property, (double, double) fallback)
     {
         var range = Properties[property]?.AsArray();
-        return range is { Count: 2 } ? (range[0]!.GetValue<double>(), range[1]!.GetValue<double>()) : fallback;
+        return range is { Count: 2 } ? (SapiResponse.Present(range[0], property).GetValue<double>(), SapiResponse.Present(range[1], property).GetValue<double>()) : fallback;
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed record SolverDescription(
     public double MinimumTimeLimit(int variables)
     {
         var points = Properties["minimum_time_limit"]?.AsArray()
-            .Select(p => (N: p![0]!.GetValue<double>(), Seconds: p[1]!.GetValue<double>()))
+            .Select(p => (N: SapiResponse.Present(SapiResponse.Present(p, "minimum_time_limit[]")[0], "minimum_time_limit[][0]").GetValue<double>(), Seconds: SapiResponse.Present(p![1], "minimum_time_limit[][1]").GetValue<double>()))
             .OrderBy(p => p.N)
             .ToArray() ?? [];
         if (points.Length == 0)

@@ -6,7 +6,7 @@ using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Api;
 
-/// <summary>/api/v1/admin: maintenance mode, stored in the database so every replica sees it.</summary>
+/// <summary>/api/v1/admin: maintenance mode, stored in the database so every replica sees it; the errors of a period (AdminErrorsApi).</summary>
 internal static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
@@ -26,6 +26,6 @@ internal static class AdminApi
                 return Results.Ok(view);
             })
             .WithName("SetMaintenance").WithSummary("Turn maintenance mode on or off (admin keys only): new jobs get 503, reads keep working.");
-        return group;
+        return group.MapAdminErrors();
     }
 }

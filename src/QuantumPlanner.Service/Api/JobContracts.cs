@@ -20,10 +20,11 @@ public static class JobViews
         {
             ArgumentNullException.ThrowIfNull(job);
             var self = $"/api/v1/jobs/{job.Id}";
+            var (backend, sampler) = RequestedBackend.Split(job.BackendRequested);
             return new Job(
                 job.Id,
                 job.Status.ToStorage(),
-                job.BackendRequested,
+                backend,
                 job.BackendUsed,
                 job.TimeLimitSeconds,
                 job.Seed,
@@ -34,7 +35,10 @@ public static class JobViews
                 job.CompletedAt,
                 new JobProgress(job.ProgressObjective),
                 job.Error,
-                new JobLinks(self, self + "/result", self));
+                new JobLinks(self, self + "/result", self))
+            {
+                Sampler = sampler,
+            };
         }
     }
 }

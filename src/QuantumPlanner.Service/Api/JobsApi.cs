@@ -59,7 +59,7 @@ internal static class JobsApi
         }
 
         var tenant = ApiClaims.TenantOf(user);
-        var newJob = new NewJob(tenant, request.Backend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
+        var newJob = new NewJob(tenant, request.StoredBackend, request.ProblemJson, request.ProblemHash, request.TimeLimitSeconds, request.Seed, request.IdempotencyKey)
         {
             MaxActiveJobs = settings.MaxActiveJobsPerTenant > 0 ? settings.MaxActiveJobsPerTenant : null,
         };

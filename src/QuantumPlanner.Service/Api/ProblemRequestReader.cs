@@ -1,7 +1,9 @@
 using System.Text.Json;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
+using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Api;
@@ -15,17 +17,23 @@ internal sealed record ProblemRequest(
     string ProblemJson,
     string ProblemHash,
     string Backend,
+    string Sampler,
     int TimeLimitSeconds,
     long Seed,
     string? IdempotencyKey)
 {
-    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed);
+    public SolveInput ToSolveInput(string tenantId) => new(tenantId, Problem, ProblemHash, Backend, TimeLimitSeconds, Seed) { Sampler = Sampler };
+
+    /// <summary>The backend as a job stores it: with the sampler when that is not the default (<see cref="Storage.RequestedBackend"/>).</summary>
+    public string StoredBackend => ToSolveInput(string.Empty).StoredBackend;
 }
 
 /// <summary>
-/// Reads <c>{ problem, backend, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then reports every
-/// problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed once:
-/// the problem is read, validated and hashed from that document.
+/// Reads <c>{ problem, baseline, backend, sampler, timeLimitSeconds, seed, idempotencyKey }</c> with the body limit, then
+/// reports every problem at once: malformed JSON → 400, invalid problem or a size limit → 422 naming it. The body is parsed
+/// once: the problem is read, validated and hashed from that document. A top-level <c>baseline</c> (a previous plan, as
+/// <c>qplan solve --baseline</c> reads it) replaces the problem's own; the job then stores and hashes the problem with
+/// that baseline in it, so the worker and the cache see what was solved.
 /// </summary>
 internal static class ProblemRequestReader
 {
@@ -97,7 +105,9 @@ internal static class ProblemRequestReader
         var shape = new List<ApiError>();
         JsonElement problemElement = default;
         var hasProblem = false;
+        JsonElement? baselineElement = null;
         var backend = "auto";
+        var sampler = PlanningOptions.DefaultSampler;
         var timeLimit = Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
         long seed = 1;
         string? idempotencyKey = null;
@@ -114,6 +124,17 @@ internal static class ProblemRequestReader
                     }
 
                     break;
+                case "baseline":
+                    if (property.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        baselineElement = property.Value;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.baseline", $"baseline is a JSON {property.Value.ValueKind.ToString().ToLowerInvariant()}, not an object.", "Maybe a previous plan, or {\"assignments\": [{\"task\": \"t1\", \"agent\": \"alice\", \"start\": 0, \"pinned\": true}]}."));
+                    }
+
+                    break;
                 case "backend":
                     if (property.Value.ValueKind == JsonValueKind.String)
                     {
@@ -122,6 +143,17 @@ internal static class ProblemRequestReader
                     else if (property.Value.ValueKind != JsonValueKind.Null)
                     {
                         shape.Add(new ApiError("shape", "$.backend", "backend must be a string.", "Maybe \"auto\"."));
+                    }
+
+                    break;
+                case "sampler":
+                    if (property.Value.ValueKind == JsonValueKind.String)
+                    {
+                        sampler = property.Value.GetString()!;
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        shape.Add(new ApiError("shape", "$.sampler", "sampler must be a string.", $"Maybe \"{PlanningOptions.DefaultSampler}\"."));
                     }
 
                     break;
@@ -159,7 +191,7 @@ internal static class ProblemRequestReader
 
                     break;
                 default:
-                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, backend, timeLimitSeconds, seed, idempotencyKey."));
+                    shape.Add(new ApiError("unknown-property", $"$.{property.Name}", $"Unknown property '{property.Name}'.", "Maybe one of problem, baseline, backend, sampler, timeLimitSeconds, seed, idempotencyKey."));
                     break;
             }
         }
@@ -180,6 +212,11 @@ internal static class ProblemRequestReader
             issues.Add(new ApiError("unknown-backend", "$.backend", $"Backend '{backend}' is unknown.", $"Maybe one of: {string.Join(", ", engine.BackendNames)}."));
         }
 
+        if (engine.RefuseSampler(sampler) is { } fix)
+        {
+            issues.Add(new ApiError("unknown-sampler", "$.sampler", $"Sampler '{sampler}' is unknown (or a remote annealer without {QuantumConfiguration.EndpointVariable} configured).", fix));
+        }
+
         if (timeLimit > maxTimeLimitSeconds)
         {
             issues.Add(new ApiError("limit", "$.timeLimitSeconds", $"timeLimitSeconds {timeLimit} exceeds the limit {limitName} = {maxTimeLimitSeconds}.", $"Maybe {maxTimeLimitSeconds} or less."));
@@ -191,8 +228,25 @@ internal static class ProblemRequestReader
             issues.Add(ToApiError(issue));
         }
 
+        var read = parsed.Problem;
+        var readable = parsed.Issues.Count == 0;
+        if (baselineElement is { } baselineJson)
+        {
+            var (baseline, baselineIssues) = PlanningJson.ReadBaseline(baselineJson, "baseline", "$.baseline");
+            foreach (var issue in baselineIssues)
+            {
+                issues.Add(ToApiError(issue));
+            }
+
+            readable &= baseline is not null && baselineIssues.Count == 0;
+            if (read is not null && readable)
+            {
+                read = read with { Baseline = baseline };
+            }
+        }
+
         ValidatedProblem? valid = null;
-        if (parsed.Problem is { } problem)
+        if (read is { } problem)
         {
             if (problem.Tasks.Count > options.MaxTasks)
             {
@@ -204,7 +258,7 @@ internal static class ProblemRequestReader
                 issues.Add(new ApiError("limit", "$.problem.agents", $"The problem has {problem.Agents.Count} agents; the limit MaxAgents is {options.MaxAgents}.", "Maybe split the problem, or raise QuantumPlanner:MaxAgents."));
             }
 
-            if (parsed.Issues.Count == 0)
+            if (readable)
             {
                 (valid, var invalid) = ValidatedProblem.TryCreate(problem);
                 foreach (var issue in invalid)
@@ -219,7 +273,36 @@ internal static class ProblemRequestReader
             return (null, ApiProblems.Unprocessable($"The problem has {issues.Count} error(s); each is listed in \"errors\".", issues));
         }
 
-        return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, timeLimit, seed, idempotencyKey), null);
+        if (baselineElement is { } replacing)
+        {
+            var merged = WithBaseline(problemElement, replacing);
+            return (new ProblemRequest(valid, merged, CacheKey.ProblemHash(merged), backend, sampler, timeLimit, seed, idempotencyKey), null);
+        }
+
+        return (new ProblemRequest(valid, problemElement.GetRawText(), CacheKey.ProblemHash(problemElement), backend, sampler, timeLimit, seed, idempotencyKey), null);
+    }
+
+    /// <summary>The problem's JSON with its own "baseline" (if any) replaced by <paramref name="baseline"/>.</summary>
+    private static string WithBaseline(JsonElement problem, JsonElement baseline)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in problem.EnumerateObject())
+            {
+                if (!property.NameEquals("baseline"))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WritePropertyName("baseline");
+            baseline.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);

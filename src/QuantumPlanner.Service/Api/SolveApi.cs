@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
-using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
@@ -69,7 +68,7 @@ internal static class SolveApi
         }
     }
 
-    private static async Task<IResult> SolveQuboAsync(HttpContext context, MaintenanceState maintenance, SyncSolveGate gate, IOptions<QuantumPlannerOptions> options, ServiceMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<IResult> SolveQuboAsync(HttpContext context, PlanningEngine engine, MaintenanceState maintenance, SyncSolveGate gate, IOptions<QuantumPlannerOptions> options, ServiceMetrics metrics, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var state = await maintenance.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -118,7 +117,7 @@ internal static class SolveApi
 
         if (fieldErrors.Count == 0)
         {
-            errors.AddRange(request.Validate(problem?.Model, limits, IsConfiguredRemoteSolver).Select(ToApiError));
+            errors.AddRange(request.Validate(problem?.Model, limits, engine.IsConfiguredRemote).Select(ToApiError));
         }
 
         if (problem is not null && request.Reads is { } reads && request.Sweeps is { } sweeps
@@ -146,7 +145,7 @@ internal static class SolveApi
         try
         {
             var result = await Task.Run(
-                () => request.Solve(problem, deadline.Token, createSampler: name => RemoteSamplers.Create(name, onFallback: reason => metrics.ClassicalFallback.WithLabels(reason).Inc())),
+                () => request.Solve(problem, deadline.Token, createSampler: name => engine.CreateSampler(name, reason => metrics.ClassicalFallback.WithLabels(reason).Inc())),
                 cancellationToken).ConfigureAwait(false);
             return Results.Ok(result);
         }
@@ -155,8 +154,6 @@ internal static class SolveApi
             return Overran(context, settings, seconds);
         }
     }
-
-    private static bool IsConfiguredRemoteSolver(string name) => RemoteSamplers.IsRemote(name) && QuantumConfiguration.FromEnvironment() is not null;
 
     private static ApiError ToApiError(QuboFieldError error) => new(error.Code, "$." + error.Field, error.MessageFor(error.Field), error.Suggestion);
 

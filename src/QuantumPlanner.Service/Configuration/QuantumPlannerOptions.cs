@@ -1,3 +1,5 @@
+using QuantumPlanner.Storage;
+
 namespace QuantumPlanner.Service.Configuration;
 
 /// <summary>
@@ -98,8 +100,17 @@ public sealed class QuantumPlannerOptions
     /// <summary>Most queued + running jobs of one tenant; a submission beyond it answers 429 naming this quota. 0: no quota.</summary>
     public int MaxActiveJobsPerTenant { get; set; } = 5000;
 
-    /// <summary>Requests per key (or client address without a key) per <see cref="RateLimitWindowSeconds"/>.</summary>
+    /// <summary>
+    /// Cost units per key (or client address without a key) per <see cref="RateLimitWindowSeconds"/>; a read costs 1
+    /// (see Security/RequestCost). Shared by every replica through <see cref="Redis"/> when it is configured.
+    /// </summary>
     public int RateLimitPermits { get; set; } = 6000;
+
+    /// <summary>Rate-limit cost of a job submission.</summary>
+    public int RateLimitJobCost { get; set; } = 5;
+
+    /// <summary>Rate-limit cost per second a synchronous solve may run (times <see cref="SyncMaxTimeLimitSeconds"/>, plus 1).</summary>
+    public int RateLimitSolveSecondCost { get; set; } = 10;
 
     public int RateLimitWindowSeconds { get; set; } = 60;
 
@@ -115,9 +126,7 @@ public sealed class QuantumPlannerOptions
     /// <summary>Stable id of this process in job rows; default host name + process id.</summary>
     public string? WorkerId { get; set; }
 
-    public string ResolveDataDir() => string.IsNullOrWhiteSpace(DataDir)
-        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "quantum-planner")
-        : DataDir;
+    public string ResolveDataDir() => DataDirectory.Resolve(DataDir);
 
     public string ResolveWorkerId() => string.IsNullOrWhiteSpace(WorkerId)
         ? $"{Environment.MachineName}-{Environment.ProcessId}"

@@ -75,30 +75,28 @@ internal sealed class MaintenanceHealthCheck(MaintenanceState maintenance) : IHe
 }
 
 /// <summary>
-/// Each sampler solves a tiny model with a known ground state, and each remote solver of the configured SAPI
-/// service is listed (reachable, status, load, latency); cached for a minute because it costs CPU and a round trip.
+/// Each local sampler solves a tiny model with a known ground state (cached for a minute: it costs CPU and cannot
+/// change while the process runs), and each remote solver of the configured SAPI service is listed (reachable, status,
+/// load, latency) on every call, so an outage or a solver going offline shows at the next probe.
 /// </summary>
-internal sealed class QuantumHealthCheck : IHealthCheck
+internal sealed class QuantumHealthCheck(PlanningEngine engine) : IHealthCheck
 {
-    private static IReadOnlyList<RemoteSolverHealth> RemoteSolvers(CancellationToken cancellationToken)
-    {
-        var configuration = QuantumConfiguration.FromEnvironment();
-        return configuration is null ? [] : QuantumConnectivity.CheckAsync(configuration, cancellationToken).GetAwaiter().GetResult();
-    }
+    private static readonly TimeSpan LocalTestLifetime = TimeSpan.FromMinutes(1);
 
-    private HealthCheckResult? last;
-    private long checkedAt = long.MinValue;
+    private IReadOnlyList<(string Sampler, bool Ok, double Energy, double Expected, string? Error)>? local;
+    private long testedAt = long.MinValue;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (last is { } cached && Environment.TickCount64 - checkedAt < 60_000)
+        if (local is null || Environment.TickCount64 - testedAt >= LocalTestLifetime.TotalMilliseconds)
         {
-            return Task.FromResult(cached);
+            local = PlanningEngine.CheckSamplers(cancellationToken);
+            testedAt = Environment.TickCount64;
         }
 
         var data = new Dictionary<string, object>();
         var failures = new List<string>();
-        foreach (var (sampler, ok, energy, expected, error) in PlanningEngine.CheckSamplers(cancellationToken))
+        foreach (var (sampler, ok, energy, expected, error) in local)
         {
             data[sampler] = ok ? "ok" : error ?? $"energy {energy} instead of {expected}";
             if (!ok)
@@ -107,23 +105,20 @@ internal sealed class QuantumHealthCheck : IHealthCheck
             }
         }
 
-        var remote = RemoteSolvers(cancellationToken);
+        var remote = engine.Quantum is { } configuration ? QuantumConnectivity.CheckAsync(configuration, cancellationToken).GetAwaiter().GetResult() : [];
         var remoteDown = remote.Where(s => !s.Reachable || s.Status != "ONLINE").Select(s => s.Name).ToArray();
         if (remote.Count > 0)
         {
             data["remote"] = remote.Select(s => new { name = s.Name, sampler = s.Sampler, category = s.Category, reachable = s.Reachable, status = s.Status, load = s.AverageLoad, latencyMs = s.LatencyMs, error = s.Error }).ToArray();
         }
 
-        var local = data.Count - (remote.Count > 0 ? 1 : 0);
         var result = failures.Count > 0
             ? HealthCheckResult.Degraded($"Sampler(s) {string.Join(", ", failures)} missed the known ground state; planning falls back to classical backends.", data: data)
             : remoteDown.Length > 0
                 ? HealthCheckResult.Degraded($"Remote solver(s) {string.Join(", ", remoteDown)} unreachable or not online; qpu:/hybrid: calls fall back to the local sampler.", data: data)
-                : local == 0
+                : local.Count == 0
                     ? HealthCheckResult.Healthy("No QUBO sampler is installed; planning uses classical backends.", data)
-                    : HealthCheckResult.Healthy($"{local} sampler(s) found the known ground state; {remote.Count} remote solver(s) online.", data);
-        last = result;
-        checkedAt = Environment.TickCount64;
+                    : HealthCheckResult.Healthy($"{local.Count} sampler(s) found the known ground state; {remote.Count} remote solver(s) online.", data);
         return Task.FromResult(result);
     }
 }

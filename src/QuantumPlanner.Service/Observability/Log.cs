@@ -137,4 +137,7 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Warning, "Created the first admin API key for tenant {Tenant}, key id {KeyId}, written to {Path} (mode 0600); read it, store it elsewhere, delete the file")]
     public static partial void AdminKeyWritten(ILogger logger, string tenant, string keyId, string path);
+
+    [LoggerMessage(23, LogLevel.Warning, "Rate limiter: the shared Redis window did not answer ({Reason}); judging requests by this replica's own window until it does")]
+    public static partial void RateLimitFallback(ILogger logger, string reason);
 }

@@ -16,6 +16,7 @@ internal sealed class MetricsRefresher(ServiceMetrics metrics, IJobStore store, 
     {
         using var process = Process.GetCurrentProcess();
         metrics.MemoryUsage.Set(process.WorkingSet64);
+        metrics.GcHeapAfterCollection.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
         var dataDir = options.Value.ResolveDataDir();
         if (Directory.Exists(dataDir))
         {

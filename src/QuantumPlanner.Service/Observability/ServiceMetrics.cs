@@ -38,6 +38,9 @@ public sealed class ServiceMetrics
         MemoryUsage = factory.CreateGauge(
             "quantum_planner_memory_usage_bytes",
             "Working set of this process.");
+        GcHeapAfterCollection = factory.CreateGauge(
+            "quantum_planner_gc_heap_bytes",
+            "Managed heap after the last garbage collection (live objects plus fragmentation): what qplan ops leak-check fits, without the saw-tooth of garbage between collections.");
         QueueSize = factory.CreateGauge(
             "optimization_queue_size",
             "Jobs waiting to be claimed (all replicas, from the database).");
@@ -51,6 +54,9 @@ public sealed class ServiceMetrics
             "quantum_planner_auth_failures_total",
             "Requests whose API key was refused, by reason: unknown (not a key, revoked or expired) or throttled (the client sent too many refused keys and was not looked up).",
             new CounterConfiguration { LabelNames = ["reason"] });
+        RateLimitFallback = factory.CreateCounter(
+            "quantum_planner_rate_limit_fallback_total",
+            "Requests the rate limiter judged by this replica's own window because the shared Redis window could not answer.");
     }
 
     public CollectorRegistry Registry { get; }
@@ -65,6 +71,8 @@ public sealed class ServiceMetrics
 
     public Gauge MemoryUsage { get; }
 
+    public Gauge GcHeapAfterCollection { get; }
+
     public Gauge QueueSize { get; }
 
     public Counter CacheHits { get; }
@@ -72,4 +80,6 @@ public sealed class ServiceMetrics
     public Gauge DiskUsage { get; }
 
     public Counter AuthFailures { get; }
+
+    public Counter RateLimitFallback { get; }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Storage;
@@ -10,13 +11,30 @@ namespace QuantumPlanner.Service.Solving;
 /// <summary>What to solve, for which tenant: a validated problem, its canonical hash (computed once by the intake) and the options.</summary>
 internal sealed record SolveInput(string TenantId, ValidatedProblem Problem, string ProblemHash, string Backend, int TimeLimitSeconds, long Seed)
 {
-    public string CacheKey => Storage.Caching.CacheKey.ForProblemHash(TenantId, ProblemHash, Backend, TimeLimitSeconds, Seed);
+    /// <summary>The sampler of the QUBO path (anneal); other backends ignore it.</summary>
+    public string Sampler { get; init; } = PlanningOptions.DefaultSampler;
 
-    public PlanningOptions Options(Action<double>? onProgress) => new()
+    /// <summary>Backend and sampler in one field, as a job stores them and the cache keys them.</summary>
+    public string StoredBackend => RequestedBackend.Join(Backend, Sampler == PlanningOptions.DefaultSampler ? null : Sampler);
+
+    public string CacheKey => Storage.Caching.CacheKey.ForProblemHash(TenantId, ProblemHash, StoredBackend, TimeLimitSeconds, Seed);
+
+    /// <summary>The input of a stored job, whose backend field may carry the sampler.</summary>
+    public static SolveInput ForJob(JobRecord job, ValidatedProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var (backend, sampler) = RequestedBackend.Split(job.BackendRequested);
+        return new SolveInput(job.TenantId, problem, job.ProblemHash, backend, job.TimeLimitSeconds, job.Seed) { Sampler = sampler ?? PlanningOptions.DefaultSampler };
+    }
+
+    /// <summary>Options for the pipeline, with the samplers <paramref name="createSampler"/> makes (remote ones too).</summary>
+    public PlanningOptions Options(Action<double>? onProgress, Func<string, ISampler>? createSampler = null) => new()
     {
         TimeLimit = TimeSpan.FromSeconds(TimeLimitSeconds),
         Seed = (ulong)Seed,
         OnProgress = onProgress,
+        Sampler = Sampler,
+        CreateSampler = createSampler,
     };
 }
 
@@ -43,7 +61,7 @@ internal sealed class CachedSolver(PlanningEngine engine, IResultCache cache, Se
         }
 
         var clock = Stopwatch.StartNew();
-        var plan = await Task.Run(() => engine.Solve(input.Problem, input.Backend, input.Options(onProgress), cancellationToken), CancellationToken.None).ConfigureAwait(false);
+        var plan = await Task.Run(() => engine.Solve(input.Problem, input.Backend, input.Options(onProgress, name => engine.CreateSampler(name, reason => metrics.ClassicalFallback.WithLabels(reason).Inc())), cancellationToken), CancellationToken.None).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         metrics.SolveDuration.WithLabels(plan.Backend).Observe(clock.Elapsed.TotalSeconds);
         var json = PlanningJson.Serialize(plan);

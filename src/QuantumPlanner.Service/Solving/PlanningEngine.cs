@@ -1,8 +1,9 @@
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.OrTools;
-using QuantumPlanner.Solvers.Sampling;
+using QuantumPlanner.Remote;
 using QuantumPlanner.Solvers.Planning;
+using QuantumPlanner.Solvers.Sampling;
 using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Solving;
@@ -16,13 +17,30 @@ public sealed class PlanningEngine
     // The same portfolio as the CLI, from the one composition root.
     private readonly PlanningPipeline pipeline;
 
+    /// <summary>An engine whose remote annealing service (if any) comes from the environment.</summary>
     public PlanningEngine()
-        : this(PlanningBackends.CreatePipeline())
+        : this(PlanningBackends.CreatePipeline(), QuantumConfiguration.FromEnvironment())
+    {
+    }
+
+    /// <summary>
+    /// An engine whose remote annealing service comes from configuration: QuantumPlanner:Quantum:Endpoint and :Token,
+    /// which the environment variables QuantumPlanner__Quantum__Endpoint and __Token set (and appsettings, or tests).
+    /// </summary>
+    public PlanningEngine(IConfiguration configuration)
+        : this(PlanningBackends.CreatePipeline(), QuantumConfiguration.FromEnvironment(name => (configuration ?? throw new ArgumentNullException(nameof(configuration)))[name.Replace("__", ":", StringComparison.Ordinal)]))
     {
     }
 
     /// <summary>An engine over another set of backends (tests inject misbehaving ones).</summary>
-    internal PlanningEngine(PlanningPipeline pipeline) => this.pipeline = pipeline;
+    internal PlanningEngine(PlanningPipeline pipeline, QuantumConfiguration? quantum = null)
+    {
+        this.pipeline = pipeline;
+        Quantum = quantum;
+    }
+
+    /// <summary>The remote annealing service qpu:/hybrid: samplers go to; null when none is configured.</summary>
+    public QuantumConfiguration? Quantum { get; }
 
     public IReadOnlyList<string> BackendNames => field ??= [.. pipeline.Backends().Select(b => b.Name)];
 
@@ -50,6 +68,21 @@ public sealed class PlanningEngine
     }
 
     public static IReadOnlyList<string> SamplerNames => SamplerCatalog.Names;
+
+    /// <summary>
+    /// Null when <paramref name="sampler"/> can run here: a local sampler, or a remote annealer with the remote service
+    /// configured; otherwise the fix to suggest.
+    /// </summary>
+    public string? RefuseSampler(string sampler) => SamplerCatalog.Refuse(sampler, IsConfiguredRemote);
+
+    /// <summary>A remote annealer name while a remote service is configured.</summary>
+    public bool IsConfiguredRemote(string sampler) => Quantum is not null && RemoteSamplers.IsRemote(sampler);
+
+    /// <summary>The sampler called <paramref name="name"/>: local, or remote behind its fallback, <paramref name="onFallback"/> counting each fallback by reason.</summary>
+    public ISampler CreateSampler(string name, Action<string>? onFallback = null) =>
+        RemoteSamplers.IsRemote(name)
+            ? RemoteSamplers.Create(name, Quantum ?? throw new ArgumentException($"Sampler '{name}' needs a remote service. Maybe set {QuantumConfiguration.EndpointVariable} and {QuantumConfiguration.TokenVariable}."), onFallback: onFallback)
+            : SamplerCatalog.Create(name);
 
     /// <summary>
     /// A frustrated 4-variable model whose ground state is known by enumeration; each sampler must find it.

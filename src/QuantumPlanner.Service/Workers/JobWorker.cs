@@ -204,7 +204,7 @@ internal sealed class JobWorker(
         Task<SolveOutcome>? solve = null;
         try
         {
-            var input = new SolveInput(job.TenantId, problem, job.ProblemHash, job.BackendRequested, job.TimeLimitSeconds, job.Seed);
+            var input = SolveInput.ForJob(job, problem);
             solve = Task.Run(() => solver.SolveAsync(input, progress.Set, watchdog.Token), CancellationToken.None);
             outcome = await solve.WaitAsync(limit + grace + grace, CancellationToken.None).ConfigureAwait(false);
         }

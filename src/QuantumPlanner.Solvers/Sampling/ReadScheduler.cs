@@ -1,81 +1,79 @@
+using System.Runtime.ExceptionServices;
+
 namespace QuantumPlanner.Solvers.Sampling;
 
 /// <summary>
-/// Spreads reads over worker threads. Each read depends only on its index (its random stream is derived from the seed
-/// and the index), so which thread runs it never changes its result. Each thread reuses one workspace for all its reads.
+/// The one way samplers spread work over threads. A work item is a read, a group of reads (the lanes of an annealing
+/// vector) or a chunk of an enumeration; its outcome depends only on the seed and its index, so which thread runs it
+/// never changes the result. The calling thread is one of the workers. A worker that fails stops the others through
+/// the <see cref="SearchControl"/>, and its exception is rethrown on the calling thread.
 /// </summary>
 internal static class ReadScheduler
 {
     /// <summary>
-    /// Runs reads 0..reads-1. The first read on each worker always starts, so a call that is cancelled or out of time
-    /// still returns something; later reads are skipped once the call must stop.
+    /// Runs items 0..count−1 (count long.MaxValue: until the control says stop). Each worker makes one workspace and
+    /// reuses it for all its items. A worker's first item always starts, so a call that is cancelled or out of time
+    /// still returns something; later items are skipped once the call must stop.
     /// </summary>
     public static void Run<TWorkspace>(
-        int reads,
+        long count,
         int threads,
         SearchControl control,
-        Func<TWorkspace> createWorkspace,
-        Action<TWorkspace, int> runRead)
+        Func<int, TWorkspace> createWorkspace,
+        Action<TWorkspace, long> runItem)
     {
-        if (reads <= 0)
+        if (count <= 0)
         {
             return;
         }
 
-        var workers = Math.Min(threads, reads);
-        if (workers == 1)
+        var next = -1L;
+        RunWorkers((int)Math.Min(threads, count), control, worker =>
         {
-            var workspace = createWorkspace();
-            for (var r = 0; r < reads && (r == 0 || !control.ShouldStop(control.Deadline)); r++)
+            var workspace = createWorkspace(worker);
+            long item;
+            for (var first = true; (item = Interlocked.Increment(ref next)) < count && (first || !control.ShouldStop()); first = false)
             {
-                runRead(workspace, r);
+                runItem(workspace, item);
             }
+        });
+    }
 
-            return;
-        }
+    /// <summary>
+    /// Runs <paramref name="work"/>(0..workers−1) at once, worker 0 on the calling thread, and returns when all have
+    /// ended. For schedules that hand out work themselves (the balanced split of annealing groups).
+    /// </summary>
+    public static void RunWorkers(int workers, SearchControl control, Action<int> work)
+    {
+        ExceptionDispatchInfo? failure = null;
 
-        var next = -1;
-        var pool = new Thread[workers];
-        var errors = new Exception?[workers];
-        for (var t = 0; t < workers; t++)
+        void Guarded(int worker)
         {
-            var slot = t;
-            pool[t] = new Thread(() =>
+            try
             {
-                try
-                {
-                    var workspace = createWorkspace();
-                    int r;
-                    while ((r = Interlocked.Increment(ref next)) < reads && (r < workers || !control.ShouldStop(control.Deadline)))
-                    {
-                        runRead(workspace, r);
-                    }
-                }
-#pragma warning disable CA1031 // Rethrown on the calling thread below.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    errors[slot] = e;
-                }
-            })
+                work(worker);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                IsBackground = true,
-                Name = $"qplan-read-{t}",
-            };
-            pool[t].Start();
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                control.Abort();
+            }
         }
 
+        var pool = new Thread[Math.Max(0, workers - 1)];
+        for (var w = 0; w < pool.Length; w++)
+        {
+            var worker = w + 1;
+            pool[w] = new Thread(() => Guarded(worker)) { IsBackground = true, Name = $"qplan-sampler-{worker}" };
+            pool[w].Start();
+        }
+
+        Guarded(0);
         foreach (var thread in pool)
         {
             thread.Join();
         }
 
-        foreach (var error in errors)
-        {
-            if (error is not null)
-            {
-                throw new AggregateException("A sampler read failed.", error);
-            }
-        }
+        failure?.Throw();
     }
 }

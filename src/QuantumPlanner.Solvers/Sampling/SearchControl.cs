@@ -3,17 +3,22 @@ using System.Diagnostics;
 namespace QuantumPlanner.Solvers.Sampling;
 
 /// <summary>
-/// What every read of one sampler call shares: the clock, the deadline, cancellation, the target energy and the
-/// best energy seen so far (for OnImprovement and time-to-best). Reads poll <see cref="ShouldStop"/> every few hundred
-/// moves, so it has to stay cheap: two volatile reads and one timestamp.
+/// What every worker of one sampler call shares: the clock, the deadline, cancellation, the target energy, the best
+/// energy seen so far (for OnImprovement and time-to-best) and the reason to stop. Every sampler polls
+/// <see cref="ShouldStop()"/> between sweeps or every few hundred moves, so it has to stay cheap: one volatile read,
+/// the token's flag and at most one timestamp.
 /// </summary>
 internal sealed class SearchControl
 {
+    private const int Running = 0;
+    private const int TargetMet = 1;
+    private const int Aborted = 2;
+
     private readonly Lock gate = new();
     private readonly Action<double, TimeSpan>? onImprovement;
     private readonly CancellationToken cancellationToken;
     private readonly double? target;
-    private volatile bool targetReached;
+    private int stop;
     private double bestEnergy = double.PositiveInfinity;
     private long bestTimestamp;
 
@@ -32,7 +37,9 @@ internal sealed class SearchControl
     /// <summary>Stopwatch timestamp at which the call's time limit runs out (long.MaxValue without one).</summary>
     public long Deadline { get; }
 
-    public bool TargetReached => targetReached;
+    public bool HasTarget => target is not null;
+
+    public bool TargetReached => Volatile.Read(ref stop) == TargetMet;
 
     public bool Cancelled => cancellationToken.IsCancellationRequested;
 
@@ -49,13 +56,22 @@ internal sealed class SearchControl
         }
     }
 
-    /// <summary>True once the call must end: cancelled, target reached by any read, or past <paramref name="deadline"/>.</summary>
-    public bool ShouldStop(long deadline) =>
-        targetReached || cancellationToken.IsCancellationRequested || (deadline != long.MaxValue && Stopwatch.GetTimestamp() >= deadline);
+    /// <summary>True once the call must end: cancelled, target reached, a worker failed, or past the call's deadline.</summary>
+    public bool ShouldStop() => ShouldStop(Deadline);
 
-    /// <summary>True when <paramref name="energy"/> meets the target energy (with a rounding allowance).</summary>
+    /// <summary>As <see cref="ShouldStop()"/> with an earlier deadline of the caller's own (a stage or a read's slice).</summary>
+    public bool ShouldStop(long deadline) =>
+        Volatile.Read(ref stop) != Running || cancellationToken.IsCancellationRequested || (deadline != long.MaxValue && Stopwatch.GetTimestamp() >= deadline);
+
+    /// <summary>True when <paramref name="energy"/> meets the target energy (with a rounding allowance for double sums).</summary>
     public bool MeetsTarget(double energy) =>
         target is { } t && energy <= t + (1e-9 * Math.Max(1.0, Math.Abs(t)));
+
+    /// <summary>A worker met the target energy: every other worker stops at its next poll.</summary>
+    public void SignalTarget() => Interlocked.CompareExchange(ref stop, TargetMet, Running);
+
+    /// <summary>A worker failed: the others stop at their next poll and the scheduler rethrows the failure.</summary>
+    public void Abort() => Interlocked.Exchange(ref stop, Aborted);
 
     /// <summary>A read found a new best of its own; updates the call's best, fires OnImprovement, checks the target.</summary>
     public void Report(double energy)
@@ -75,7 +91,7 @@ internal sealed class SearchControl
 
         if (MeetsTarget(energy))
         {
-            targetReached = true;
+            SignalTarget();
         }
 
         if (improved)

@@ -29,8 +29,11 @@ public sealed record ArchiveOptions
 
     public S3Settings? S3 { get; init; }
 
-    /// <summary>Rows archived and deleted so far, after each batch.</summary>
-    public IProgress<long>? Progress { get; init; }
+    /// <summary>
+    /// Rows archived, verified and deleted so far, and how many matched at the start, after each batch. With an
+    /// upload the rows are deleted only after it, so the count stays 0 until then.
+    /// </summary>
+    public IProgress<(long Done, long Total)>? Progress { get; init; }
 }
 
 /// <summary>One matching group for --dry-run and reports.</summary>
@@ -76,7 +79,8 @@ public static class Archives
 
         var resumed = options.DryRun ? [] : await ResumeAsync(jobs, store, options, cancellationToken).ConfigureAwait(false);
         var matching = (await store.CountAsync(cutoff, statuses, cancellationToken).ConfigureAwait(false)).Select(c => new ArchiveCount(c.Status, c.Rows, c.PayloadBytes)).ToList();
-        if (options.DryRun || matching.Sum(m => m.Rows) == 0)
+        var total = matching.Sum(m => m.Rows);
+        if (options.DryRun || total == 0)
         {
             return new ArchiveRun(cutoff, options.DryRun, matching, null, null, null, 0, resumed);
         }
@@ -148,7 +152,7 @@ public static class Archives
                     if (deleting is not null)
                     {
                         deleted += await deleting.ConfigureAwait(false);
-                        options.Progress?.Report(deleted);
+                        options.Progress?.Report((deleted, total));
                     }
 
                     manifest = manifest with
@@ -174,7 +178,7 @@ public static class Archives
                 if (deleting is not null)
                 {
                     deleted += await deleting.ConfigureAwait(false);
-                    options.Progress?.Report(deleted);
+                    options.Progress?.Report((deleted, total));
                 }
             }
             finally
@@ -395,7 +399,7 @@ public static class Archives
         foreach (var chunk in ids.Chunk(options.BatchSize))
         {
             deleted += await store.DeleteAsync(chunk, cancellationToken).ConfigureAwait(false);
-            options.Progress?.Report(deleted);
+            options.Progress?.Report((deleted, ids.Count));
         }
 
         return deleted;

@@ -14,8 +14,12 @@ namespace QuantumPlanner.Storage.Caching;
 /// </summary>
 public static class CacheKey
 {
-    /// <summary>Prefix of every result key; bump the version when the result format or the key's inputs change.</summary>
-    public const string Prefix = "qp:result:v3:";
+    /// <summary>
+    /// Prefix of every result key; bump the version when the result format or the key's inputs change. A key is
+    /// <c>Prefix + tenant tag + ":" + hash</c>: the tag (see <see cref="TenantPattern"/>) lets a GDPR erasure find every
+    /// entry of a tenant, also those the synchronous solve cached without a job row to derive them from.
+    /// </summary>
+    public const string Prefix = "qp:result:v4:";
 
     /// <summary>
     /// The cache key of a solve: tenant, problem, backend, time limit and seed. The tenant is part of it so that one
@@ -33,8 +37,16 @@ public static class CacheKey
         ArgumentNullException.ThrowIfNull(backend);
         // Length-prefixed, so no tenant id can be made to read as another tenant's id plus part of the suffix.
         var text = string.Create(CultureInfo.InvariantCulture, $"{problemHash}\n{backend}\n{timeLimitSeconds}\n{seed}\n{tenantId.Length}:{tenantId}");
-        return Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        return TenantPrefix(tenantId) + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
+
+    /// <summary>The Redis SCAN pattern that matches every result key of one tenant (and no other tenant's).</summary>
+    public static string TenantPattern(string tenantId) => TenantPrefix(tenantId) + "*";
+
+    // 128 bits of SHA-256 of the id: fixed length (so no tenant's tag is a prefix of another's), and the id itself,
+    // personal data, is not written into key names.
+    private static string TenantPrefix(string tenantId) =>
+        Prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenantId)).AsSpan(0, 16)) + ":";
 
     /// <summary>SHA-256 (lower-case hex) of the canonical problem JSON alone, stored as <c>problem_hash</c>.</summary>
     public static string ProblemHash(string problemJson)

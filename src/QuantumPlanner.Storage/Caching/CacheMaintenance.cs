@@ -69,6 +69,22 @@ public sealed class CacheMaintenance : IAsyncDisposable
         return removed;
     }
 
+    /// <summary>
+    /// Deletes every cached result of one tenant (SCAN for its <see cref="CacheKey.TenantPattern"/> + DEL): those of
+    /// its jobs and those the synchronous solve cached. Returns how many went.
+    /// </summary>
+    public async Task<long> EvictTenantAsync(string tenantId)
+    {
+        var database = _connection.GetDatabase();
+        long removed = 0;
+        foreach (var batch in Keys(CacheKey.TenantPattern(tenantId)).Chunk(500))
+        {
+            removed += await database.KeyDeleteAsync(batch).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
     /// <summary>Keys of this service now (SCAN, so a large database is not blocked).</summary>
     public long CountServiceKeys() => Keys(ServicePattern).LongCount();
 

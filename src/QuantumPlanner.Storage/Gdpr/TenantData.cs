@@ -138,8 +138,9 @@ public static class TenantData
     }
 
     /// <summary>
-    /// Deletes the tenant's jobs (problems and results with them) and API keys in one transaction, evicts the cached
-    /// results of its jobs from Redis (when <paramref name="redis"/> is given), records anonymous totals and the erasure
+    /// Deletes the tenant's jobs (problems and results with them) and API keys in one transaction, evicts every cached
+    /// result of the tenant from Redis (when <paramref name="redis"/> is given: its jobs' and those the synchronous
+    /// solve cached, found by the tenant tag in their keys), records anonymous totals and the erasure
     /// (by hash), and bumps <see cref="PurgeGeneration"/> so running services drop their in-process copies.
     /// </summary>
     public static async Task<TenantErasure> EraseAsync(StoreLocation store, string tenant, string? redis, CancellationToken cancellationToken = default)
@@ -151,13 +152,11 @@ public static class TenantData
             await migrations.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var cacheKeys = new HashSet<string>(StringComparer.Ordinal);
         var aggregates = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var connection = await RetentionAudit.OpenAsync(store, cancellationToken).ConfigureAwait(false))
         {
             await foreach (var job in TenantJobsAsync(connection, store, tenant, cancellationToken).ConfigureAwait(false))
             {
-                cacheKeys.Add(CacheKey.For(job.TenantId, job.ProblemJson, job.BackendRequested, job.TimeLimitSeconds, job.Seed));
                 var key = job.Status.ToStorage();
                 aggregates[key] = aggregates.GetValueOrDefault(key) + 1;
             }
@@ -175,16 +174,16 @@ public static class TenantData
         }
 
         long evicted = 0;
-        if (!string.IsNullOrWhiteSpace(redis) && cacheKeys.Count > 0)
+        if (!string.IsNullOrWhiteSpace(redis))
         {
             try
             {
-                await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis).ConfigureAwait(false);
-                evicted = await multiplexer.GetDatabase().KeyDeleteAsync([.. cacheKeys.Select(k => (RedisKey)k)]).ConfigureAwait(false);
+                await using var cache = await CacheMaintenance.ConnectAsync(redis).ConfigureAwait(false);
+                evicted = await cache.EvictTenantAsync(tenant).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
-                throw new DataSafetyException($"The tenant's jobs and keys are erased, but Redis {redis} could not be reached to evict {cacheKeys.Count} cached results ({exception.Message}). Maybe run 'qplan ops gdpr erase' again when Redis is up, or flush the cache; entries expire with their TTL.", exception);
+                throw new DataSafetyException($"The tenant's jobs and keys are erased, but Redis {redis} could not be reached to evict its cached results ({exception.Message}). Maybe run 'qplan ops gdpr erase' again when Redis is up, or flush the cache; entries expire with their TTL.", exception);
             }
         }
 
@@ -246,7 +245,7 @@ public static class TenantData
 
         if (log is null)
         {
-            checks.Add(new("no problem content in logs", null, "not checked. Maybe --log-file FILE (or /dev/stdin)."));
+            checks.Add(new("no problem content in logs", null, "not checked. Maybe --log-file FILE, or --log-file - to read a pipe."));
         }
         else
         {

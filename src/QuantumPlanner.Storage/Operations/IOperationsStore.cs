@@ -89,7 +89,11 @@ public sealed record JobHistoryRow(
 }
 
 /// <summary>A table or index and its size on disk.</summary>
-public sealed record RelationSize(string Name, string Kind, string? Table, long Bytes, long? Rows);
+public sealed record RelationSize(string Name, string Kind, string? Table, long Bytes, long? Rows)
+{
+    /// <summary>Where <see cref="Bytes"/> comes from: pg_relation_size, dbstat, or "page walk" (SQLite without dbstat: the file's b-tree pages counted).</summary>
+    public string? SizeSource { get; init; }
+}
 
 /// <summary>Database size and the local directory holding it (null: not on this machine, so its disk is not measurable here).</summary>
 public sealed record DatabaseFootprint(long Bytes, string? LocalDirectory);

@@ -53,20 +53,35 @@ internal sealed class SqliteOperationsStore(SqliteDatabase database, TimeProvide
     public async Task<IReadOnlyList<RelationSize>> RelationSizesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var objects = new List<(string Name, string Type, string Table)>();
+        var objects = new List<(string Name, string Type, string Table, long Root)>();
         await using (var list = connection.CreateCommand())
         {
-            list.CommandText = "SELECT name, type, tbl_name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+            list.CommandText = "SELECT name, type, tbl_name, rootpage FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
             await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                objects.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                objects.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3)));
             }
         }
 
         var pages = await DbstatBytesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var source = "dbstat";
+        if (pages.Count == 0 && objects.Count > 0)
+        {
+            // No dbstat in this build: count each b-tree's pages in the file, after moving committed WAL pages into it.
+            await using (var checkpoint = connection.CreateCommand())
+            {
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                await checkpoint.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var byRoot = SqlitePageWalk.BytesByRoot(database.Path, objects.Select(o => o.Root).Where(r => r > 0));
+            pages = objects.Where(o => byRoot.ContainsKey(o.Root)).ToDictionary(o => o.Name, o => byRoot[o.Root], StringComparer.Ordinal);
+            source = "page walk";
+        }
+
         var sizes = new List<RelationSize>();
-        foreach (var (name, type, table) in objects)
+        foreach (var (name, type, table, _) in objects)
         {
             long? rows = null;
             if (type == "table")
@@ -76,7 +91,7 @@ internal sealed class SqliteOperationsStore(SqliteDatabase database, TimeProvide
                 rows = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             }
 
-            sizes.Add(new RelationSize(name, type, type == "index" ? table : null, pages.GetValueOrDefault(name), rows));
+            sizes.Add(new RelationSize(name, type, type == "index" ? table : null, pages.GetValueOrDefault(name), rows) { SizeSource = source });
         }
 
         sizes.Sort((a, b) => b.Bytes != a.Bytes ? b.Bytes.CompareTo(a.Bytes) : string.CompareOrdinal(a.Name, b.Name));
@@ -263,7 +278,7 @@ internal sealed class SqliteOperationsStore(SqliteDatabase database, TimeProvide
         }
         catch (SqliteException)
         {
-            // No SQLITE_ENABLE_DBSTAT_VTAB in this build: sizes stay 0, the file size is still in FootprintAsync.
+            // No SQLITE_ENABLE_DBSTAT_VTAB in this build: the caller counts pages itself (SqlitePageWalk).
         }
 
         return bytes;

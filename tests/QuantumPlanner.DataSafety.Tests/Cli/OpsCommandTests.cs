@@ -42,6 +42,32 @@ public sealed class OpsCommandTests : AbstractStoreTests
     }
 
     [Fact]
+    public async Task GdprCheck_WithLogFileDash_ScansStandardInput()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 20, Seed: 43, MaxAgeDays: 10));
+        string[] check = ["ops", "gdpr", "check", "--data-dir", store.DataDirectory, "--retention-days", "90", "--log-file", "-", "--json"];
+
+        var leaky = await Qplan.RunAsync(check, stdin: "info: started\ninfo: POST /api/v1/solve {\"tasks\":[{\"id\":\"t1\",\"requiredSkills\":[\"x\"]}]}\ninfo: done\n");
+        var clean = await Qplan.RunAsync(check, stdin: "info: started\ninfo: POST /api/v1/solve 200 12 ms\n");
+
+        Assert.Equal(1, leaky.ExitCode);
+        var leakyLog = LogCheck(leaky.Stdout);
+        Assert.False(leakyLog.GetProperty("passed").GetBoolean());
+        Assert.Contains("lines of standard input hold problem fields (lines 2)", leakyLog.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var cleanLog = LogCheck(clean.Stdout);
+        Assert.True(cleanLog.GetProperty("passed").GetBoolean(), cleanLog.ToString());
+        Assert.Equal("2 lines of standard input scanned", cleanLog.GetProperty("detail").GetString());
+
+        var missing = await Qplan.RunAsync(["ops", "gdpr", "check", "--data-dir", store.DataDirectory, "--log-file", Path.Combine(store.DataDirectory, "none.log")]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--log-file -", missing.Stderr, StringComparison.Ordinal);
+
+        static JsonElement LogCheck(string stdout) =>
+            JsonDocument.Parse(stdout).RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "no problem content in logs").Clone();
+    }
+
+    [Fact]
     public async Task RestoreIntoANonEmptyStore_IsRefusedWithExitTwo_AndBadFlagsExitTwo()
     {
         var store = await Stores.NewAsync("sqlite");

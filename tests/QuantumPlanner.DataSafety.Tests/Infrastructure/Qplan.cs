@@ -9,11 +9,14 @@ public static class Qplan
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "qplan.dll");
 
-    public static async Task<Result> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs qplan to its end; <paramref name="stdin"/> is piped to it (then closed), else it reads an empty input.</summary>
+    public static async Task<Result> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null)
     {
         using var process = Start(arguments, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(stdin ?? string.Empty);
+        process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await stdout, await stderr);
@@ -40,6 +43,7 @@ public static class Qplan
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -16,7 +16,7 @@ internal sealed class RunningService : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningService> StartAsync(string dataDir, string? db = null, bool noAuth = true)
+    public static async Task<RunningService> StartAsync(string dataDir, string? db = null, bool noAuth = true, params string[] settings)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -31,6 +31,7 @@ internal sealed class RunningService : IAsyncDisposable
             "--QuantumPlanner:BootstrapAdminKey=false",
             "--QuantumPlanner:Workers=1",
             "--Logging:LogLevel:Default=Information",
+            .. settings,
         ]);
         await app.StartAsync();
         return new RunningService(app, url);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Solvers.Sampling;
 using QuantumPlanner.Solvers.Sampling.Annealing;
 
 namespace QuantumPlanner.Solvers.Tests.Annealing;
@@ -76,10 +77,9 @@ public sealed class PacedAnnealingTests
     [Fact]
     public void Window_PaceLongerThanTheTimeLeft_IsClippedToTheDeadline()
     {
-        var now = Stopwatch.GetTimestamp();
-        var run = Run(paceTicks: Stopwatch.Frequency * 10, deadline: now + Stopwatch.Frequency);
+        var run = Run(paceTicks: Stopwatch.Frequency * 10, timeLimit: TimeSpan.FromSeconds(1));
 
-        Assert.Equal(Stopwatch.Frequency, run.Window(now));
+        Assert.Equal(Stopwatch.Frequency, run.Window(run.Control.StartTimestamp));
     }
 
     private static BinaryQuadraticModel Planted(int n, out double ground)
@@ -108,10 +108,11 @@ public sealed class PacedAnnealingTests
         return model;
     }
 
-    private static AnnealingRun Run(long paceTicks, long deadline = long.MaxValue)
+    private static AnnealingRun Run(long paceTicks, TimeSpan? timeLimit = null)
     {
         var ising = IsingModel.From(Ring(8, 1.0));
-        return new AnnealingRun(ising, 1, [0.1, 1.0], new SamplerOptions(), Vartype.Spin, deadline, CancellationToken.None, paceTicks);
+        var control = new SearchControl(timeLimit, null, null, CancellationToken.None);
+        return new AnnealingRun(ising, 1, [0.1, 1.0], new SamplerOptions(), Vartype.Spin, control, paceTicks);
     }
 
     private static BinaryQuadraticModel Ring(int n, double coupling)

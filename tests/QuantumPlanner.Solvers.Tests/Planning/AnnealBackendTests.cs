@@ -48,7 +48,7 @@ public sealed class AnnealBackendTests
         var result = new AnnealBackend().Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(1), Seed = 1, Sampler = "qpu:down", CreateSampler = Create }, CancellationToken.None);
 
         Assert.Equal("feasible", result.Status);
-        Assert.Equal(new QuboFallback("qpu:down", "tabu", "unreachable"), result.Qubo!.Fallback);
+        Assert.Equal(("qpu:down", "tabu", "unreachable"), (result.Qubo!.Fallback!.From, result.Qubo.Fallback.To, result.Qubo.Fallback.Reason));
         Assert.Equal("qpu:down", result.Qubo.Sampler);
         Assert.Equal(["qpu:down", "tabu"], asked);
         Assert.Equal("tabu", result.Strategy);

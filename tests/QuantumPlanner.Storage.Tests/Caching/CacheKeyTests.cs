@@ -53,14 +53,27 @@ public sealed class CacheKeyTests
     }
 
     [Fact]
-    public void For_Key_HasThePrefixAndALowerCaseSha256()
+    public void For_Key_HasThePrefixATenantTagAndALowerCaseSha256()
     {
         var key = CacheKey.For("acme", Problem, "auto", 10, 1);
 
         Assert.StartsWith(CacheKey.Prefix, key, StringComparison.Ordinal);
-        var hash = key[CacheKey.Prefix.Length..];
-        Assert.Equal(64, hash.Length);
-        Assert.All(hash, c => Assert.True(char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)));
+        var parts = key[CacheKey.Prefix.Length..].Split(':');
+        Assert.Equal([32, 64], parts.Select(p => p.Length));
+        Assert.All(string.Concat(parts), c => Assert.True(char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)));
+        Assert.DoesNotContain("acme", key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TenantPattern_MatchesTheTenantsKeysOnly()
+    {
+        var pattern = CacheKey.TenantPattern("acme");
+
+        Assert.EndsWith(":*", pattern, StringComparison.Ordinal);
+        Assert.StartsWith(pattern[..^1], CacheKey.For("acme", Problem, "auto", 10, 1), StringComparison.Ordinal);
+        Assert.StartsWith(pattern[..^1], CacheKey.ForProblemHash("acme", "ff", "greedy", 3, 9), StringComparison.Ordinal);
+        Assert.False(CacheKey.For("acme2", Problem, "auto", 10, 1).StartsWith(pattern[..^1], StringComparison.Ordinal));
+        Assert.False(CacheKey.For("acm", Problem, "auto", 10, 1).StartsWith(pattern[..^1], StringComparison.Ordinal));
     }
 
     [Fact]

@@ -50,6 +50,9 @@ internal abstract class AbstractDataSafetyCommand<TSettings> : AsyncCommand<TSet
     /// <summary>Where backups go when --to names no directory of its own: &lt;data-dir&gt;/backups.</summary>
     protected static string DefaultBackupDirectory(OpsSettings settings) => Path.Combine(settings.Directory, "backups");
 
+    /// <summary>Human output: tables and sentences on stdout (a console over Console.Out, so tests that redirect it read them).</summary>
+    protected static IAnsiConsole Out => Consoles.Stdout;
+
     protected static void Progress(string message) => Consoles.Stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
 
     protected static async Task AuditAsync(OpsSettings settings, string action, string? target, object details, string? tenant = null, CancellationToken cancellationToken = default)

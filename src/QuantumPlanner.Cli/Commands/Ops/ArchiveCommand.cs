@@ -81,7 +81,7 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
         var olderThan = DurationText.Parse(settings.OlderThan!, "--older-than");
         var store = StoreOf(settings);
         Progress($"archive: {store.Kind} {store.DisplayName}, jobs older than {DurationText.Format(olderThan)} ({settings.Status}) → {directory}{(remote is null ? string.Empty : " → " + remote)}");
-        var run = await Archives.RunAsync(
+        var run = await WorkProgress.RunAsync(settings, step => Archives.RunAsync(
             new ArchiveOptions
             {
                 Store = store,
@@ -91,9 +91,9 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
                 Statuses = settings.Statuses,
                 DryRun = settings.DryRun,
                 BatchSize = settings.Batch,
-                Progress = new Progress<long>(rows => Progress(string.Create(CultureInfo.InvariantCulture, $"archive: {rows} rows archived, verified and deleted"))),
+                Progress = step(settings.DryRun ? "count" : remote is null ? "archive, verify, delete" : "archive, verify, upload, delete"),
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken)).ConfigureAwait(false);
 
         foreach (var resumed in run.Resumed)
         {
@@ -118,13 +118,13 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
         }
 
         table.Caption(string.Create(CultureInfo.InvariantCulture, $"jobs created before {run.Cutoff.UtcDateTime:u}"));
-        AnsiConsole.Write(table);
+        Out.Write(table);
         foreach (var resumed in run.Resumed)
         {
-            AnsiConsole.MarkupLine($"Finished the interrupted archive {Markup.Escape(resumed)}.");
+            Out.MarkupLine($"Finished the interrupted archive {Markup.Escape(resumed)}.");
         }
 
-        AnsiConsole.MarkupLine(run.DryRun
+        Out.MarkupLine(run.DryRun
             ? "Dry run: nothing was archived or deleted."
             : run.Manifest is null
                 ? "Nothing to archive."

@@ -20,7 +20,11 @@ internal sealed class ArchiveRestoreCommand : AbstractDataSafetyCommand<ArchiveR
     {
         var store = StoreOf(settings);
         Progress($"archive restore: {settings.File} → {store.Kind} {store.DisplayName}");
-        var restored = await Archives.RestoreAsync(Path.GetFullPath(settings.File), store, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var restored = await WorkProgress.RunAsync(settings, step =>
+        {
+            step("verify and restore the archive");
+            return Archives.RestoreAsync(Path.GetFullPath(settings.File), store, cancellationToken: cancellationToken);
+        }).ConfigureAwait(false);
         await AuditAsync(settings, "archive.restore", restored.Path, new { inserted = restored.Inserted, skipped = restored.Skipped, via = "qplan ops archive restore" }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (settings.Json)
         {
@@ -28,7 +32,7 @@ internal sealed class ArchiveRestoreCommand : AbstractDataSafetyCommand<ArchiveR
         }
         else
         {
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Restored {restored.Inserted} jobs from {Markup.Escape(restored.Path)}; {restored.Skipped} were already present and skipped."));
+            Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Restored {restored.Inserted} jobs from {Markup.Escape(restored.Path)}; {restored.Skipped} were already present and skipped."));
         }
 
         return ExitCodes.Ok;

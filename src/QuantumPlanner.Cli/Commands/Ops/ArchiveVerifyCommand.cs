@@ -30,7 +30,7 @@ internal sealed class ArchiveVerifyCommand : AbstractDataSafetyCommand<ArchiveVe
             table.AddRow(Markup.Escape(check), "[green]ok[/]");
         }
 
-        AnsiConsole.Write(table);
+        Out.Write(table);
         return ExitCodes.Ok;
     }
 }

@@ -42,9 +42,13 @@ internal sealed class BackupCreateCommand : AbstractDataSafetyCommand<BackupCrea
         var local = remote is null ? settings.To ?? DefaultBackupDirectory(settings) : settings.LocalDir ?? DefaultBackupDirectory(settings);
         var store = StoreOf(settings);
         Progress($"backup: {store.Kind} {store.DisplayName} → {local}{(remote is null ? string.Empty : " → " + remote)}");
-        var created = await Backups.CreateAsync(
-            new BackupCreateOptions { Store = store, LocalDirectory = local, Remote = remote, KeepDays = settings.KeepDays, PgBin = settings.PgBin },
-            cancellationToken).ConfigureAwait(false);
+        var created = await WorkProgress.RunAsync(settings, step =>
+        {
+            step(remote is null ? "backup" : "backup and upload");
+            return Backups.CreateAsync(
+                new BackupCreateOptions { Store = store, LocalDirectory = local, Remote = remote, KeepDays = settings.KeepDays, PgBin = settings.PgBin },
+                cancellationToken);
+        }).ConfigureAwait(false);
         foreach (var deleted in created.Deleted)
         {
             await AuditAsync(settings, "backup.delete", deleted, new { reason = $"older than {settings.KeepDays} days", via = "qplan ops backup create" }, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -75,7 +79,7 @@ internal sealed class BackupCreateCommand : AbstractDataSafetyCommand<BackupCrea
         }
 
         table.AddRow("deleted (retention)", created.Deleted.Count == 0 ? "none" : Markup.Escape(string.Join(", ", created.Deleted)));
-        AnsiConsole.Write(table);
+        Out.Write(table);
         return ExitCodes.Ok;
     }
 }

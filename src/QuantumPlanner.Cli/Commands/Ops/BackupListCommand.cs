@@ -39,7 +39,7 @@ internal sealed class BackupListCommand : AbstractDataSafetyCommand<BackupListCo
         }
         else if (rows.Count == 0)
         {
-            AnsiConsole.MarkupLine($"No backups in {Markup.Escape(location.Description)}. Maybe 'qplan ops backup create --to {Markup.Escape(location.Description)}'.");
+            Out.MarkupLine($"No backups in {Markup.Escape(location.Description)}. Maybe 'qplan ops backup create --to {Markup.Escape(location.Description)}'.");
         }
         else
         {
@@ -56,7 +56,7 @@ internal sealed class BackupListCommand : AbstractDataSafetyCommand<BackupListCo
                     row.good ? "[green]ok[/]" : $"[red]{Markup.Escape(row.problem ?? "bad")}[/]");
             }
 
-            AnsiConsole.Write(table);
+            Out.Write(table);
         }
 
         return rows.All(r => r.good) ? ExitCodes.Ok : ExitCodes.Failure;

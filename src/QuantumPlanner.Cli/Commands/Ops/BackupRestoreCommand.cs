@@ -23,7 +23,11 @@ internal sealed class BackupRestoreCommand : AbstractDataSafetyCommand<BackupRes
     {
         var target = StoreOf(settings);
         Progress($"restore: {settings.Backup} → {target.Kind} {target.DisplayName}");
-        var restored = await Backups.RestoreAsync(settings.Backup, target, settings.Force, settings.PgBin, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var restored = await WorkProgress.RunAsync(settings, step =>
+        {
+            step("restore and compare tables");
+            return Backups.RestoreAsync(settings.Backup, target, settings.Force, settings.PgBin, cancellationToken: cancellationToken);
+        }).ConfigureAwait(false);
         await AuditAsync(settings, "backup.restore", restored.Url, new { restored.Manifest.Sha256, force = settings.Force, via = "qplan ops backup restore" }, cancellationToken: cancellationToken).ConfigureAwait(false);
         var jobs = restored.Manifest.Tables.FirstOrDefault(t => t.Name == "optimization_jobs")?.Rows ?? 0;
         if (settings.Json)
@@ -32,7 +36,7 @@ internal sealed class BackupRestoreCommand : AbstractDataSafetyCommand<BackupRes
         }
         else
         {
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            Out.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"Restored {Markup.Escape(restored.Url)} into {Markup.Escape(restored.Target)} in {restored.RestoreTime.TotalSeconds:0.00} s: {restored.Manifest.Tables.Count} tables, {jobs} jobs, counts and checksums equal the manifest."));
         }
 

@@ -13,7 +13,11 @@ internal sealed class BackupVerifyCommand : AbstractDataSafetyCommand<BackupFile
     protected override async Task<int> RunAsync(BackupFileSettings settings, CancellationToken cancellationToken)
     {
         Progress($"verify: {settings.Backup}");
-        var verified = await Backups.VerifyAsync(settings.Backup, StoreOf(settings), settings.PgBin, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var verified = await WorkProgress.RunAsync(settings, step =>
+        {
+            step("verify: checksum, restore into scratch, compare tables");
+            return Backups.VerifyAsync(settings.Backup, StoreOf(settings), settings.PgBin, cancellationToken: cancellationToken);
+        }).ConfigureAwait(false);
         if (settings.Json)
         {
             WriteJson(new { ok = true, url = verified.Url, checks = verified.Checks, restoreSeconds = verified.RestoreTime.TotalSeconds, manifest = verified.Manifest });
@@ -27,7 +31,7 @@ internal sealed class BackupVerifyCommand : AbstractDataSafetyCommand<BackupFile
         }
 
         table.AddRow("scratch restore time", string.Create(CultureInfo.InvariantCulture, $"{verified.RestoreTime.TotalSeconds:0.00} s"));
-        AnsiConsole.Write(table);
+        Out.Write(table);
         return ExitCodes.Ok;
     }
 }

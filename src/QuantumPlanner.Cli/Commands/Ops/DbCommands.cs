@@ -145,6 +145,10 @@ internal sealed class DbSizeCommand : AsyncCommand<OpsSettings>
         if (!settings.Json)
         {
             Console.Out.WriteLine($"Database ({store.Kind}): {CapacityReportView.Bytes(footprint.Bytes)}");
+            if (rows.Any(r => r.SizeSource == "page walk"))
+            {
+                Console.Out.WriteLine("This SQLite build has no dbstat table: each size is its b-tree's pages counted in the file (after a passive WAL checkpoint).");
+            }
         }
 
         return OpsDb.Print(settings, new { store = store.Kind, databaseBytes = footprint.Bytes, relations = rows }, () =>

@@ -37,22 +37,27 @@ internal sealed class DrDrillCommand : AbstractDataSafetyCommand<DrDrillCommand.
         }
 
         var drillStart = DateTimeOffset.UtcNow;
-        Progress("dr-drill: 1/2 create");
-        var created = await Backups.CreateAsync(
-            new BackupCreateOptions { Store = store, LocalDirectory = remote is null ? to : DefaultBackupDirectory(settings), Remote = remote, KeepDays = null, PgBin = settings.PgBin },
-            cancellationToken).ConfigureAwait(false);
-        var url = created.RemoteUrl ?? created.LocalPath;
-        Progress("dr-drill: 2/2 restore into scratch and verify");
         BackupVerified? verified = null;
         string? failure = null;
-        try
+        var created = await WorkProgress.RunAsync(settings, async step =>
         {
-            verified = await Backups.VerifyAsync(url, store, settings.PgBin, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (DataSafetyException exception)
-        {
-            failure = exception.Message;
-        }
+            step("1/2 back up");
+            var backup = await Backups.CreateAsync(
+                new BackupCreateOptions { Store = store, LocalDirectory = remote is null ? to : DefaultBackupDirectory(settings), Remote = remote, KeepDays = null, PgBin = settings.PgBin },
+                cancellationToken).ConfigureAwait(false);
+            step("2/2 restore into scratch and verify");
+            try
+            {
+                verified = await Backups.VerifyAsync(backup.RemoteUrl ?? backup.LocalPath, store, settings.PgBin, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (DataSafetyException exception)
+            {
+                failure = exception.Message;
+            }
+
+            return backup;
+        }).ConfigureAwait(false);
+        var url = created.RemoteUrl ?? created.LocalPath;
 
         var report = new
         {
@@ -88,7 +93,7 @@ internal sealed class DrDrillCommand : AbstractDataSafetyCommand<DrDrillCommand.
             }
 
             table.AddRow("result", failure is null ? "[green]passed[/]" : $"[red]{Markup.Escape(failure)}[/]");
-            AnsiConsole.Write(table);
+            Out.Write(table);
         }
 
         return failure is null ? ExitCodes.Ok : ExitCodes.Failure;

@@ -14,7 +14,7 @@ internal sealed class GdprCheckCommand : AbstractDataSafetyCommand<GdprCheckComm
     internal sealed class Settings : RetentionSettings
     {
         [CommandOption("--log-file <FILE>")]
-        [Description("A service log to scan for problem content (/dev/stdin reads a pipe).")]
+        [Description("A service log to scan for problem content; - reads standard input (a pipe).")]
         public string? LogFile { get; init; }
 
         [CommandOption("--max-purge-age-days <DAYS>")]
@@ -24,13 +24,16 @@ internal sealed class GdprCheckCommand : AbstractDataSafetyCommand<GdprCheckComm
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        using var log = settings.LogFile switch
+        // Standard input is not ours to close: only a file opened here is disposed.
+        using var file = settings.LogFile switch
         {
-            null => null,
+            null or "-" => null,
             var path when File.Exists(path) => new StreamReader(path),
-            var path => throw new ArgumentException($"--log-file {path} does not exist. Maybe kubectl logs deploy/quantum-planner > service.log first, or pipe it in with --log-file /dev/stdin."),
+            var path => throw new UserInputException($"--log-file {path} does not exist. Maybe kubectl logs deploy/quantum-planner > service.log first, or pipe it in: kubectl logs deploy/quantum-planner | qplan ops gdpr check --log-file -."),
         };
-        var checks = await TenantData.CheckAsync(StoreOf(settings), settings.PolicyDays, settings.PolicyConfigured, settings.MaxPurgeAgeDays, log, settings.LogFile, cancellationToken).ConfigureAwait(false);
+        var log = settings.LogFile == "-" ? Console.In : file;
+        var logName = settings.LogFile == "-" ? "standard input" : settings.LogFile;
+        var checks = await TenantData.CheckAsync(StoreOf(settings), settings.PolicyDays, settings.PolicyConfigured, settings.MaxPurgeAgeDays, log, logName, cancellationToken).ConfigureAwait(false);
         var ok = checks.All(c => c.Passed != false);
         if (settings.Json)
         {
@@ -44,7 +47,7 @@ internal sealed class GdprCheckCommand : AbstractDataSafetyCommand<GdprCheckComm
                 table.AddRow(Markup.Escape(check.Name), check.Passed switch { true => "[green]ok[/]", false => "[red]failed[/]", null => "[grey]skipped[/]" }, Markup.Escape(check.Detail));
             }
 
-            AnsiConsole.Write(table);
+            Out.Write(table);
         }
 
         return ok ? ExitCodes.Ok : ExitCodes.Failure;

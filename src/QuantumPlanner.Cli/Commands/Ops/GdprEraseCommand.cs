@@ -46,7 +46,7 @@ internal sealed class GdprEraseCommand : AbstractDataSafetyCommand<GdprEraseComm
         }
         else
         {
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            Out.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"Erased tenant {Markup.Escape(erased.Tenant)}: {erased.Jobs} jobs with their problems and results, {erased.Keys} keys, {erased.CacheKeysEvicted} cached results evicted; anonymous totals kept. {Backups}"));
         }
 

@@ -35,7 +35,7 @@ internal sealed class GdprExportCommand : AbstractDataSafetyCommand<GdprExportCo
         }
         else
         {
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            Out.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"Exported tenant {Markup.Escape(export.Tenant)} to {Markup.Escape(export.Path)}: {export.Jobs} jobs, {export.Keys} keys (metadata only), {export.AuditEntries} audit entries; SHA-256 {export.Sha256}."));
         }
 

@@ -32,6 +32,11 @@ internal static partial class OpsBranch
         });
         ops.AddCommand<SecurityAuditCommand>("security-audit").WithDescription("Permissions, plain-text secrets, API keys, NoAuth, k8s security context, TLS, dependencies: ✓/⚠/✗, exit 1 on ✗.")
             .WithExample("ops", "security-audit", "--url", "https://planner.example.com", "--advisories", "advisories.json");
+        ops.AddCommand<ProfileCommand>("profile").WithDescription("CPU trace (EventPipe) of a process (--pid) or of a local solve (PROBLEM): .nettrace, speedscope JSON, hot methods.")
+            .WithExample("ops", "profile", "--pid", "4242", "--duration", "30s")
+            .WithExample("ops", "profile", "examples/software-sprint.json", "--backend", "localsearch");
+        ops.AddCommand<LeakCheckCommand>("leak-check").WithDescription("Steady load against --url, GC heap / RSS / handles sampled and fitted: growth per 1000 jobs, exit 1 above the limits.")
+            .WithExample("ops", "leak-check", "--url", "http://127.0.0.1:8080", "--jobs", "2000", "--chart", "leak.html");
         ops.AddBranch("report", report =>
         {
             report.SetDescription("Performance and capacity reports (table, json or html with charts).");

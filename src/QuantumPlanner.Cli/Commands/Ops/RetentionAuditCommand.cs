@@ -52,11 +52,11 @@ internal sealed class RetentionAuditCommand : AbstractDataSafetyCommand<Retentio
                 table.AddRow(row.ToArray());
             }
 
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine(report.LastPurge is { } purge
+            Out.Write(table);
+            Out.MarkupLine(report.LastPurge is { } purge
                 ? string.Create(CultureInfo.InvariantCulture, $"Last purge: {purge.At.UtcDateTime:u}, {purge.Rows} jobs.")
                 : "Last purge: never. Maybe schedule 'qplan ops archive --older-than 90d' (deploy/k8s/archive-cronjob.yaml).");
-            AnsiConsole.MarkupLine(report.Ok
+            Out.MarkupLine(report.Ok
                 ? $"No finished job is older than the {report.PolicyDays}-day policy."
                 : $"[red]{report.PastPolicy} finished jobs are older than the {report.PolicyDays}-day policy.[/] Maybe qplan ops archive --older-than {report.PolicyDays}d.");
         }

@@ -19,8 +19,9 @@ public static class GapImporter
     {
         ArgumentNullException.ThrowIfNull(reader);
         var numbers = new IntegerTokenReader(reader, source);
-        int m = numbers.Next("the number of agents m", 1);
-        int n = numbers.Next("the number of jobs n", 1);
+        // Limits before the m × n matrices are allocated.
+        int m = numbers.Next("the number of agents m", 1, PlanningLimits.MaxAgents);
+        int n = numbers.Next("the number of jobs n", 1, PlanningLimits.MaxTasks);
         var cost = ReadMatrix(numbers, m, n, "cost c");
         var use = ReadMatrix(numbers, m, n, "resource use a", min: 0);
         var capacity = new int[m];

@@ -19,8 +19,13 @@ public static class JobShopImporter
     {
         ArgumentNullException.ThrowIfNull(reader);
         var numbers = new IntegerTokenReader(reader, source);
-        int jobs = numbers.Next("the number of jobs n", 1);
-        int machines = numbers.Next("the number of machines m", 1);
+        // Limits before any allocation sized by them: a header of 10^8 machines must not allocate 10^8 agents.
+        int jobs = numbers.Next("the number of jobs n", 1, PlanningLimits.MaxTasks);
+        int machines = numbers.Next("the number of machines m", 1, PlanningLimits.MaxAgents);
+        if ((long)jobs * machines > PlanningLimits.MaxTasks)
+        {
+            throw new ImportFormatException(source, numbers.Line, $"{jobs} jobs of {machines} operations make {(long)jobs * machines} tasks; at most {PlanningLimits.MaxTasks} are accepted. Maybe import a smaller instance.");
+        }
 
         var agents = new Agent[machines];
         for (int k = 0; k < machines; k++)

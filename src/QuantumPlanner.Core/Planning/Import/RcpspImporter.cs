@@ -34,6 +34,17 @@ public static class RcpspImporter
             throw new ImportFormatException(source, file.LineOf("jobs (incl. supersource/sink )"), $"expected at least 2 jobs (source and sink) but found {jobs}.");
         }
 
+        // Limits before the per-job arrays are allocated.
+        if (jobs - 2 > PlanningLimits.MaxTasks)
+        {
+            throw new ImportFormatException(source, file.LineOf("jobs (incl. supersource/sink )"), $"{jobs} jobs make {jobs - 2} tasks; at most {PlanningLimits.MaxTasks} are accepted. Maybe import a smaller instance.");
+        }
+
+        if (renewable < 0 || renewable > PlanningLimits.MaxResources)
+        {
+            throw new ImportFormatException(source, file.LineOf("- renewable"), $"{renewable} renewable resources; between 0 and {PlanningLimits.MaxResources} are accepted.");
+        }
+
         var successors = file.Precedences(jobs);
         var (durations, demands) = file.Requests(jobs, renewable);
         var capacities = file.Availabilities(renewable);

@@ -29,6 +29,9 @@ public sealed class AnnealBackend : IPlanningBackend
 
     public string Name => "anneal";
 
+    /// <summary>How capacity slack is encoded; binary by default (docs/quantum.md has the comparison with unary).</summary>
+    public SlackEncoding Slack { get; init; } = SlackEncoding.Binary;
+
     public bool IsAvailable(out string? reason)
     {
         reason = null;
@@ -66,7 +69,7 @@ public sealed class AnnealBackend : IPlanningBackend
             }
 
             compileClock.Start();
-            compiled = AssignmentQuboCompiler.Compile(view, penalty);
+            compiled = AssignmentQuboCompiler.Compile(view, penalty, Slack);
             compileClock.Stop();
             // Short rounds first, each twice the last: small models settle in milliseconds instead of holding the
             // whole limit, large ones still get long anneals.
@@ -137,7 +140,7 @@ public sealed class AnnealBackend : IPlanningBackend
     private static QuboFallback? ReadFallback(SampleSet samples) =>
         samples.Info.TryGetValue("fallback", out var value) && value is IReadOnlyDictionary<string, object> fields
             && fields.TryGetValue("from", out var from) && fields.TryGetValue("to", out var to) && fields.TryGetValue("reason", out var reason)
-            ? new QuboFallback(from.ToString()!, to.ToString()!, reason.ToString()!)
+            ? new QuboFallback(from.ToString()!, to.ToString()!, reason.ToString()!) { DetectedMs = fields.TryGetValue("detectedMs", out var ms) && ms is double detected ? detected : 0 }
             : null;
 
     /// <summary>Descent on the assignment: moves of one task and swaps of two that lower the cost and keep every load within maxWorkload.</summary>

@@ -5,14 +5,13 @@ using QuantumPlanner.Solvers.Randomness;
 namespace QuantumPlanner.Solvers.Sampling.Annealing;
 
 /// <summary>
-/// What every worker of one Sample call shares: the model, schedule, seed, start states and the reasons to stop.
-/// Workers read it; only the stop flag and the flip counter are written, both atomically.
+/// What every worker of one Sample call shares: the model, schedule, seed, start states and the call's
+/// <see cref="SearchControl"/> (deadline, cancellation, target). Workers read it; only the flip counter is written here,
+/// atomically.
 /// </summary>
 internal sealed class AnnealingRun
 {
     private readonly sbyte[][]? initialSpins;
-    private readonly long deadline;
-    private volatile bool targetReached;
     private long flipAttempts;
 
     public AnnealingRun(
@@ -21,8 +20,7 @@ internal sealed class AnnealingRun
         double[] betas,
         SamplerOptions options,
         Vartype vartype,
-        long deadline,
-        CancellationToken token,
+        SearchControl control,
         long paceTicks = 0)
     {
         Ising = ising;
@@ -30,9 +28,7 @@ internal sealed class AnnealingRun
         Seed = seed;
         Betas = betas;
         Tables = ising.IsIntegral ? new AcceptanceSchedule(betas, ising.Scale, ising.MaxScaledField) : null;
-        Target = options.TargetEnergy;
-        this.deadline = deadline;
-        Token = token;
+        Control = control;
         if (options.InitialStates is { Count: > 0 } states)
         {
             initialSpins = new sbyte[states.Count][];
@@ -52,9 +48,8 @@ internal sealed class AnnealingRun
 
     public AcceptanceSchedule? Tables { get; }
 
-    public double? Target { get; }
-
-    public CancellationToken Token { get; }
+    /// <summary>Polled between sweeps (<see cref="SearchControl.ShouldStop()"/>) and told when a lane meets the target.</summary>
+    public SearchControl Control { get; }
 
     /// <summary>
     /// Wall-clock length of one paced read in Stopwatch ticks, or 0 when each schedule step is one sweep. A paced read
@@ -64,7 +59,7 @@ internal sealed class AnnealingRun
     public long PaceTicks { get; }
 
     /// <summary>The window of a read starting at <paramref name="begin"/>: the pace, or what is left before the deadline.</summary>
-    public long Window(long begin) => PaceTicks == 0 ? 0 : Math.Max(1, Math.Min(PaceTicks, deadline - begin));
+    public long Window(long begin) => PaceTicks == 0 ? 0 : Math.Max(1, Math.Min(PaceTicks, Control.Deadline - begin));
 
     /// <summary>
     /// The schedule step after step <paramref name="t"/> of <paramref name="count"/>: the next one, or when paced the
@@ -83,19 +78,8 @@ internal sealed class AnnealingRun
 
     public long FlipAttempts => Interlocked.Read(ref flipAttempts);
 
-    public bool TargetReached => targetReached;
-
-    /// <summary>Checked between sweeps: a volatile read, a token read and at most one timestamp.</summary>
-    public bool StopRequested =>
-        targetReached || Token.IsCancellationRequested || (deadline != long.MaxValue && Stopwatch.GetTimestamp() >= deadline);
-
-    public void SignalTarget() => targetReached = true;
-
     /// <summary>Called once per finished work item, so threads do not contend on the counter every sweep.</summary>
     public void AddFlipAttempts(long count) => Interlocked.Add(ref flipAttempts, count);
-
-    /// <summary>True when a spin-domain energy meets the target (with a rounding allowance for double sums).</summary>
-    public bool MeetsTarget(double energy) => Target is { } target && energy <= target + (1e-9 * Math.Max(1.0, Math.Abs(target)));
 
     /// <summary>The start state of a read: the user's (read mod count) or uniformly random from the read's stream.</summary>
     public void InitialState(long read, ref Xoshiro256 rng, Span<sbyte> spins)

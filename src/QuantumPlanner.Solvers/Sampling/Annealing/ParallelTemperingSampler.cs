@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Solvers.Randomness;
 
@@ -40,30 +39,21 @@ public sealed class ParallelTemperingSampler : ISampler
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(model);
         cancellationToken.ThrowIfCancellationRequested();
-        var clock = Stopwatch.StartNew();
+        var control = new SearchControl(options.TimeLimit, options.TargetEnergy, options.OnImprovement, cancellationToken);
         var seed = options.Seed ?? Xoshiro256.RandomSeed();
         var ising = IsingModel.From(model);
         var (hot, cold) = BetaRange.Default(ising);
         var sweeps = options.Sweeps ?? DefaultSweeps;
         var ladder = BetaRange.Geometric(hot, cold, Replicas);
-        var deadline = options.TimeLimit is { } limit
-            ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency)
-            : long.MaxValue;
         var maxReads = options.Reads ?? (options.TimeLimit is null ? DefaultReads : long.MaxValue);
-        var run = new AnnealingRun(ising, seed, ladder, options, model.Vartype, deadline, cancellationToken);
+        var run = new AnnealingRun(ising, seed, ladder, options, model.Vartype, control);
         var report = new TemperingReport();
         var simd = kernel != AnnealingKernel.Table && SimdTemperingAnnealer.Supports(ising, Replicas);
-        var loopStart = clock.Elapsed;
-        var collector = ReadScheduler.Run(
-            run,
-            model,
-            options.Threads,
-            maxReads,
-            sweeps,
-            simd ? () => new SimdTemperingAnnealer(run, sweeps, report) : () => new TemperingAnnealer(run, sweeps, report),
-            clock,
-            options.OnImprovement);
-        var loopEnd = clock.Elapsed;
+        var collector = new ReadCollector(model, control);
+        var loopStart = control.Elapsed;
+        Func<IAnnealer> createAnnealer = simd ? () => new SimdTemperingAnnealer(run, sweeps, report) : () => new TemperingAnnealer(run, sweeps, report);
+        AnnealingReads.Run(run, model, options.Threads, maxReads, sweeps, createAnnealer, collector);
+        var loopEnd = control.Elapsed;
 
         // After a cancel the best interrupted read is still a valid sample; with nothing at all there is nothing to return.
         var reads = collector.Reads(includeInterrupted: true);
@@ -74,7 +64,7 @@ public sealed class ParallelTemperingSampler : ISampler
 
         var timing = new SampleTiming
         {
-            Total = clock.Elapsed,
+            Total = control.Elapsed,
             Sampling = loopEnd - loopStart,
             TimeToBest = collector.TimeToBest,
             FlipAttempts = run.FlipAttempts,
@@ -91,7 +81,7 @@ public sealed class ParallelTemperingSampler : ISampler
             ["kernel"] = simd ? "simd-avx2" : ising.IsIntegral ? "table" : "scalar",
             ["ladder"] = report.Ladder,
             ["swapRates"] = report.SwapRates,
-            ["targetReached"] = run.TargetReached,
+            ["targetReached"] = control.TargetReached,
         };
         return SampleSet.FromReads(model.Vartype, reads, timing, info);
     }

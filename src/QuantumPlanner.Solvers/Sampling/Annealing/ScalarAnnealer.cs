@@ -45,16 +45,16 @@ internal sealed class ScalarAnnealer : IAnnealer
         {
             energy += Sweep(ising, field, spins, betas[t], ref rng);
             sweeps++;
-            if (run.Target is not null && run.MeetsTarget(energy))
+            if (run.Control.HasTarget && run.Control.MeetsTarget(energy))
             {
                 metTarget = true;
-                run.SignalTarget();
+                run.Control.SignalTarget();
                 SweepsDone = sweeps;
                 return t + 1;
             }
 
             t = run.NextStep(t, count, begin, window);
-            if (t < count && run.StopRequested)
+            if (t < count && run.Control.ShouldStop())
             {
                 SweepsDone = sweeps;
                 return t;

@@ -93,7 +93,7 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
         var count = tables.Count;
         var first = StepsDone;
         var last = (int)Math.Min(count, (long)first + steps);
-        var targetCheck = run.Target is not null;
+        var targetCheck = run.Control.HasTarget;
         Span<int> change = stackalloc int[Width];
         var t = first;
         while (t < last)
@@ -107,7 +107,7 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
                 for (var lane = 0; lane < Width; lane++)
                 {
                     energy2k[lane] += 4L * change[lane];
-                    if (run.MeetsTarget(ising.Offset + (energy2k[lane] / (2.0 * ising.Scale))))
+                    if (run.Control.MeetsTarget(ising.Offset + (energy2k[lane] / (2.0 * ising.Scale))))
                     {
                         metTarget[lane] = true;
                         hit = true;
@@ -116,14 +116,14 @@ internal sealed class SimdAnnealer : ISplittableAnnealer
 
                 if (hit)
                 {
-                    run.SignalTarget();
+                    run.Control.SignalTarget();
                     t++;
                     break;
                 }
             }
 
             t = run.NextStep(t, count, begin, window);
-            if (t < count && run.StopRequested)
+            if (t < count && run.Control.ShouldStop())
             {
                 break;
             }

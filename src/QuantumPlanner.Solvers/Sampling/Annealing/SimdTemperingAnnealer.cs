@@ -136,10 +136,10 @@ internal sealed class SimdTemperingAnnealer : IAnnealer
             SweepGroups(ref lanes);
             UpdateBest();
             Exchange(sweep, ref rng);
-            if (run.Target is not null && run.MeetsTarget(Energy(bestEnergy2k)))
+            if (run.Control.HasTarget && run.Control.MeetsTarget(Energy(bestEnergy2k)))
             {
                 metTarget = true;
-                run.SignalTarget();
+                run.Control.SignalTarget();
                 return sweep + 1;
             }
 
@@ -149,7 +149,7 @@ internal sealed class SimdTemperingAnnealer : IAnnealer
                 BuildTables();
             }
 
-            if (run.StopRequested)
+            if (run.Control.ShouldStop())
             {
                 return sweep + 1;
             }

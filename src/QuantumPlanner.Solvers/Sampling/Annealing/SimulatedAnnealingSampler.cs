@@ -33,7 +33,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(model);
         cancellationToken.ThrowIfCancellationRequested();
-        var clock = Stopwatch.StartNew();
+        var control = new SearchControl(options.TimeLimit, options.TargetEnergy, options.OnImprovement, cancellationToken);
         var seed = options.Seed ?? Xoshiro256.RandomSeed();
         var ising = IsingModel.From(model);
         var (hot, cold) = BetaRange.Default(ising);
@@ -46,9 +46,6 @@ public sealed class SimulatedAnnealingSampler : ISampler
         }
 
         var betas = BetaRange.Geometric(hot, cold, sweeps);
-        var deadline = options.TimeLimit is { } limit
-            ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency)
-            : long.MaxValue;
 
         // With a time limit reads repeat until it is spent; an explicit read count still caps them.
         var maxReads = options.Reads ?? (options.TimeLimit is null ? DefaultReads : long.MaxValue);
@@ -58,20 +55,13 @@ public sealed class SimulatedAnnealingSampler : ISampler
         // short ones on G-set (G35 at 30 s, one thread: mean cut 7665 over 256 reads of 20,000 sweeps, 7679 over 8 reads
         // of 400,000), and pacing by the clock keeps the schedule whole however loaded the machine is.
         var pace = options.TimeLimit is not null && options.Sweeps is null
-            ? Math.Max(1, (deadline - Stopwatch.GetTimestamp()) / PacedWindows)
+            ? Math.Max(1, (control.Deadline - Stopwatch.GetTimestamp()) / PacedWindows)
             : 0;
-        var run = new AnnealingRun(ising, seed, betas, options, model.Vartype, deadline, cancellationToken, pace);
-        var loopStart = clock.Elapsed;
-        var collector = ReadScheduler.Run(
-            run,
-            model,
-            options.Threads,
-            maxReads,
-            sweeps,
-            () => AnnealingKernels.Create(used, run),
-            clock,
-            options.OnImprovement);
-        var loopEnd = clock.Elapsed;
+        var run = new AnnealingRun(ising, seed, betas, options, model.Vartype, control, pace);
+        var collector = new ReadCollector(model, control);
+        var loopStart = control.Elapsed;
+        AnnealingReads.Run(run, model, options.Threads, maxReads, sweeps, () => AnnealingKernels.Create(used, run), collector);
+        var loopEnd = control.Elapsed;
 
         // After a cancel the best interrupted read is still a valid sample; with nothing at all there is nothing to return.
         var reads = collector.Reads(includeInterrupted: true);
@@ -82,7 +72,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
 
         var timing = new SampleTiming
         {
-            Total = clock.Elapsed,
+            Total = control.Elapsed,
             Sampling = loopEnd - loopStart,
             TimeToBest = collector.TimeToBest,
             FlipAttempts = run.FlipAttempts,
@@ -96,7 +86,7 @@ public sealed class SimulatedAnnealingSampler : ISampler
             ["threads"] = options.Threads,
             ["betaRange"] = new[] { hot, cold },
             ["kernel"] = AnnealingKernels.Name(used),
-            ["targetReached"] = run.TargetReached,
+            ["targetReached"] = control.TargetReached,
         };
         if (pace > 0)
         {

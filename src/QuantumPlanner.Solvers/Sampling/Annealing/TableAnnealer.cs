@@ -36,7 +36,7 @@ internal sealed class TableAnnealer : IAnnealer
         run.InitialState(firstRead, ref rng, spins);
         InitFields(ising, spins, field);
         var energy2k = EnergyTimes2Scale(ising, spins, field);
-        var targetCheck = run.Target is not null;
+        var targetCheck = run.Control.HasTarget;
         metTarget = false;
         var count = tables.Count;
         var begin = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -47,16 +47,16 @@ internal sealed class TableAnnealer : IAnnealer
             // Σx over accepted flips; each changes 2·Scale·(E − offset) by 4x.
             energy2k += 4 * Sweep(ising, field, spins, tables.Table(t, scratch), ref rng);
             sweeps++;
-            if (targetCheck && run.MeetsTarget(ising.Offset + (energy2k / (2.0 * ising.Scale))))
+            if (targetCheck && run.Control.MeetsTarget(ising.Offset + (energy2k / (2.0 * ising.Scale))))
             {
                 metTarget = true;
-                run.SignalTarget();
+                run.Control.SignalTarget();
                 SweepsDone = sweeps;
                 return t + 1;
             }
 
             t = run.NextStep(t, count, begin, window);
-            if (t < count && run.StopRequested)
+            if (t < count && run.Control.ShouldStop())
             {
                 SweepsDone = sweeps;
                 return t;

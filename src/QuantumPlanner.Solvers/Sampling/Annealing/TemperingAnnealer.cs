@@ -130,10 +130,10 @@ internal sealed class TemperingAnnealer : IAnnealer
             }
 
             Exchange(sweep, ref rng);
-            if (run.Target is not null && run.MeetsTarget(bestEnergy))
+            if (run.Control.HasTarget && run.Control.MeetsTarget(bestEnergy))
             {
                 metTarget = true;
-                run.SignalTarget();
+                run.Control.SignalTarget();
                 return sweep + 1;
             }
 
@@ -142,7 +142,7 @@ internal sealed class TemperingAnnealer : IAnnealer
                 Respace();
             }
 
-            if (run.StopRequested)
+            if (run.Control.ShouldStop())
             {
                 return sweep + 1;
             }

@@ -32,9 +32,10 @@ public sealed class SteepestDescentSampler : ISampler
             reads,
             options.Threads,
             control,
-            () => 0,
-            (_, r) =>
+            _ => 0,
+            (_, item) =>
             {
+                var r = (int)item;
                 var sample = new sbyte[n];
                 if (options.InitialStates is { Count: > 0 } initial)
                 {

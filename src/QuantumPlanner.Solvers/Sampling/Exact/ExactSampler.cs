@@ -41,57 +41,16 @@ public sealed class ExactSampler : ISampler
         var lowBits = Math.Min(n, ChunkBits);
         var chunks = 1L << (n - lowBits);
         var threads = (int)Math.Min(options.Threads, chunks);
-        var kept = new List<(double Energy, long State)>[threads];
-        var next = -1L;
-        var workers = new Thread[threads];
-        var errors = new Exception?[threads];
-        for (var t = 0; t < threads; t++)
-        {
-            var slot = t;
-            workers[t] = new Thread(() =>
-            {
-                try
-                {
-                    var best = new BestStates(keep);
-                    var field = new double[n];
-                    var x = new byte[n];
-                    long chunk;
-                    while ((chunk = Interlocked.Increment(ref next)) < chunks && !cancellationToken.IsCancellationRequested)
-                    {
-                        EnumerateChunk(binary, chunk, lowBits, x, field, best);
-                    }
-
-                    kept[slot] = best.ToList();
-                }
-#pragma warning disable CA1031 // Rethrown on the calling thread below.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    errors[slot] = e;
-                }
-            })
-            {
-                IsBackground = true,
-                Name = $"qplan-exact-{t}",
-            };
-            workers[t].Start();
-        }
-
-        foreach (var worker in workers)
-        {
-            worker.Join();
-        }
-
-        foreach (var error in errors)
-        {
-            if (error is not null)
-            {
-                throw new AggregateException("Exact enumeration failed.", error);
-            }
-        }
+        var kept = new BestStates?[threads];
+        ReadScheduler.Run(
+            chunks,
+            threads,
+            control,
+            worker => (Best: kept[worker] = new BestStates(keep), Field: new double[n], X: new byte[n]),
+            (work, chunk) => EnumerateChunk(binary, chunk, lowBits, work.X, work.Field, work.Best));
 
         cancellationToken.ThrowIfCancellationRequested();
-        var merged = kept.SelectMany(k => k).OrderBy(s => s.Energy).ThenBy(s => s.State).Take(keep);
+        var merged = kept.SelectMany(k => k?.ToList() ?? []).OrderBy(s => s.Energy).ThenBy(s => s.State).Take(keep);
         var reads = merged.Select(s =>
         {
             var sample = new sbyte[n];

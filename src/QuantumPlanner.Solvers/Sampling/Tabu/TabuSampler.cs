@@ -56,9 +56,10 @@ public sealed class TabuSampler : ISampler
             reads,
             options.Threads,
             control,
-            () => (Search: new TabuSearch<T>(form, parameters), Start: new byte[n]),
-            (work, r) =>
+            _ => (Search: new TabuSearch<T>(form, parameters), Start: new byte[n]),
+            (work, item) =>
             {
+                var r = (int)item;
                 var rng = Xoshiro256.ForStream(seed, r);
                 if (options.InitialStates is { Count: > 0 } initial)
                 {

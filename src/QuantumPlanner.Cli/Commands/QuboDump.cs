@@ -1,0 +1,64 @@
+using System.Globalization;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Core.Qubo;
+using QuantumPlanner.Core.Qubo.Compilation;
+
+namespace QuantumPlanner.Cli.Commands;
+
+/// <summary>
+/// qplan solve --dump-qubo FILE [--qubo-format qubo|json|dimod]: the problem compiled as the anneal backend compiles
+/// it, with the provable penalty weight (so the model's ground state is the plan's optimum), for any other annealer
+/// or tool. The anneal backend itself starts from a smaller weight and raises it (docs/quantum.md).
+/// </summary>
+internal static class QuboDump
+{
+    public enum Format
+    {
+        Qubo,
+        Json,
+        Dimod,
+    }
+
+    public static Format? ParseFormat(string name) => name.ToLowerInvariant() switch
+    {
+        "qubo" => Format.Qubo,
+        "json" => Format.Json,
+        "dimod" => Format.Dimod,
+        _ => null,
+    };
+
+    /// <summary>Writes the compiled model and returns the line to print; a problem that does not compile is bad input.</summary>
+    public static string Write(PlanningProblem problem, string path, string? format)
+    {
+        var view = PureAssignment.TryCreate(problem)
+            ?? throw new UserInputException($"Problem '{problem.Name}' does not compile to a QUBO: timing matters in it (dependencies, resources, availability, priority, deadlines, makespan or load balance), and the compiler takes pure assignment problems only. Maybe drop --dump-qubo, or zero those objective weights.");
+        var chosen = format is null ? FromExtension(path) : ParseFormat(format)!.Value;
+        var compiled = AssignmentQuboCompiler.Compile(view);
+        var model = compiled.Model;
+        try
+        {
+            if (chosen == Format.Dimod)
+            {
+                DimodBqmFormat.WriteFile(model, path);
+            }
+            else
+            {
+                using var writer = new StreamWriter(path);
+                QuboFiles.Write(new QuboProblem(problem.Name, model, ObjectiveSense.Minimize, chosen == Format.Json ? QuboFormat.Json : QuboFormat.Qubo), writer, chosen == Format.Json ? QuboFormat.Json : QuboFormat.Qubo);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"--dump-qubo '{path}' cannot be written: {ex.Message} Maybe check the directory.", ex);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({chosen.ToString().ToLowerInvariant()}: {model.VariableCount} variables, {model.InteractionCount} interactions, penalty {compiled.OneHotPenalty})");
+    }
+
+    private static Format FromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".json" => Format.Json,
+        ".bqm" => Format.Dimod,
+        _ => Format.Qubo,
+    };
+}
