@@ -3,7 +3,6 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Remote;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Solving;
-using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Api;
