@@ -89,7 +89,8 @@ public sealed class OperationsTests(DashboardFixture fixture)
         await page.Locator($"#jobs-table tr[data-job='{id}']").WaitForAsync();
         await page.SelectOptionAsync("#filter-status", "cancelled");
         await page.ClickAsync("#jobs-filter button[type=submit]");
-        await page.WaitForFunctionAsync($"() => !document.querySelector(\"#jobs-table tr[data-job='{quick}']\")");
+        // The list is emptied, then refilled from the filtered page: wait for the refill.
+        await page.WaitForFunctionAsync($"() => !document.querySelector(\"#jobs-table tr[data-job='{quick}']\") && document.querySelector(\"#jobs-table tr[data-job='{id}']\")");
         var statuses = await page.Locator("#jobs-table tbody tr .status").AllTextContentsAsync();
         Assert.NotEmpty(statuses);
         Assert.All(statuses, s => Assert.Equal("cancelled", s));

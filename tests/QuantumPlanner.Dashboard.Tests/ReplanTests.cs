@@ -40,7 +40,7 @@ public sealed class ReplanTests(DashboardFixture fixture)
         await page.FillAsync("#new-priority", "9");
         await dashboard.ScreenshotAsync("10-replan-pins");
         await page.ClickAsync("#replan-form button[type=submit]");
-        await page.WaitForURLAsync(url => url.Contains("#/job/", StringComparison.Ordinal) && !url.EndsWith(id, StringComparison.Ordinal));
+        await page.WaitForFunctionAsync("id => location.hash.startsWith('#/job/') && !location.hash.endsWith(id)", id, new PageWaitForFunctionOptions { Timeout = 60_000 });
         var next = page.Url[(page.Url.LastIndexOf('/') + 1)..];
         await page.Locator("#gantt svg g.task[data-task='hotfix-login']").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
 

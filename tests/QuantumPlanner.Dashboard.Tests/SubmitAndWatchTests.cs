@@ -31,7 +31,8 @@ public sealed class SubmitAndWatchTests(DashboardFixture fixture)
         await dashboard.ScreenshotAsync("2-submit");
 
         await page.ClickAsync("#submit");
-        await page.WaitForURLAsync(url => url.Contains("#/job/", StringComparison.Ordinal));
+        // A hash route is a same-document navigation: wait for the hash, not for a load event.
+        await page.WaitForFunctionAsync("() => location.hash.startsWith('#/job/')", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
         Assert.DoesNotContain(fixture.AcmeKey, page.Url, StringComparison.Ordinal);
         var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
         await page.Locator("#plan").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 60_000 });
