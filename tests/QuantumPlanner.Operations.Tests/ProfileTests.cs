@@ -72,7 +72,32 @@ public sealed class ProfileTests : IDisposable
     {
         var (exit, _, error) = await OpsRun.RunAsync("ops", "profile");
         Assert.Equal(2, exit);
-        Assert.Contains("Give either PROBLEM or --pid", error, StringComparison.Ordinal);
+        Assert.Contains("Give one of PROBLEM, --pid or --url", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Profile_Url_TracesTheLocalProcessListeningOnItsPort()
+    {
+        // This test process listens, so --url must resolve to it (a served qplan is found the same way).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var output = Path.Combine(_temp.New(), "by-url");
+        var result = await OpsRun.JsonAsync(0, "ops", "profile", "--url", $"http://127.0.0.1:{port}", "--duration", "1s", "--output", output, "--json");
+        Assert.Equal(Environment.ProcessId, result["pid"]!.GetValue<int>());
+        AssertSpeedscope(output + ".speedscope.json");
+    }
+
+    [Fact]
+    public async Task Profile_UrlNobodyListensOn_IsBadInputNamingThePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var (exit, _, error) = await OpsRun.RunAsync("ops", "profile", "--url", $"http://127.0.0.1:{port}", "--duration", "1s");
+        Assert.Equal(2, exit);
+        Assert.Contains($"No process on this machine listens on port {port}", error, StringComparison.Ordinal);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -12,7 +12,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// <summary>
 /// qplan ops profile: a CPU trace through EventPipe, written as .nettrace (PerfView, dotnet-trace, Visual Studio) and
 /// speedscope JSON, with the hottest methods printed. <c>--pid P</c> traces a running .NET process (a qplan serve or
-/// worker) for <c>--duration</c>; <c>qplan ops profile PROBLEM</c> traces a local solve in this process and adds
+/// worker) for <c>--duration</c>, and <c>--url U</c> traces the local process that listens on U's port; <c>qplan ops profile PROBLEM</c> traces a local solve in this process and adds
 /// time and allocations per pipeline stage (the runbook's cProfile + analyze_cpu_profile.py).
 /// </summary>
 internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<ProfileCommand.Settings>
@@ -27,8 +27,12 @@ internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<Profil
         [Description("A running .NET process to trace (pgrep -f 'qplan serve'; in a pod: kubectl exec ... -- qplan ops profile --pid 1).")]
         public int? Pid { get; init; }
 
+        [CommandOption("--url <URL>")]
+        [Description("A running service on this machine to trace, found by the port it listens on (instead of --pid).")]
+        public string? Url { get; init; }
+
         [CommandOption("--duration <DURATION>")]
-        [Description("With --pid: how long to trace (default 10s).")]
+        [Description("With --pid or --url: how long to trace (default 10s).")]
         public string Duration { get; init; } = "10s";
 
         [CommandOption("--output <PATH>")]
@@ -57,9 +61,14 @@ internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<Profil
 
         public override ValidationResult Validate()
         {
-            if ((Problem is null) == (Pid is null))
+            if ((Problem is null ? 0 : 1) + (Pid is null ? 0 : 1) + (Url is null ? 0 : 1) != 1)
             {
-                return ValidationResult.Error("Give either PROBLEM or --pid. Maybe qplan ops profile --pid $(pgrep -f 'qplan serve') --duration 30s, or qplan ops profile examples/software-sprint.json.");
+                return ValidationResult.Error("Give one of PROBLEM, --pid or --url. Maybe qplan ops profile --url http://127.0.0.1:8080 --duration 30s, qplan ops profile --pid $(pgrep -f 'qplan serve') --duration 30s, or qplan ops profile examples/software-sprint.json.");
+            }
+
+            if (Url is not null && !Uri.TryCreate(Url, UriKind.Absolute, out _))
+            {
+                return ValidationResult.Error($"--url '{Url}' is not an absolute URL. Maybe --url http://127.0.0.1:8080.");
             }
 
             if (!DurationText.TryParse(Duration, out var duration) || duration <= TimeSpan.Zero)
@@ -78,7 +87,7 @@ internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<Profil
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var pid = settings.Pid ?? Environment.ProcessId;
+        var pid = settings.Pid ?? (settings.Url is { } url ? ListeningProcess.Resolve(new Uri(url)) : Environment.ProcessId);
         var output = settings.Output ?? $"qplan-profile-{pid}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
         var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
         Directory.CreateDirectory(directory);
