@@ -74,7 +74,10 @@ public sealed class BoundedWorkTests : IAsyncLifetime
             client.PostAsync("/api/v1/solve", Api.Json(Api.Job(Api.Problem(300, "long"), "localsearch", timeLimit: 4, seed: 2))));
 
         var refused = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        // The one that entered runs: it answers its plan, or on a machine too loaded to finish in its limit + 1 s the
+        // wall-clock cap's 503; either way it was not refused by the quota.
+        var ran = Assert.Single(responses, r => r != refused);
+        Assert.Contains(ran.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Contains("SyncMaxConcurrentSolvesPerTenant", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         foreach (var response in responses)
