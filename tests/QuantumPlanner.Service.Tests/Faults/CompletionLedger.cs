@@ -48,6 +48,23 @@ internal sealed class CompletionLedger(string connectionString)
         return rows;
     }
 
+    /// <summary>The jobs the store has running under the given worker id right now.</summary>
+    public async Task<IReadOnlyList<Guid>> RunningOnAsync(string workerId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT id FROM optimization_jobs WHERE status = 'running' AND worker_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>Waits until no job is queued or running (or the wait runs out) and answers the ledger then.</summary>
     public async Task<IReadOnlyDictionary<Guid, LedgerRow>> WaitSettledAsync(TimeSpan timeout)
     {
