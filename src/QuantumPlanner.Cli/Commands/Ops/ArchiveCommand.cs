@@ -13,7 +13,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// runbook's 90-day purge, made safe: finished jobs are archived, verified and only then deleted; a rerun after a
 /// kill finishes the interrupted archive first. Writes an archive.purge audit record.
 /// </summary>
-internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.Settings>
+internal sealed class ArchiveCommand(Consoles consoles) : AbstractDataSafetyCommand<ArchiveCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {
@@ -90,7 +90,7 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
         var olderThan = DurationText.Parse(settings.OlderThan!, "--older-than");
         var store = StoreOf(settings);
         Progress($"archive: {store.Kind} {store.DisplayName}, jobs older than {DurationText.Format(olderThan)} ({settings.Status}) → {directory}{(remote is null ? string.Empty : " → " + remote)}");
-        var run = await WorkProgress.RunAsync(settings, step => Archives.RunAsync(
+        var run = await WorkProgress.RunAsync(Consoles.Error, settings, step => Archives.RunAsync(
             new ArchiveOptions
             {
                 Store = store,
