@@ -29,7 +29,7 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
 
     public Task<string> ValidateAsync(JsonElement problem, CancellationToken cancellationToken)
     {
-        var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
+        var checkedProblem = PlanningJson.Check(problem, "problem");
         return Task.FromResult(JsonSerializer.Serialize(ProblemsApi.ValidationReport.Of(checkedProblem), PlannerTools.Json));
     }
 
@@ -99,8 +99,7 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
             messages.Add($"- seed: {seed} is negative. Maybe 1.");
         }
 
-        var json = problem.GetRawText();
-        var checkedProblem = PlanningJson.Check(json, "problem");
+        var checkedProblem = PlanningJson.Check(problem, "problem");
         var limits = options.Value;
         if (checkedProblem.Problem is { } p && (p.Tasks.Count > limits.MaxTasks || p.Agents.Count > limits.MaxAgents))
         {
@@ -113,7 +112,7 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
         }
 
         parsed = checkedProblem.Problem!;
-        return new McpJobRequest(json, parsed.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
+        return new McpJobRequest(problem.GetRawText(), parsed.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
     }
 
     /// <summary>

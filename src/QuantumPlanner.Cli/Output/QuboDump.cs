@@ -3,7 +3,7 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Core.Qubo.Compilation;
 
-namespace QuantumPlanner.Cli.Commands;
+namespace QuantumPlanner.Cli.Output;
 
 /// <summary>
 /// qplan solve --dump-qubo FILE [--qubo-format qubo|json|dimod]: the problem compiled as the anneal backend compiles
