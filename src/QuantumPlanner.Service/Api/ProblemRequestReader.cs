@@ -83,6 +83,15 @@ internal static class ProblemRequestReader
             return (null, ApiProblems.BadRequest("The request body is empty. Maybe send a JSON object with a \"problem\" property."));
         }
 
+        // JsonDocument checks UTF-8 only when a string is read, which would throw from deep inside the problem reader
+        // (a 500): refuse a body that is not UTF-8 here, naming where it breaks.
+        if (FirstInvalidUtf8(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is var invalid and >= 0)
+        {
+            return (null, ApiProblems.BadRequest(
+                $"The body is not valid UTF-8 (byte {invalid}).",
+                [new ApiError("utf8", $"body:byte:{invalid}", $"Byte {invalid} starts a sequence that is not UTF-8.", "Maybe send the JSON encoded as UTF-8, with other characters escaped as \\uXXXX.")]));
+        }
+
         try
         {
             return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions), null);
@@ -326,4 +335,24 @@ internal static class ProblemRequestReader
     }
 
     private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return -1;
+        }
+
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return -1;
+    }
 }
