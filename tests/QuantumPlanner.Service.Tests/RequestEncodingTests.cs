@@ -5,7 +5,8 @@ namespace QuantumPlanner.Service.Tests;
 
 /// <summary>
 /// Bodies that are not UTF-8 (the http-job fuzz target's first finding: JsonDocument accepts them and throws only when
-/// the problem reader reads the string, which answered 500) are refused as 400 naming the byte, on every JSON route.
+/// the problem reader reads the string, which answered 500) are refused as 400 naming the byte, on every JSON route;
+/// and a QUBO request with a key given twice (http-qubo's first finding: JsonObject threw when first indexed) is a 400.
 /// </summary>
 public sealed class RequestEncodingTests
 {
@@ -28,5 +29,20 @@ public sealed class RequestEncodingTests
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{route} answered {(int)response.StatusCode}: {body}");
         Assert.Contains($"not valid UTF-8 (byte {invalid})", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SolveQubo_KeyGivenTwice_Answers400SayingSo()
+    {
+        await using var service = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
+        using var client = service.Client(await service.CreateKeyAsync("acme"));
+
+        using var response = await client.PostAsync(
+            "/api/v1/qubo/solve",
+            new StringContent("{\"model\": {\"vartype\": \"BINARY\", \"linear\": {\"a\": 1}, \"quadratic\": []},\n \"seed\": 1, \"seed\": 3}", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"answered {(int)response.StatusCode}: {body}");
+        Assert.Contains("given twice", body, StringComparison.Ordinal);
     }
 }

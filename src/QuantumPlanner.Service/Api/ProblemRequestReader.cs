@@ -57,8 +57,14 @@ internal sealed record RequestRejection(bool Unprocessable, string Detail, IRead
 internal static class ProblemRequestReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
+    private static readonly JsonDocumentOptions UniqueDocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64, AllowDuplicateProperties = false };
 
-    public static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body as a JSON document, or its refusal (413 over <paramref name="maxBytes"/>, 400 empty, not UTF-8 or not
+    /// JSON). <paramref name="uniqueProperties"/> refuses a property given twice in any object, for readers that go
+    /// through JsonObject (which throws on a repeated key when first indexed).
+    /// </summary>
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken, bool uniqueProperties = false)
     {
         if (request.ContentLength is { } length && length > maxBytes)
         {
@@ -94,7 +100,7 @@ internal static class ProblemRequestReader
 
         try
         {
-            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions), null);
+            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), uniqueProperties ? UniqueDocumentOptions : DocumentOptions), null);
         }
         catch (JsonException ex)
         {
@@ -102,7 +108,9 @@ internal static class ProblemRequestReader
             var column = (ex.BytePositionInLine ?? 0) + 1;
             return (null, ApiProblems.BadRequest(
                 $"The body is not valid JSON (line {line}, column {column}).",
-                [new ApiError("json-syntax", $"body:{line}:{column}", $"JSON syntax error at line {line}, column {column}.", "Maybe a comma, quote or bracket is missing or extra just before this point.")]));
+                [new ApiError("json-syntax", $"body:{line}:{column}", $"JSON syntax error at line {line}, column {column}.", uniqueProperties
+                    ? "Maybe a comma, quote or bracket is missing or extra just before this point, or a property is given twice in one object."
+                    : "Maybe a comma, quote or bracket is missing or extra just before this point.")]));
         }
     }
 
