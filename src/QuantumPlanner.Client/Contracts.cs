@@ -36,6 +36,12 @@ public sealed record JobLinks(string Self, string Result, string Cancel);
 
 public sealed record JobProgress(double? BestObjective);
 
+/// <summary>One point of a job's progress: the best objective <see cref="ElapsedMs"/> milliseconds after its solve started.</summary>
+public sealed record ProgressSample(long ElapsedMs, double Objective);
+
+/// <summary>GET /api/v1/jobs/{id}/progress: the best objective over time of the job's latest attempt, oldest first.</summary>
+public sealed record ProgressHistory(Guid JobId, IReadOnlyList<ProgressSample> Points);
+
 /// <summary>A job as GET /api/v1/jobs/{id} shows it. Status: queued, running, completed, failed or cancelled.</summary>
 public sealed record Job(
     Guid Id,
@@ -68,6 +74,11 @@ public sealed record BackendInfo(string Name, string Kind, bool Available, strin
 
 /// <summary>The planning backends and the QUBO samplers the service offers.</summary>
 public sealed record BackendList(IReadOnlyList<BackendInfo> Backends, IReadOnlyList<string> Samplers);
+
+/// <summary>What POST /api/v1/validate answers: valid, the counts read, and every issue (line and column where known).</summary>
+public sealed record ProblemValidation(bool Valid, int? Tasks, int? Agents, IReadOnlyList<ValidationIssue> Issues);
+
+internal sealed record ExampleList(IReadOnlyList<string> Examples);
 
 /// <summary>
 /// A raw binary quadratic model to sample: <see cref="Model"/> is the JSON BQM (<c>vartype</c>, <c>linear</c>,
