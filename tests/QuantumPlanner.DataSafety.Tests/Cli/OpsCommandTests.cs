@@ -81,6 +81,9 @@ public sealed class OpsCommandTests : AbstractStoreTests
 
         Assert.Equal(2, (await Qplan.RunAsync(["ops", "archive", "--data-dir", store.DataDirectory])).ExitCode);
         Assert.Equal(2, (await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--status", "running", "--data-dir", store.DataDirectory])).ExitCode);
+        var rate = await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--max-rate", "0", "--data-dir", store.DataDirectory]);
+        Assert.Equal(2, rate.ExitCode);
+        Assert.Contains("--max-rate", rate.Stdout + rate.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, (await Qplan.RunAsync(["ops", "gdpr", "erase", "--tenant", "t0", "--data-dir", store.DataDirectory])).ExitCode);
     }
 
