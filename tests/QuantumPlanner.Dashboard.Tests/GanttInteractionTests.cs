@@ -74,7 +74,7 @@ public sealed class GanttInteractionTests(DashboardFixture fixture)
         await dashboard.AssertAccessibleAsync();
 
         await page.SelectOptionAsync("#gantt-rows", "agents");
-        await page.Locator("#gantt g.row.usage").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        await page.WaitForFunctionAsync("() => document.querySelector('#gantt g.row.usage') === null");
         Assert.Equal(bars, await page.Locator("#gantt g.task").CountAsync());
         dashboard.AssertNoErrors();
     }
