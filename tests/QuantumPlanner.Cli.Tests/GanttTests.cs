@@ -204,10 +204,10 @@ public sealed class GanttTests
     [Fact]
     public async Task SolveGanttRows_Unknown_IsBadUsageNamingTheChoices()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--format", "gantt-svg", "--gantt-rows", "machines");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--format", "gantt-svg", "--gantt-rows", "machines");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("agents or resources", output, StringComparison.Ordinal);
+        Assert.Contains("agents or resources", error, StringComparison.Ordinal);
     }
 
     [Theory]
