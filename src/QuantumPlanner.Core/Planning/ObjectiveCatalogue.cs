@@ -94,10 +94,13 @@ public static class ObjectiveCatalogue
 }
 
 /// <summary>
-/// The separable part of the objective as per-pair coefficients, for the view in which every task runs at its earliest
-/// start (pure assignment, the QUBO compiler): objective = Σ Pair(t, a) over chosen pairs + Σ Drop(t) over dropped tasks,
-/// exactly, whenever the non-separable terms are weighted 0 or constant. <c>changes</c> becomes separable in that view:
-/// a baseline task keeps its baseline only on its baseline agent and only if the baseline start is its earliest start.
+/// The objective as per-pair coefficients, for the view in which every task runs at its earliest start (pure
+/// assignment, the QUBO compiler): objective = Σ Pair(t, a) over chosen pairs + Σ Drop(t) over dropped tasks, exactly,
+/// whenever makespan and load balance are weighted 0 or constant and every task can indeed start at its earliest start.
+/// In that view <c>changes</c> is separable (a baseline task keeps its baseline only on its baseline agent and only if
+/// the baseline start is its earliest start), and so are <c>priority</c> and <c>tardiness</c>: the task ends at its
+/// earliest start plus its duration on the agent. Where tasks wait (dependencies, windows, shared agents) those two
+/// are lower bounds of what the schedule pays.
 /// </summary>
 public sealed class PairCoefficients
 {
@@ -138,7 +141,10 @@ public sealed class PairCoefficients
             {
                 var agent = problem.Agents[a];
                 var changed = !held.KeepsBaseline(agent.Id, task.EarliestStart);
-                pair[(t * m) + a] = ObjectiveCatalogue.AgentCoefficient(w, task, agent) + (changed ? w.Changes : 0);
+                var end = (long)task.EarliestStart + task.DurationOn(agent.Id);
+                var late = task.Deadline is { } deadline ? Math.Max(0, end - deadline) : 0;
+                pair[(t * m) + a] = ObjectiveCatalogue.AgentCoefficient(w, task, agent) + (changed ? w.Changes : 0)
+                    + (w.Priority * task.Priority * end) + (w.Tardiness * late);
             }
         }
 
