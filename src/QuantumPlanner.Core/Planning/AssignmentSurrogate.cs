@@ -12,6 +12,10 @@ namespace QuantumPlanner.Core.Planning;
 /// <item>load balance, quadratic in each agent's workload W_a = Σ duration of its tasks: λ_B Σ_a (W_a − Ŵ)² with Ŵ the
 /// level workload (Σ mean duration / agents) and λ_B = weight / d̄ (d̄ the mean task duration), so one task's worth of
 /// imbalance between two agents costs what the real term charges for it, 2 · weight · d̄;</item>
+/// <item>priority, quadratic per agent as well: two tasks t, u on one agent a wait for each other in one order or the
+/// other, so the pair adds w_P (p_t d_ua + p_u d_ta) / (2 c_a), the priority-weighted wait of either order taken
+/// evenly and shared over the agent's capacity (start times are not looked at, so tasks far apart in time are
+/// charged too);</item>
 /// <item>makespan, quadratic per agent: λ_M Σ_a (W_a / c_a)² with c_a the agent's capacity (tasks at once) and
 /// λ_M = weight / (agents · Ŷ), Ŷ the level span Σ mean duration / Σ c_a: at level loads it equals the level makespan
 /// times the weight, and it grows fastest on the most loaded agent.</item>
@@ -24,6 +28,7 @@ namespace QuantumPlanner.Core.Planning;
 public sealed class AssignmentSurrogate
 {
     private readonly bool[] allowed;
+    private readonly double[] waitWeights;
 
     private AssignmentSurrogate(
         PlanningProblem problem,
@@ -36,6 +41,7 @@ public sealed class AssignmentSurrogate
         double balanceWeight,
         double balanceTarget,
         double[] spanWeight,
+        double[] waitWeight,
         bool exact)
     {
         Problem = problem;
@@ -48,6 +54,7 @@ public sealed class AssignmentSurrogate
         BalanceWeight = balanceWeight;
         BalanceTarget = balanceTarget;
         SpanWeight = spanWeight;
+        waitWeights = waitWeight;
         IsExact = exact;
         allowed = new bool[TaskCount * AgentCount];
         for (var t = 0; t < TaskCount; t++)
@@ -91,11 +98,20 @@ public sealed class AssignmentSurrogate
     /// <summary>Per agent, the coefficient of W_a² of the makespan term (λ_M / c_a²); all 0 when makespan is not weighted.</summary>
     public IReadOnlyList<double> SpanWeight { get; }
 
+    /// <summary>
+    /// Objective of tasks <paramref name="t"/> and <paramref name="u"/> both on <paramref name="agent"/>: the priority-weighted
+    /// wait of one for the other (see the class summary); 0 when priority is not weighted.
+    /// </summary>
+    public double PairWait(int t, int u, int agent) =>
+        waitWeights[agent] == 0 ? 0 : waitWeights[agent] * ((Priority(t) * Load(u, agent)) + (Priority(u) * Load(t, agent)));
+
     /// <summary>True when the value is the problem's objective itself (a pure assignment), not a surrogate.</summary>
     public bool IsExact { get; }
 
     /// <summary>True when some agent's workload enters the objective quadratically.</summary>
-    public bool HasWorkloadTerms => BalanceWeight != 0 || SpanWeight.Any(w => w != 0);
+    public bool HasWorkloadTerms => BalanceWeight != 0 || SpanWeight.Any(w => w != 0) || waitWeights.Any(w => w != 0);
+
+    private double Priority(int task) => Problem.Tasks[task].Priority;
 
     public bool Allows(int task, int agent) => agent == PureAssignment.Dropped ? Droppable[task] : allowed[(task * AgentCount) + agent];
 
@@ -128,6 +144,7 @@ public sealed class AssignmentSurrogate
             [.. view.Capacity],
             0,
             0,
+            new double[m],
             new double[m],
             exact: true);
     }
@@ -202,14 +219,16 @@ public sealed class AssignmentSurrogate
         var meanDuration = Math.Max(1, work / n);
         var span = Math.Max(1, work / agents.Sum(a => Math.Max(1, a.Capacity)));
         var spanWeight = new double[m];
+        var waitWeight = new double[m];
         for (var a = 0; a < m; a++)
         {
             double c = Math.Max(1, agents[a].Capacity);
             spanWeight[a] = w.Makespan / (m * span * c * c);
+            waitWeight[a] = w.Priority / (2 * c);
         }
 
         var capacity = agents.Select(a => a.MaxWorkload is { } cap ? (long)cap : long.MaxValue / 4).ToArray();
-        return new AssignmentSurrogate(problem, options, droppable, pairCost, pairLoad, dropCost, capacity, w.LoadBalance / meanDuration, level, spanWeight, exact: false);
+        return new AssignmentSurrogate(problem, options, droppable, pairCost, pairLoad, dropCost, capacity, w.LoadBalance / meanDuration, level, spanWeight, waitWeight, exact: false);
     }
 
     /// <summary>
@@ -226,6 +245,11 @@ public sealed class AssignmentSurrogate
         {
             var a = agentOf[t];
             cost += Cost(t, a);
+            for (var u = t + 1; u < TaskCount; u++)
+            {
+                cost += a != PureAssignment.Dropped && agentOf[u] == a ? PairWait(t, u, a) : 0;
+            }
+
             if (a == PureAssignment.Dropped)
             {
                 overload += Droppable[t] ? 0 : 1;

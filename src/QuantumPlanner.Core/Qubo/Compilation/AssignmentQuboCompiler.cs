@@ -146,12 +146,13 @@ public sealed record CompiledAssignmentQubo(
 /// the objective catalogue, quadratic workload terms for load balance and makespan, maxWorkload per agent) into a BQM.
 /// Variables: x[t, a] only for the pairs the surrogate allows, d[t] for each optional task, and slack bits per agent
 /// whose maxWorkload can be exceeded at all. Energy: Σ c_ta x_ta + Σ drop_t d_t + Σ_a (q_a W_a² + r W_a + k)
-/// + P Σ_t (Σ_a x_ta + d_t − 1)² + Q Σ_a (W_a + Σ_k w_k s_ak − C_a)², W_a = Σ_t l_ta x_ta; the one-hot square expands
+/// + Σ_a Σ_{t&lt;u} wait_tua x_ta x_ua + P Σ_t (Σ_a x_ta + d_t − 1)² + Q Σ_a (W_a + Σ_k w_k s_ak − C_a)²,
+/// W_a = Σ_t l_ta x_ta; the one-hot square expands
 /// to −P on each variable, +2P on each pair and +P in the offset, each workload square to l_i² and 2 l_i l_j terms
 /// within one agent's variables.
 /// Penalty bound: with integral loads every infeasible state pays at least min(P, Q), and any state's objective part
-/// lies within [LB, UB] (LB: every negative linear term on and each workload term at its minimum, UB: each task at its
-/// dearest option and each workload term at the most the agent can carry), so P = Q = UB − LB + 1 makes every
+/// lies within [LB, UB] (LB: every negative linear or pair term on and each workload term at its minimum, UB: each task
+/// at its dearest option, every positive pair term on and each workload term at the most the agent can carry), so P = Q = UB − LB + 1 makes every
 /// infeasible state costlier than every feasible one (<see cref="ProvablePenalty(AssignmentSurrogate)"/>). That weight is loose and makes
 /// the landscape rough, so callers start from the objective's scale and raise it when samples decode infeasible.
 /// </summary>
@@ -176,6 +177,14 @@ public static class AssignmentQuboCompiler
         {
             upper += Math.Max(terms.WorkloadCost(a, 0), terms.WorkloadCost(a, MostWorkload(terms, a)));
             lower += MinimumWorkloadCost(terms, a);
+            for (var t = 0; t < terms.TaskCount; t++)
+            {
+                for (var u = t + 1; u < terms.TaskCount; u++)
+                {
+                    var wait = terms.Allows(t, a) && terms.Allows(u, a) ? terms.PairWait(t, u, a) : 0;
+                    (upper, lower) = wait > 0 ? (upper + wait, lower) : (upper, lower + wait);
+                }
+            }
         }
 
         return upper - lower + 1;
@@ -222,9 +231,11 @@ public static class AssignmentQuboCompiler
         }
 
         var byAgent = new List<(int Index, long Weight)>[terms.AgentCount];
+        var tasksOf = new List<int>[terms.AgentCount];
         for (var a = 0; a < terms.AgentCount; a++)
         {
             byAgent[a] = [];
+            tasksOf[a] = [];
         }
 
         for (var t = 0; t < terms.TaskCount; t++)
@@ -235,6 +246,7 @@ public static class AssignmentQuboCompiler
                 var x = Add(string.Create(CultureInfo.InvariantCulture, $"x[{t},{a}]"), new QuboVariable(t, a, 0));
                 model.AddLinear(x, terms.Cost(t, a));
                 byAgent[a].Add((x, terms.Load(t, a)));
+                tasksOf[a].Add(t);
                 group.Add(x);
             }
 
@@ -270,6 +282,7 @@ public static class AssignmentQuboCompiler
         for (var a = 0; a < terms.AgentCount; a++)
         {
             AddWorkloadTerms(model, terms, a, byAgent[a]);
+            AddWaits(model, terms, a, byAgent[a], tasksOf[a]);
             var capacity = terms.Capacity[a];
             if (byAgent[a].Sum(e => e.Weight) <= capacity)
             {
@@ -334,6 +347,23 @@ public static class AssignmentQuboCompiler
         var h = terms.BalanceWeight * terms.BalanceTarget / q;
         AddSquare(model, row, q, -h);
         model.Offset += (terms.BalanceWeight * terms.BalanceTarget * terms.BalanceTarget) - (q * h * h);
+    }
+
+    /// <summary>The priority-weighted wait of each pair of tasks that may share the agent, on their two variables.</summary>
+    private static void AddWaits(BinaryQuadraticModel model, AssignmentSurrogate terms, int agent, List<(int Index, long Weight)> row, List<int> tasks)
+    {
+        for (var i = 0; i < row.Count; i++)
+        {
+            for (var j = i + 1; j < row.Count; j++)
+            {
+                var wait = terms.PairWait(tasks[i], tasks[j], agent);
+                if (wait != 0)
+                {
+                    model.AddQuadratic(row[i].Index, row[j].Index, wait);
+                }
+            }
+        }
+
     }
 
     /// <summary>weight · (Σ l_i z_i + shift)² on binary z: weight Σ (l_i² + 2 shift l_i) z_i + 2 weight Σ_{i&lt;j} l_i l_j z_i z_j + weight shift².</summary>
