@@ -69,6 +69,11 @@ public sealed record BackendInfo(string Name, string Kind, bool Available, strin
 /// <summary>The planning backends and the QUBO samplers the service offers.</summary>
 public sealed record BackendList(IReadOnlyList<BackendInfo> Backends, IReadOnlyList<string> Samplers);
 
+/// <summary>What POST /api/v1/validate answers: valid, the counts read, and every issue (line and column where known).</summary>
+public sealed record ProblemValidation(bool Valid, int? Tasks, int? Agents, IReadOnlyList<ValidationIssue> Issues);
+
+internal sealed record ExampleList(IReadOnlyList<string> Examples);
+
 /// <summary>
 /// A raw binary quadratic model to sample: <see cref="Model"/> is the JSON BQM (<c>vartype</c>, <c>linear</c>,
 /// <c>quadratic</c>, <c>offset</c>), as <c>qplan qubo solve --format json</c> reads it.

@@ -132,6 +132,28 @@ public sealed class QuantumPlannerClient : IDisposable
     public Task<BackendList> GetBackendsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<BackendList>(HttpMethod.Get, "api/v1/backends", null, cancellationToken);
 
+    /// <summary>
+    /// Checks a problem without solving it (POST /api/v1/validate): every issue, with line and column of
+    /// <paramref name="problemJson"/> where known. A problem with issues is an answer, not an exception.
+    /// </summary>
+    public Task<ProblemValidation> ValidateAsync(string problemJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problemJson);
+        return SendPayloadAsync<ProblemValidation>(HttpMethod.Post, "api/v1/validate", problemJson, cancellationToken);
+    }
+
+    /// <summary>The file names of the service's example problems (GET /api/v1/examples).</summary>
+    public async Task<IReadOnlyList<string>> ListExamplesAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<ExampleList>(HttpMethod.Get, "api/v1/examples", null, cancellationToken).ConfigureAwait(false)).Examples;
+
+    /// <summary>One example problem as its file holds it (GET /api/v1/examples/{name}).</summary>
+    public Task<string> GetExampleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendTextAsync(HttpMethod.Get, "api/v1/examples/" + Uri.EscapeDataString(name), null, cancellationToken);
+
+    /// <summary>A published JSON Schema (GET /schemas/{name}: problem.json, plan.json).</summary>
+    public Task<string> GetSchemaAsync(string name, CancellationToken cancellationToken = default) =>
+        SendTextAsync(HttpMethod.Get, "schemas/" + Uri.EscapeDataString(name), null, cancellationToken);
+
     public void Dispose()
     {
         if (ownsHttp)
@@ -140,15 +162,21 @@ public sealed class QuantumPlannerClient : IDisposable
         }
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    private Task<T> SendAsync<T>(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken) =>
+        SendPayloadAsync<T>(method, path, body?.ToJsonString(), cancellationToken);
+
+    private async Task<T> SendPayloadAsync<T>(HttpMethod method, string path, string? payload, CancellationToken cancellationToken)
     {
-        var text = await SendTextAsync(method, path, body, cancellationToken).ConfigureAwait(false);
+        var text = await SendPayloadTextAsync(method, path, payload, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Deserialize<T>(text, Json) ?? throw new QuantumPlannerException($"{method} {path} answered JSON null. Maybe the URL points at something other than a QuantumPlanner service.");
     }
 
-    private async Task<string> SendTextAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    private Task<string> SendTextAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken) =>
+        SendPayloadTextAsync(method, path, body?.ToJsonString(), cancellationToken);
+
+    /// <summary>One request with its retries; <paramref name="payload"/> is sent as it is (the validate route counts lines in it).</summary>
+    private async Task<string> SendPayloadTextAsync(HttpMethod method, string path, string? payload, CancellationToken cancellationToken)
     {
-        var payload = body?.ToJsonString();
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, path);

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using QuantumPlanner.Core.Planning;
 
@@ -14,10 +16,14 @@ public static class PlannerMcp
 {
     public const string ServerName = "quantum-planner";
 
+    public const string SchemaUriPrefix = "qplan://schemas/";
+
     public static IMcpServerBuilder WithPlanner(this IMcpServerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddTransient<PlannerTools>();
+        // The local pipeline unless the host chose another planner first (qplan mcp --url: RemotePlanner).
+        builder.Services.TryAddSingleton<IPlanner, LocalPlanner>();
         return builder.WithTools(Tools()).WithResources(Resources());
     }
 
@@ -79,9 +85,9 @@ public static class PlannerMcp
     private static List<McpServerResource> Resources()
     {
         var resources = new List<McpServerResource>();
-        foreach (var (name, text) in PlannerExamples.All)
+        foreach (var (name, _) in PlannerExamples.All)
         {
-            resources.Add(McpServerResource.Create(() => text, new McpServerResourceCreateOptions
+            resources.Add(McpServerResource.Create(Read(PlannerExamples.UriPrefix + name), new McpServerResourceCreateOptions
             {
                 UriTemplate = PlannerExamples.UriPrefix + name,
                 Name = "example " + Path.GetFileNameWithoutExtension(name),
@@ -92,10 +98,9 @@ public static class PlannerMcp
 
         foreach (var name in new[] { PlanningSchemas.ProblemName, PlanningSchemas.PlanName })
         {
-            var text = PlanningSchemas.Find(name)!;
-            resources.Add(McpServerResource.Create(() => text, new McpServerResourceCreateOptions
+            resources.Add(McpServerResource.Create(Read(SchemaUriPrefix + name), new McpServerResourceCreateOptions
             {
-                UriTemplate = "qplan://schemas/" + name,
+                UriTemplate = SchemaUriPrefix + name,
                 Name = "schema " + Path.GetFileNameWithoutExtension(name),
                 Description = $"JSON Schema (draft 2020-12) of the {Path.GetFileNameWithoutExtension(name)} document.",
                 MimeType = "application/schema+json",
@@ -104,4 +109,8 @@ public static class PlannerMcp
 
         return resources;
     }
+
+    /// <summary>A resource's reader: its text from the planner behind the tools (this build's files, or the remote service's).</summary>
+    private static Func<RequestContext<ReadResourceRequestParams>, CancellationToken, Task<string>> Read(string uri) =>
+        (context, cancellationToken) => context.Services!.GetRequiredService<IPlanner>().ReadResourceAsync(uri, cancellationToken);
 }

@@ -1,15 +1,11 @@
-using System.Buffers;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using QuantumPlanner.Core.Planning;
-using QuantumPlanner.Service.Api;
 using QuantumPlanner.Service.Configuration;
-using QuantumPlanner.Service.Solving;
 
 namespace QuantumPlanner.Service.Mcp;
 
@@ -18,9 +14,9 @@ namespace QuantumPlanner.Service.Mcp;
 /// answers JSON text; a call that cannot be done answers a tool error (isError) whose text names each issue and a fix,
 /// so that an agent can correct its call.
 /// </summary>
-public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOptions<QuantumPlannerOptions> options)
+public sealed class PlannerTools(IPlanner planner, IOptions<QuantumPlannerOptions> options)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     [McpServerTool(Name = "plan_tasks", Title = "Plan tasks", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("Assigns and schedules the tasks of a planning problem (agents with skills and availability, tasks with durations, dependencies and deadlines) and returns the plan: assignments (task, agent, start, end), score with per-term breakdown and hard violations, metrics, bound and gap. Same seed, same plan.")]
@@ -29,24 +25,14 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
         [Description("Seconds the solver may use (default 10).")] double? timeLimitSeconds = null,
         [Description("auto (default), greedy, localsearch, exact, cpsat, cpsat-lns, ... (list_backends).")] string? backend = null,
         [Description("Random seed (default 1).")] long? seed = null,
-        CancellationToken cancellationToken = default) => AnswerAsync(async () =>
-        {
-            var request = Check(problem, timeLimitSeconds, backend, seed, options.Value.SyncMaxTimeLimitSeconds, nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds), out var parsed);
-            // Off the request's thread, as POST /api/v1/solve does: the solve holds a core for its whole time limit.
-            var plan = await Task.Run(
-                () => engine.Solve(parsed, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken),
-                cancellationToken).ConfigureAwait(false);
-            return PlanningJson.Serialize(plan);
-        });
+        CancellationToken cancellationToken = default) =>
+        AnswerAsync(() => planner.PlanAsync(new PlanArguments(problem, timeLimitSeconds, backend, seed), cancellationToken));
 
     [McpServerTool(Name = "validate_problem", Title = "Validate a problem", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("Checks a planning problem without solving it and lists every issue (code, item, message, suggestion, line and column where known). A problem with issues is still a successful call: valid is false.")]
-    public CallToolResult ValidateProblem(
-        [Description("The planning problem object (see the resource qplan://schemas/problem.json).")] JsonElement problem) => Answer(() =>
-        {
-            var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
-            return JsonSerializer.Serialize(ProblemsApi.ValidationReport.Of(checkedProblem), Json);
-        });
+    public Task<CallToolResult> ValidateProblem(
+        [Description("The planning problem object (see the resource qplan://schemas/problem.json).")] JsonElement problem,
+        CancellationToken cancellationToken = default) => AnswerAsync(() => planner.ValidateAsync(problem, cancellationToken));
 
     [McpServerTool(Name = "submit_job", Title = "Submit a planning job", Destructive = false, Idempotent = false, OpenWorld = false)]
     [Description("Queues a planning problem as a job and returns it at once (id, status). Use for long solves; poll with get_job, stop with cancel_job.")]
@@ -60,8 +46,7 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
         CancellationToken cancellationToken = default) => AnswerAsync(async () =>
         {
             ArgumentNullException.ThrowIfNull(context);
-            var request = JobRequest(problem, timeLimitSeconds, backend, seed, idempotencyKey);
-            return JsonSerializer.Serialize(await jobs.SubmitAsync(context.User, request, cancellationToken).ConfigureAwait(false), Json);
+            return await planner.SubmitAsync(context.User, new PlanArguments(problem, timeLimitSeconds, backend, seed), idempotencyKey, cancellationToken).ConfigureAwait(false);
         });
 
     [McpServerTool(Name = "get_job", Title = "Get a job", ReadOnly = true, Idempotent = true, OpenWorld = false)]
@@ -80,15 +65,8 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
                 throw new McpToolException($"waitSeconds {w.ToString(CultureInfo.InvariantCulture)} is outside 0..{maxWait}. Maybe waitSeconds: {Math.Min(10, maxWait)}.");
             }
 
-            var found = await jobs.GetAsync(context.User, id, TimeSpan.FromSeconds(waitSeconds ?? 0), cancellationToken).ConfigureAwait(false)
+            return await planner.GetJobAsync(context.User, id, TimeSpan.FromSeconds(waitSeconds ?? 0), cancellationToken).ConfigureAwait(false)
                 ?? throw NotFound(id);
-            var answer = JsonSerializer.SerializeToNode(found.Job, Json)!.AsObject();
-            if (found.PlanJson is { } plan)
-            {
-                answer["plan"] = JsonNode.Parse(plan);
-            }
-
-            return answer.ToJsonString(Json);
         });
 
     [McpServerTool(Name = "cancel_job", Title = "Cancel a job", Destructive = true, Idempotent = true, OpenWorld = false)]
@@ -100,8 +78,7 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
         {
             ArgumentNullException.ThrowIfNull(context);
             var id = JobId(jobId);
-            var job = await jobs.CancelAsync(context.User, id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
-            return JsonSerializer.Serialize(job, Json);
+            return await planner.CancelJobAsync(context.User, id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
         });
 
     [McpServerTool(Name = "explain_plan", Title = "Explain a plan", ReadOnly = true, Idempotent = true, OpenWorld = false)]
@@ -134,97 +111,9 @@ public sealed class PlannerTools(PlanningEngine engine, IPlannerJobs jobs, IOpti
 
     [McpServerTool(Name = "list_backends", Title = "List backends", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("The planning backends (name, kind, whether they can run here and why not) and the QUBO samplers.")]
-    public CallToolResult ListBackends() => Answer(() => JsonSerializer.Serialize(new { backends = engine.Backends(), samplers = PlanningEngine.SamplerNames }, Json));
+    public Task<CallToolResult> ListBackends(CancellationToken cancellationToken = default) => AnswerAsync(() => planner.ListBackendsAsync(cancellationToken));
 
-    /// <summary>Checks the problem and the solve settings; every issue at once, as one tool error.</summary>
-    private McpJobRequest Check(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, int maxSeconds, string limitName, out PlanningProblem parsed)
-    {
-        var messages = new List<string>();
-        if (problem.ValueKind != JsonValueKind.Object)
-        {
-            throw new McpToolException($"problem is a JSON {problem.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe pass the problem object itself (qplan://schemas/problem.json), not a string holding it.");
-        }
-
-        var name = backend ?? "auto";
-        if (!engine.IsKnownBackend(name))
-        {
-            messages.Add($"- backend: '{name}' is unknown. Maybe one of: {string.Join(", ", engine.BackendNames)}.");
-        }
-
-        var seconds = timeLimitSeconds ?? Math.Min(10, maxSeconds);
-        if (double.IsNaN(seconds) || seconds <= 0 || seconds > maxSeconds)
-        {
-            messages.Add($"- timeLimitSeconds: {seconds.ToString(CultureInfo.InvariantCulture)} is outside (0, {maxSeconds}] ({limitName}). Maybe {Math.Min(10, maxSeconds)}.");
-        }
-
-        if (seed is < 0)
-        {
-            messages.Add($"- seed: {seed} is negative. Maybe 1.");
-        }
-
-        var json = problem.GetRawText();
-        var checkedProblem = PlanningJson.Check(json, "problem");
-        var limits = options.Value;
-        if (checkedProblem.Problem is { } p && (p.Tasks.Count > limits.MaxTasks || p.Agents.Count > limits.MaxAgents))
-        {
-            messages.Add($"- problem: {p.Tasks.Count} tasks and {p.Agents.Count} agents exceed the limits MaxTasks = {limits.MaxTasks}, MaxAgents = {limits.MaxAgents}. Maybe split the problem.");
-        }
-
-        if (!checkedProblem.IsValid || messages.Count > 0)
-        {
-            throw new McpToolException(Issues(checkedProblem.Issues, messages));
-        }
-
-        parsed = checkedProblem.Problem!;
-        return new McpJobRequest(json, parsed.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
-    }
-
-    /// <summary>
-    /// submit_job's arguments as a <c>POST /api/v1/jobs</c> body, read by that route's intake
-    /// (<see cref="Api.ProblemRequestReader"/>): the same defaults, limits, validation, baseline rules and hash.
-    /// </summary>
-    private McpJobRequest JobRequest(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, string? idempotencyKey)
-    {
-        if (timeLimitSeconds is { } seconds && !double.IsFinite(seconds))
-        {
-            throw new McpToolException($"timeLimitSeconds {seconds.ToString(CultureInfo.InvariantCulture)} is not a number of seconds. Maybe 10.");
-        }
-
-        var body = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(body))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("problem");
-            problem.WriteTo(writer);
-            WriteIfSet(writer, "backend", backend);
-            WriteIfSet(writer, "idempotencyKey", idempotencyKey);
-            if (timeLimitSeconds is { } limit)
-            {
-                writer.WriteNumber("timeLimitSeconds", limit);
-            }
-
-            if (seed is { } value)
-            {
-                writer.WriteNumber("seed", value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        using var document = JsonDocument.Parse(body.WrittenMemory);
-        var (request, rejection) = Api.ProblemRequestReader.Parse(document.RootElement, options.Value, engine, synchronous: false);
-        return request is null ? throw new McpToolException(rejection!.ToString()) : McpJobRequest.From(request);
-    }
-
-    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static string Issues(IReadOnlyList<ValidationIssue> issues, List<string>? more = null)
+    internal static string Issues(IReadOnlyList<ValidationIssue> issues, List<string>? more = null)
     {
         var lines = new List<string>();
         foreach (var issue in issues)

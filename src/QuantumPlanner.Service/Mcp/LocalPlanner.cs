@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using QuantumPlanner.Core.Planning;
+using QuantumPlanner.Service.Api;
+using QuantumPlanner.Service.Configuration;
+using QuantumPlanner.Service.Solving;
+
+namespace QuantumPlanner.Service.Mcp;
+
+/// <summary>
+/// The MCP tools over this process's pipeline: solves on <see cref="PlanningEngine"/>, jobs in <see cref="IPlannerJobs"/>
+/// (the service's store under <c>/mcp</c>, this process under <c>qplan mcp</c>), resources from this build.
+/// </summary>
+public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOptions<QuantumPlannerOptions> options) : IPlanner
+{
+    public async Task<string> PlanAsync(PlanArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var request = Check(arguments.Problem, arguments.TimeLimitSeconds, arguments.Backend, arguments.Seed, options.Value.SyncMaxTimeLimitSeconds, nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds), out var parsed);
+        // Off the request's thread, as POST /api/v1/solve does: the solve holds a core for its whole time limit.
+        var plan = await Task.Run(
+            () => engine.Solve(parsed, request.Backend, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(request.TimeLimitSeconds), Seed = (ulong)request.Seed }, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        return PlanningJson.Serialize(plan);
+    }
+
+    public Task<string> ValidateAsync(JsonElement problem, CancellationToken cancellationToken)
+    {
+        var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
+        return Task.FromResult(JsonSerializer.Serialize(ProblemsApi.ValidationReport.Of(checkedProblem), PlannerTools.Json));
+    }
+
+    public Task<string> ListBackendsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(JsonSerializer.Serialize(new { backends = engine.Backends(), samplers = PlanningEngine.SamplerNames }, PlannerTools.Json));
+
+    public async Task<string> SubmitAsync(ClaimsPrincipal? user, PlanArguments arguments, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var request = JobRequest(arguments.Problem, arguments.TimeLimitSeconds, arguments.Backend, arguments.Seed, idempotencyKey);
+        return JsonSerializer.Serialize(await jobs.SubmitAsync(user, request, cancellationToken).ConfigureAwait(false), PlannerTools.Json);
+    }
+
+    public async Task<string?> GetJobAsync(ClaimsPrincipal? user, Guid id, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(user, id, wait, cancellationToken).ConfigureAwait(false) is not { } found)
+        {
+            return null;
+        }
+
+        var answer = JsonSerializer.SerializeToNode(found.Job, PlannerTools.Json)!.AsObject();
+        if (found.PlanJson is { } plan)
+        {
+            answer["plan"] = JsonNode.Parse(plan);
+        }
+
+        return answer.ToJsonString(PlannerTools.Json);
+    }
+
+    public async Task<string?> CancelJobAsync(ClaimsPrincipal? user, Guid id, CancellationToken cancellationToken) =>
+        await jobs.CancelAsync(user, id, cancellationToken).ConfigureAwait(false) is { } job ? JsonSerializer.Serialize(job, PlannerTools.Json) : null;
+
+    public Task<string> ReadResourceAsync(string uri, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var text = uri.StartsWith(PlannerExamples.UriPrefix, StringComparison.Ordinal)
+            ? PlannerExamples.All.FirstOrDefault(e => e.Name == uri[PlannerExamples.UriPrefix.Length..]).Json
+            : uri.StartsWith(PlannerMcp.SchemaUriPrefix, StringComparison.Ordinal) ? PlanningSchemas.Find(uri[PlannerMcp.SchemaUriPrefix.Length..]) : null;
+        return text is null
+            ? throw new McpToolException($"No resource {uri}. Maybe one of resources/list.")
+            : Task.FromResult(text);
+    }
+
+    /// <summary>Checks the problem and the solve settings; every issue at once, as one tool error.</summary>
+    private McpJobRequest Check(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, int maxSeconds, string limitName, out PlanningProblem parsed)
+    {
+        var messages = new List<string>();
+        if (problem.ValueKind != JsonValueKind.Object)
+        {
+            throw new McpToolException($"problem is a JSON {problem.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe pass the problem object itself (qplan://schemas/problem.json), not a string holding it.");
+        }
+
+        var name = backend ?? "auto";
+        if (!engine.IsKnownBackend(name))
+        {
+            messages.Add($"- backend: '{name}' is unknown. Maybe one of: {string.Join(", ", engine.BackendNames)}.");
+        }
+
+        var seconds = timeLimitSeconds ?? Math.Min(10, maxSeconds);
+        if (double.IsNaN(seconds) || seconds <= 0 || seconds > maxSeconds)
+        {
+            messages.Add($"- timeLimitSeconds: {seconds.ToString(CultureInfo.InvariantCulture)} is outside (0, {maxSeconds}] ({limitName}). Maybe {Math.Min(10, maxSeconds)}.");
+        }
+
+        if (seed is < 0)
+        {
+            messages.Add($"- seed: {seed} is negative. Maybe 1.");
+        }
+
+        var json = problem.GetRawText();
+        var checkedProblem = PlanningJson.Check(json, "problem");
+        var limits = options.Value;
+        if (checkedProblem.Problem is { } p && (p.Tasks.Count > limits.MaxTasks || p.Agents.Count > limits.MaxAgents))
+        {
+            messages.Add($"- problem: {p.Tasks.Count} tasks and {p.Agents.Count} agents exceed the limits MaxTasks = {limits.MaxTasks}, MaxAgents = {limits.MaxAgents}. Maybe split the problem.");
+        }
+
+        if (!checkedProblem.IsValid || messages.Count > 0)
+        {
+            throw new McpToolException(PlannerTools.Issues(checkedProblem.Issues, messages));
+        }
+
+        parsed = checkedProblem.Problem!;
+        return new McpJobRequest(json, parsed.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
+    }
+
+    /// <summary>
+    /// submit_job's arguments as a <c>POST /api/v1/jobs</c> body, read by that route's intake
+    /// (<see cref="Api.ProblemRequestReader"/>): the same defaults, limits, validation, baseline rules and hash.
+    /// </summary>
+    private McpJobRequest JobRequest(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, string? idempotencyKey)
+    {
+        if (timeLimitSeconds is { } seconds && !double.IsFinite(seconds))
+        {
+            throw new McpToolException($"timeLimitSeconds {seconds.ToString(CultureInfo.InvariantCulture)} is not a number of seconds. Maybe 10.");
+        }
+
+        var body = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("problem");
+            problem.WriteTo(writer);
+            WriteIfSet(writer, "backend", backend);
+            WriteIfSet(writer, "idempotencyKey", idempotencyKey);
+            if (timeLimitSeconds is { } limit)
+            {
+                writer.WriteNumber("timeLimitSeconds", limit);
+            }
+
+            if (seed is { } value)
+            {
+                writer.WriteNumber("seed", value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(body.WrittenMemory);
+        var (request, rejection) = Api.ProblemRequestReader.Parse(document.RootElement, options.Value, engine, synchronous: false);
+        return request is null ? throw new McpToolException(rejection!.ToString()) : McpJobRequest.From(request);
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}
