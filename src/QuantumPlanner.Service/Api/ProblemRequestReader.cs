@@ -73,8 +73,14 @@ internal sealed record RequestRejection(bool Unprocessable, string Detail, IRead
 internal static class ProblemRequestReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
+    private static readonly JsonDocumentOptions UniqueDocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64, AllowDuplicateProperties = false };
 
-    public static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body as a JSON document, or its refusal (413 over <paramref name="maxBytes"/>, 400 empty, not UTF-8 or not
+    /// JSON). <paramref name="uniqueProperties"/> refuses a property given twice in any object, for readers that go
+    /// through JsonObject (which throws on a repeated key when first indexed).
+    /// </summary>
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken, bool uniqueProperties = false)
     {
         if (request.ContentLength is { } length && length > maxBytes)
         {
@@ -99,9 +105,18 @@ internal static class ProblemRequestReader
             return (null, ApiProblems.BadRequest("The request body is empty. Maybe send a JSON object with a \"problem\" property."));
         }
 
+        // JsonDocument checks UTF-8 only when a string is read, which would throw from deep inside the problem reader
+        // (a 500): refuse a body that is not UTF-8 here, naming where it breaks.
+        if (FirstInvalidUtf8(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is var invalid and >= 0)
+        {
+            return (null, ApiProblems.BadRequest(
+                $"The body is not valid UTF-8 (byte {invalid}).",
+                [new ApiError("utf8", $"body:byte:{invalid}", $"Byte {invalid} starts a sequence that is not UTF-8.", "Maybe send the JSON encoded as UTF-8, with other characters escaped as \\uXXXX.")]));
+        }
+
         try
         {
-            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions), null);
+            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), uniqueProperties ? UniqueDocumentOptions : DocumentOptions), null);
         }
         catch (JsonException ex)
         {
@@ -109,7 +124,9 @@ internal static class ProblemRequestReader
             var column = (ex.BytePositionInLine ?? 0) + 1;
             return (null, ApiProblems.BadRequest(
                 $"The body is not valid JSON (line {line}, column {column}).",
-                [new ApiError("json-syntax", $"body:{line}:{column}", $"JSON syntax error at line {line}, column {column}.", "Maybe a comma, quote or bracket is missing or extra just before this point.")]));
+                [new ApiError("json-syntax", $"body:{line}:{column}", $"JSON syntax error at line {line}, column {column}.", uniqueProperties
+                    ? "Maybe a comma, quote or bracket is missing or extra just before this point, or a property is given twice in one object."
+                    : "Maybe a comma, quote or bracket is missing or extra just before this point.")]));
         }
     }
 
@@ -426,4 +443,24 @@ internal static class ProblemRequestReader
     private static bool IsIdempotencyKey(string? key) => key is { Length: > 0 and <= 200 };
 
     private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return -1;
+        }
+
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return -1;
+    }
 }

@@ -18,7 +18,8 @@ internal static class QuboRequestReader
     public static async Task<(QuboSolveRequest? Request, QuboProblem? Problem, IResult? Error)> ReadAsync(
         HttpRequest httpRequest, QuantumPlannerOptions settings, PlanningEngine engine, CancellationToken cancellationToken)
     {
-        var (document, error) = await ProblemRequestReader.ReadJsonAsync(httpRequest, settings.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        // The request is read through JsonObject, so a key given twice is refused at parse (400), as QUBO files are.
+        var (document, error) = await ProblemRequestReader.ReadJsonAsync(httpRequest, settings.MaxBodyBytes, cancellationToken, uniqueProperties: true).ConfigureAwait(false);
         if (document is null)
         {
             return (null, null, error);
