@@ -6,14 +6,20 @@ using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli;
 
-/// <summary>Builds the command tree; tests call <see cref="RunAsync"/> with their own console (and, to keep errors apart from output, an error console).</summary>
+/// <summary>
+/// Builds the command tree and runs it. Tests call <see cref="RunAsync"/> with their own consoles: <c>console</c> gets
+/// stdout, <c>errors</c> stderr (progress, messages, errors; by default the same as <c>console</c> when only that one is
+/// given), <c>input</c> the answers to questions.
+/// </summary>
 public static class QplanApp
 {
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, IAnsiConsole? errors = null)
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, IAnsiConsole? errors = null, TextReader? input = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var app = Build(console);
-        var errorConsole = errors ?? console;
+        var process = Consoles.OfProcess();
+        var consoles = new Consoles(console ?? process.Out, errors ?? console ?? process.Error, input);
+        consoles.Enter();
+        var app = Build(consoles);
         try
         {
             return await app.RunAsync(JoinDashValues(args)).ConfigureAwait(false);
@@ -21,37 +27,24 @@ public static class QplanApp
         catch (CommandParseException ex) when (StrictOptions.UnknownOption(ex.Message) is { } option)
         {
             // Spectre names the option; say which verb refused it and what it probably meant.
-            (errorConsole ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(StrictOptions.Describe(args, option, ModelXml()))}");
+            consoles.Fail(StrictOptions.Describe(args, option, ModelXml()));
             return ExitCodes.BadInput;
         }
-        catch (CommandAppException ex)
+        catch (Exception ex) when (ex is CommandAppException or UserInputException or ArgumentException)
         {
-            (errorConsole ?? AnsiConsole.Console).MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception ex) when (ex is UserInputException or ArgumentException)
-        {
-            // Bad input (a refused model, an unknown name): one line naming the item, no stack trace.
-            if (errorConsole is not null)
-            {
-                errorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
-            }
-            else
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            }
-
+            // Bad input (a refused command line or model, an unknown name): one line naming the item, no stack trace.
+            consoles.Fail(ex.Message);
             return ExitCodes.BadInput;
         }
         catch (ObjectiveCheckException ex)
         {
             // --check / QP_CHECK=1 found a backend whose own objective disagrees with the scorer: a bug, said plainly.
-            await Console.Error.WriteLineAsync($"check failed: {ex.Message}").ConfigureAwait(false);
+            consoles.Note($"check failed: {ex.Message}");
             return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled");
+            consoles.Note("cancelled");
             return ExitCodes.Failure;
         }
     }
@@ -90,20 +83,18 @@ public static class QplanApp
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 10_000;
-        Build(console).Run(["cli", "xmldoc"]);
+        Build(new Consoles(console, console, TextReader.Null)).Run(["cli", "xmldoc"]);
         return writer.ToString();
     }
 
-    private static CommandApp Build(IAnsiConsole? console)
+    private static CommandApp Build(Consoles consoles)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("qplan");
-            if (console is not null)
-            {
-                config.ConfigureConsole(console);
-            }
+            config.ConfigureConsole(consoles.Out);
+            config.Settings.Registrar.RegisterInstance(consoles);
 
             config.PropagateExceptions();
             config.Settings.StrictParsing = true;

@@ -36,6 +36,12 @@ public sealed record JobLinks(string Self, string Result, string Cancel);
 
 public sealed record JobProgress(double? BestObjective);
 
+/// <summary>One point of a job's progress: the best objective <see cref="ElapsedMs"/> milliseconds after its solve started.</summary>
+public sealed record ProgressSample(long ElapsedMs, double Objective);
+
+/// <summary>GET /api/v1/jobs/{id}/progress: the best objective over time of the job's latest attempt, oldest first.</summary>
+public sealed record ProgressHistory(Guid JobId, IReadOnlyList<ProgressSample> Points);
+
 /// <summary>A job as GET /api/v1/jobs/{id} shows it. Status: queued, running, completed, failed or cancelled.</summary>
 public sealed record Job(
     Guid Id,

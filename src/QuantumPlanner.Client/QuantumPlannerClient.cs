@@ -72,6 +72,10 @@ public sealed class QuantumPlannerClient : IDisposable
     public async Task<Plan> GetResultAsync(Guid id, CancellationToken cancellationToken = default) =>
         PlanningJson.DeserializePlan(await SendTextAsync(HttpMethod.Get, $"api/v1/jobs/{id}/result", null, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The job's best objective over time, as its worker reported it (stored, so also after it finished).</summary>
+    public Task<ProgressHistory> GetProgressAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync<ProgressHistory>(HttpMethod.Get, $"api/v1/jobs/{id}/progress", null, cancellationToken);
+
     /// <summary>Cancels a queued or running job; a finished one throws <see cref="ConflictException"/>.</summary>
     public Task<Job> CancelAsync(Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<Job>(HttpMethod.Delete, $"api/v1/jobs/{id}", null, cancellationToken);

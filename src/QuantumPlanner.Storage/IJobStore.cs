@@ -53,6 +53,20 @@ public interface IJobStore : IAsyncDisposable
     /// <summary>Records the best objective so far; false when the job is no longer ours.</summary>
     Task<bool> ReportProgressAsync(JobClaim claim, double objective, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends <paramref name="points"/> (at least one, increasing elapsed times) to the history of this attempt and records the last
+    /// one as the best objective so far, in one statement; false when the job is no longer ours. The history keeps at
+    /// most <see cref="ProgressPoint.MaxPerAttempt"/> points per attempt. It is deleted with its job by any delete of
+    /// the job's row (a cascade in PostgreSQL, a trigger in SQLite), so archive and erase need no extra step.
+    /// </summary>
+    Task<bool> ReportProgressAsync(JobClaim claim, IReadOnlyList<ProgressPoint> points, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The progress history of the job's latest attempt, oldest first (empty before its first report); null when the
+    /// job does not exist or belongs to another tenant.
+    /// </summary>
+    Task<IReadOnlyList<ProgressPoint>?> GetProgressAsync(string tenantId, Guid id, CancellationToken cancellationToken = default);
+
     /// <summary>Completes the job exactly once: true only for the one call that moved it from running (under this claim) to completed.</summary>
     Task<bool> CompleteAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default);
 

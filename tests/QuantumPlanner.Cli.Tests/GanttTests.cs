@@ -168,9 +168,9 @@ public sealed class GanttTests
         File.Delete(png);
         Environment.SetEnvironmentVariable("QP_CHROMIUM", Environment.GetEnvironmentVariable("QP_TEST_CHROMIUM") ?? ChromiumFactAttribute.DefaultPath);
 
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("field-service.json"), "--format", "gantt-png", "--output", png, "--time-limit", "2", "--seed", "1");
+        var (exit, output, error) = await CliRun.RunAsync("solve", CliRun.Example("field-service.json"), "--format", "gantt-png", "--output", png, "--time-limit", "2", "--seed", "1");
 
-        Assert.True(exit == ExitCodes.Ok, output);
+        Assert.True(exit == ExitCodes.Ok, output + error);
         var bytes = File.ReadAllBytes(png);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
         var (problem, plan) = await SolveAsync("field-service.json");
@@ -183,10 +183,10 @@ public sealed class GanttTests
     [Fact]
     public async Task SolveGanttPng_WithoutOutput_IsBadUsage()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("field-service.json"), "--format", "gantt-png");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("field-service.json"), "--format", "gantt-png");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("--output", output, StringComparison.Ordinal);
+        Assert.Contains("--output", error, StringComparison.Ordinal);
     }
 
     private static async Task<(PlanningProblem Problem, Plan Plan)> SolveAsync(string example)

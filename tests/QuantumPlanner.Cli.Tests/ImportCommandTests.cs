@@ -13,7 +13,7 @@ public sealed class ImportCommandTests
     [InlineData("rcpsp", "j301_1.sm")]
     public async Task Import_BenchmarkFile_PrintsJsonThatParsesAndValidates(string family, string file)
     {
-        var (code, output) = await RunAsync("import", family, DataPath(file));
+        var (code, output) = await CliRun.RunAsync("import", family, DataPath(file));
 
         Assert.Equal(ExitCodes.Ok, code);
         var parsed = PlanningJson.ParseProblem(output, file);
@@ -37,7 +37,7 @@ public sealed class ImportCommandTests
         await File.WriteAllTextAsync(path, "2 2\n0 5 1 oops\n");
         try
         {
-            var (code, _) = await RunAsync("import", "jsp", path);
+            var (code, _) = await CliRun.RunAsync("import", "jsp", path);
 
             Assert.Equal(ExitCodes.BadInput, code);
         }
@@ -50,7 +50,7 @@ public sealed class ImportCommandTests
     [Fact]
     public async Task Import_ThroughPipelineWithCpSat_Ft06ReachesMakespan55()
     {
-        var (_, output) = await RunAsync("import", "jsp", DataPath("ft06.txt"));
+        var (_, output) = await CliRun.RunAsync("import", "jsp", DataPath("ft06.txt"));
         var problem = PlanningJson.ParseProblem(output, "ft06").Problem!;
 
         var plan = PlanningBackends.CreatePipeline()
@@ -62,20 +62,4 @@ public sealed class ImportCommandTests
     }
 
     private static string DataPath(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
-
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var previous = Console.Out;
-        using var writer = new StringWriter();
-        Console.SetOut(writer);
-        try
-        {
-            int code = await QplanApp.RunAsync(args);
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
-    }
 }

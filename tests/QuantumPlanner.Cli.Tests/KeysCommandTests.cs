@@ -37,10 +37,10 @@ public sealed class KeysCommandTests : IDisposable
     [InlineData("ninety")]
     public async Task KeysCreate_ExpiresInNotAPositiveDuration_Exits2NamingTheOption(string value)
     {
-        var (exit, output) = await CliRun.RunAsync("keys", "create", "--tenant", "acme", "--expires-in", value, "--data-dir", dataDir);
+        var (exit, _, error) = await CliRun.RunAsync("keys", "create", "--tenant", "acme", "--expires-in", value, "--data-dir", dataDir);
 
         Assert.Equal(2, exit);
-        Assert.Contains("--expires-in", output, StringComparison.Ordinal);
+        Assert.Contains("--expires-in", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dataDir, "jobs.db")));
     }
 

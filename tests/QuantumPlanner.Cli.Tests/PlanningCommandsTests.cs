@@ -59,19 +59,19 @@ public class PlanningCommandsTests
     [Fact]
     public async Task Solve_MissingFile_ExitsWithBadInput()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", "/no/such/problem.json");
+        var (exit, _, error) = await CliRun.RunAsync("solve", "/no/such/problem.json");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("does not exist", output, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Solve_UnknownBackend_ExitsWithBadInput()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--backend", "nope");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--backend", "nope");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("Unknown backend 'nope'", output, StringComparison.Ordinal);
+        Assert.Contains("Unknown backend 'nope'", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,9 +33,9 @@ public sealed class QuantumCommandsTests : IDisposable
     [Fact]
     public async Task QuboSolve_UnknownSubSolver_ExitsTwoNamingIt()
     {
-        var (exit, output) = await CliRun.RunAsync("qubo", "solve", "x.qubo", "--decompose", "--sub-solver", "nope");
+        var (exit, _, error) = await CliRun.RunAsync("qubo", "solve", "x.qubo", "--decompose", "--sub-solver", "nope");
 
         Assert.Equal(2, exit);
-        Assert.Contains("nope", output, StringComparison.Ordinal);
+        Assert.Contains("nope", error, StringComparison.Ordinal);
     }
 }

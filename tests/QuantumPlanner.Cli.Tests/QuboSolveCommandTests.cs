@@ -39,10 +39,10 @@ public class QuboSolveCommandTests
     [InlineData("--solver", "annealing")]
     public async Task BadValue_ExitsWithBadInputNamingTheFlag(string flag, string value)
     {
-        var (exit, output) = await CliRun.RunAsync("qubo", "solve", "model.json", flag, value);
+        var (exit, _, error) = await CliRun.RunAsync("qubo", "solve", "model.json", flag, value);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains($"{flag} ", output, StringComparison.Ordinal);
-        Assert.Contains("Maybe", output, StringComparison.Ordinal);
+        Assert.Contains($"{flag} ", error, StringComparison.Ordinal);
+        Assert.Contains("Maybe", error, StringComparison.Ordinal);
     }
 }

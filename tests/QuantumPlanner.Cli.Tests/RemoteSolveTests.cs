@@ -83,28 +83,28 @@ public sealed class RemoteSolveTests : IAsyncLifetime
     [Fact]
     public async Task Solve_WithUrlAndWrongKey_ExitsWithBadInputAndSaysHowToGetOne()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--url", url, "--api-key", "qp_wrong", "--time-limit", "1");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--url", url, "--api-key", "qp_wrong", "--time-limit", "1");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("401", output, StringComparison.Ordinal);
-        Assert.Contains("--api-key", output, StringComparison.Ordinal);
+        Assert.Contains("401", error, StringComparison.Ordinal);
+        Assert.Contains("--api-key", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Solve_WithUrlOverTheServicesTimeLimit_ExitsWithBadInputNamingTheLimit()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--url", url, "--api-key", key, "--time-limit", "86400");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--url", url, "--api-key", key, "--time-limit", "86400");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("MaxTimeLimitSeconds", output, StringComparison.Ordinal);
+        Assert.Contains("MaxTimeLimitSeconds", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Solve_WithUrlNobodyListensOn_ExitsWithFailureAndSuggestsServe()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--url", "http://127.0.0.1:1", "--api-key", key, "--time-limit", "1");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--url", "http://127.0.0.1:1", "--api-key", key, "--time-limit", "1");
 
         Assert.Equal(ExitCodes.Failure, exit);
-        Assert.Contains("qplan serve", output, StringComparison.Ordinal);
+        Assert.Contains("qplan serve", error, StringComparison.Ordinal);
     }
 }

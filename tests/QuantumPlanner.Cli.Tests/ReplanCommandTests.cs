@@ -45,11 +45,11 @@ public sealed class ReplanCommandTests
         var baseline = CliRun.TempFile("""{ "assignments": [{ "task": "train-transformer", "agent": "nobody", "start": 0, "pinned": true }] }""");
         try
         {
-            var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--baseline", baseline);
+            var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--baseline", baseline);
 
             Assert.Equal(ExitCodes.BadInput, exit);
-            Assert.Contains("baseline task 'train-transformer'", output, StringComparison.Ordinal);
-            Assert.Contains("nobody", output, StringComparison.Ordinal);
+            Assert.Contains("baseline task 'train-transformer'", error, StringComparison.Ordinal);
+            Assert.Contains("nobody", error, StringComparison.Ordinal);
         }
         finally
         {
@@ -60,10 +60,10 @@ public sealed class ReplanCommandTests
     [Fact]
     public async Task Solve_BaselineWithUrl_ExitsBadInputInsteadOfDroppingIt()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--baseline", "plan.json", "--url", "http://127.0.0.1:9");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--baseline", "plan.json", "--url", "http://127.0.0.1:9");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("--baseline and --check apply to a local solve", output, StringComparison.Ordinal);
+        Assert.Contains("--baseline and --check apply to a local solve", error, StringComparison.Ordinal);
     }
 
     [Fact]

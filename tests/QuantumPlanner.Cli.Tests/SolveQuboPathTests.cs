@@ -49,10 +49,10 @@ public sealed class SolveQuboPathTests
     [InlineData("tabuu", "Maybe you meant 'tabu'")]
     public async Task Solve_UnknownSampler_ExitsBadInputNamingItAndTheKnownOnes(string sampler, string fix)
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("support-tickets.json"), "--sampler", sampler);
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("support-tickets.json"), "--sampler", sampler);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        var text = string.Join(" ", output.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries));
+        var text = string.Join(" ", error.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains($"--sampler '{sampler}' is unknown", text, StringComparison.Ordinal);
         Assert.Contains(fix, text, StringComparison.Ordinal);
     }
@@ -104,9 +104,10 @@ public sealed class SolveQuboPathTests
         var dump = CliRun.TempFile(string.Empty, ".json");
         try
         {
-            var (exit, _) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--backend", "greedy", "--dump-qubo", dump);
+            var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--backend", "greedy", "--dump-qubo", dump);
 
             Assert.Equal(ExitCodes.Ok, exit);
+            Assert.Contains("surrogate model", string.Join(" ", error.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
             var problem = PlanningJson.ParseProblem(File.ReadAllText(CliRun.Example("software-sprint.json")), "software-sprint.json").Problem!;
             var expected = AssignmentQuboCompiler.Compile(AssignmentSurrogate.Create(problem)!).Model;
             var written = QuboFiles.Read(dump).Model;
@@ -126,10 +127,10 @@ public sealed class SolveQuboPathTests
         var dump = CliRun.TempFile(string.Empty, ".qubo");
         try
         {
-            var (exit, output) = await CliRun.RunAsync("solve", problem, "--dump-qubo", dump);
+            var (exit, _, error) = await CliRun.RunAsync("solve", problem, "--dump-qubo", dump);
 
             Assert.Equal(ExitCodes.BadInput, exit);
-            Assert.Contains("does not compile to a QUBO", output, StringComparison.Ordinal);
+            Assert.Contains("does not compile to a QUBO", error, StringComparison.Ordinal);
         }
         finally
         {
@@ -141,9 +142,9 @@ public sealed class SolveQuboPathTests
     [Fact]
     public async Task Solve_QuboFormatWithoutDump_ExitsBadInput()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("support-tickets.json"), "--qubo-format", "dimod");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("support-tickets.json"), "--qubo-format", "dimod");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("--dump-qubo", output, StringComparison.Ordinal);
+        Assert.Contains("--dump-qubo", error, StringComparison.Ordinal);
     }
 }

@@ -31,32 +31,32 @@ public class StrictOptionsTests
     [MemberData(nameof(Verbs))]
     public async Task Verb_UnknownOption_ExitsWithBadInputNamingIt(string verb)
     {
-        var (exit, output) = await CliRun.RunAsync([.. verb.Split(' '), "--no-such-flag"]);
+        var (exit, _, error) = await CliRun.RunAsync([.. verb.Split(' '), "--no-such-flag"]);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains($"qplan {verb.Split(' ')[0]}", output, StringComparison.Ordinal);
-        Assert.Contains("unknown option '--no-such-flag'", output, StringComparison.Ordinal);
-        Assert.Contains("--help", output, StringComparison.Ordinal);
+        Assert.Contains($"qplan {verb.Split(' ')[0]}", error, StringComparison.Ordinal);
+        Assert.Contains("unknown option '--no-such-flag'", error, StringComparison.Ordinal);
+        Assert.Contains("--help", error, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(Verbs))]
     public async Task Verb_StrayArgument_ExitsWithBadInputNamingIt(string verb)
     {
-        var (exit, output) = await CliRun.RunAsync([.. verb.Split(' '), "stray-word"]);
+        var (exit, _, error) = await CliRun.RunAsync([.. verb.Split(' '), "stray-word"]);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("'stray-word'", output, StringComparison.Ordinal);
+        Assert.Contains("'stray-word'", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Solve_WordsAfterDoubleDash_ExitsWithBadInputNamingThem()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--", "stray-word");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--", "stray-word");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("unexpected argument 'stray-word' after '--'", output, StringComparison.Ordinal);
-        Assert.Contains("qplan solve --help", output, StringComparison.Ordinal);
+        Assert.Contains("unexpected argument 'stray-word' after '--'", error, StringComparison.Ordinal);
+        Assert.Contains("qplan solve --help", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,28 +74,28 @@ public class StrictOptionsTests
     [Fact]
     public async Task Solve_MisspelledOption_NamesTheNearestKnownOne()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--time-limt", "1", "--no-such-flag");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--time-limt", "1", "--no-such-flag");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("qplan solve: unknown option '--time-limt'. Maybe you meant '--time-limit'.", output, StringComparison.Ordinal);
+        Assert.Contains("qplan solve: unknown option '--time-limt'. Maybe you meant '--time-limit'.", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task QuboSolve_MisspelledOption_NamesTheBranchAndTheNearestOption()
     {
-        var (exit, output) = await CliRun.RunAsync("qubo", "solve", "model.qubo", "--sweep", "10");
+        var (exit, _, error) = await CliRun.RunAsync("qubo", "solve", "model.qubo", "--sweep", "10");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("qplan qubo solve: unknown option '--sweep'. Maybe you meant '--sweeps'.", output, StringComparison.Ordinal);
+        Assert.Contains("qplan qubo solve: unknown option '--sweep'. Maybe you meant '--sweeps'.", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Solve_SecondPositionalArgument_ExitsWithBadInputNamingIt()
     {
-        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "other.json");
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "other.json");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("'other.json'", output, StringComparison.Ordinal);
+        Assert.Contains("'other.json'", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,6 +42,37 @@ public sealed class ClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetProgressAsync_CompletedJob_ReturnsItsStoredCurveEndingAtThePlansObjective_AndNotToAnotherTenant()
+    {
+        var job = await client.SubmitAsync(new PlanRequest(Api.Problem(60)) { Backend = "localsearch", TimeLimitSeconds = 2, Seed = 4 });
+        Assert.Equal("completed", (await client.WaitAsync(job.Id, TimeSpan.FromSeconds(60))).Status);
+        var plan = await client.GetResultAsync(job.Id);
+
+        var history = await client.GetProgressAsync(job.Id);
+
+        Assert.Equal(job.Id, history.JobId);
+        Assert.NotEmpty(history.Points);
+        Assert.Equal(history.Points.OrderBy(p => p.ElapsedMs).ToList(), history.Points);
+        Assert.True(history.Points[^1].Objective >= plan.Score.Objective - 1e-9, $"the curve ends at {history.Points[^1].Objective}, below the plan's {plan.Score.Objective}");
+        using var other = new QuantumPlannerClient(service.Client(), new QuantumPlannerClientOptions { ApiKey = await service.CreateKeyAsync("globex") });
+        await Assert.ThrowsAsync<NotFoundException>(() => other.GetProgressAsync(job.Id));
+        await Assert.ThrowsAsync<NotFoundException>(() => client.GetProgressAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task ValidateAsync_ProblemWithIssues_AnswersThemWithLineAndColumn()
+    {
+        var report = await client.ValidateAsync("{\n  \"tasks\": [{ \"id\": \"t1\", \"dependsOn\": [\"ghost\"] }]\n}");
+
+        Assert.False(report.Valid);
+        var issue = Assert.Single(report.Issues);
+        Assert.Contains("ghost", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("field-service.json", await client.ListExamplesAsync());
+        Assert.Contains("\"drain-cleaning\"", await client.GetExampleAsync("field-service.json"), StringComparison.Ordinal);
+        Assert.Equal(Core.Planning.PlanningSchemas.Problem, await client.GetSchemaAsync("problem.json"));
+    }
+
+    [Fact]
     public async Task PlanAsync_ProblemBuiltInCode_ReturnsFeasiblePlan()
     {
         var problem = new Core.Planning.PlanningProblem

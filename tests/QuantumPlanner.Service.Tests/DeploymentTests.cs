@@ -60,7 +60,6 @@ public sealed partial class DeploymentTests
         var documents = Render();
         var policies = documents.Where(d => Kind(d) == "NetworkPolicy").ToList();
         var api = Assert.Single(policies, d => Name(d) == "quantum-planner-api");
-        Assert.Matches(@"podSelector:\s+matchLabels:\s+app: quantum-planner\s", api);
         Assert.Contains("ingress-nginx", api, StringComparison.Ordinal);
         Assert.Contains("prometheus", api, StringComparison.Ordinal);
         Assert.Contains("port: 8080", api, StringComparison.Ordinal);
@@ -73,6 +72,35 @@ public sealed partial class DeploymentTests
         Assert.Contains("force-ssl-redirect: \"true\"", ingress, StringComparison.Ordinal);
         Assert.DoesNotContain("/metrics", ingress, StringComparison.Ordinal);
         Assert.DoesNotContain("path: /\n", ingress, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Manifests_EachNetworkPolicy_SelectsOneDeploymentsPodsAndAdmitsThePortTheyListenOn()
+    {
+        var objects = Render().Select(d => new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(d)).ToList();
+        var deployments = objects.Where(o => (string)o["kind"] == "Deployment").Select(o => new
+        {
+            Name = (string)Map(o, "metadata")["name"],
+            Labels = Map(Map(Map(o, "spec"), "template"), "metadata")["labels"] is Dictionary<object, object> labels ? labels : [],
+            Ports = List(Map(Map(Map(o, "spec"), "template"), "spec"), "containers")
+                .SelectMany(c => List((Dictionary<object, object>)c, "ports"))
+                .Select(p => Convert.ToInt32(((Dictionary<object, object>)p)["containerPort"], System.Globalization.CultureInfo.InvariantCulture))
+                .ToList(),
+        }).ToList();
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var policy in objects.Where(o => (string)o["kind"] == "NetworkPolicy"))
+        {
+            var name = (string)Map(policy, "metadata")["name"];
+            var selector = Map(Map(Map(policy, "spec"), "podSelector"), "matchLabels");
+            var selected = deployments.Where(d => selector.All(pair => d.Labels.TryGetValue(pair.Key, out var value) && Equals(value, pair.Value))).ToList();
+            var deployment = Assert.Single(selected);
+            covered.Add(deployment.Name);
+            var ports = List(Map(policy, "spec"), "ingress").SelectMany(rule => List((Dictionary<object, object>)rule, "ports"))
+                .Select(p => Convert.ToInt32(((Dictionary<object, object>)p)["port"], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.All(ports, port => Assert.True(deployment.Ports.Contains(port), $"NetworkPolicy {name} admits port {port}, but {deployment.Name} listens on {string.Join(", ", deployment.Ports)}"));
+        }
+
+        Assert.Equal(deployments.Select(d => d.Name).Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -132,6 +160,12 @@ public sealed partial class DeploymentTests
 
         return string.Join("\n---\n", parts);
     }
+
+    private static Dictionary<object, object> Map(Dictionary<object, object> node, string key) =>
+        node.TryGetValue(key, out var value) && value is Dictionary<object, object> map ? map : [];
+
+    private static List<object> List(Dictionary<object, object> node, string key) =>
+        node.TryGetValue(key, out var value) && value is List<object> list ? list : [];
 
     private static string Kind(string doc) => Field(doc, "kind");
 

@@ -22,6 +22,9 @@ public sealed class ExactSamplerTests
     [InlineData(Vartype.Spin, 7, false)]
     [InlineData(Vartype.Binary, 11, false)]
     [InlineData(Vartype.Spin, 12, true)]
+    [InlineData(Vartype.Binary, 13, false)]
+    [InlineData(Vartype.Spin, 17, true)]
+    [InlineData(Vartype.Binary, 19, false)]
     public void Sample_SmallModel_ReturnsLowestStatesOfBruteForce(Vartype vartype, int n, bool integral)
     {
         var model = RandomModels.Create(vartype, n, 0.6, integral, seed: (ulong)n);

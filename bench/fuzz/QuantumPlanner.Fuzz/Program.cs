@@ -10,18 +10,22 @@ if (args is ["dimod-seeds", var dir])
     return 0;
 }
 
-if (args.Length == 0 || !FuzzTargets.Names.Contains(args[0]))
+var names = FuzzTargets.Names.Concat(HttpFuzzTargets.Names).ToList();
+if (args.Length == 0 || !names.Contains(args[0]))
 {
-    Console.Error.WriteLine($"usage: qplan-fuzz TARGET [FILE...]; targets: {string.Join(", ", FuzzTargets.Names)}");
+    Console.Error.WriteLine($"usage: qplan-fuzz TARGET [FILE...]; targets: {string.Join(", ", names)}");
     return 2;
 }
 
 var target = args[0];
+Action<ReadOnlySpan<byte>> run = HttpFuzzTargets.Names.Contains(target)
+    ? data => HttpFuzzTargets.Run(target, data)
+    : data => FuzzTargets.Run(target, data);
 if (args.Length > 1)
 {
     foreach (var file in args.Skip(1))
     {
-        FuzzTargets.Run(target, File.ReadAllBytes(file));
+        run(File.ReadAllBytes(file));
         Console.WriteLine($"ok {file}");
     }
 
@@ -32,6 +36,6 @@ Fuzzer.OutOfProcess.Run(stream =>
 {
     using var buffer = new MemoryStream();
     stream.CopyTo(buffer);
-    FuzzTargets.Run(target, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
 });
 return 0;

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands;
 
 /// <summary><c>qplan bench FAMILY --suite DIR</c>: solves every instance and compares with best_known.csv.</summary>
-internal sealed class BenchCommand : Command<BenchCommand.Settings>
+internal sealed class BenchCommand(Consoles consoles) : Command<BenchCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -74,7 +74,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
 
         var options = new BenchOptions(TimeSpan.FromSeconds(settings.TimeLimit), settings.Solver ?? settings.Backend, settings.Threads, settings.Seed);
         var rows = new List<BenchRow>();
-        Consoles.Stderr.Progress()
+        consoles.Error.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(progress =>
@@ -92,11 +92,11 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         var report = BenchReport.Of(family.Name, rows);
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(report));
+            consoles.Print(JsonOutput.Serialize(report));
         }
         else
         {
-            Consoles.Stdout.Write(ToTable(report));
+            consoles.Out.Write(ToTable(report));
         }
 
         return rows.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Ok;

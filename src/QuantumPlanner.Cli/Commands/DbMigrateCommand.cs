@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands;
 
 /// <summary>qplan db migrate: applies the schema migrations (the service also does this at start-up).</summary>
-internal sealed class DbMigrateCommand : AsyncCommand<StoreSettings>
+internal sealed class DbMigrateCommand(Consoles consoles) : AsyncCommand<StoreSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
     {
@@ -18,7 +18,7 @@ internal sealed class DbMigrateCommand : AsyncCommand<StoreSettings>
         {
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
             var applied = await store.MigrationsAppliedAsync(cancellationToken).ConfigureAwait(false);
-            Console.Out.WriteLine(applied
+            consoles.Print(applied
                 ? $"Migrations applied ({StorageFactory.KindOf(settings.Connection)})."
                 : "Migrations are still missing after migrate; see the log above.");
             return applied ? ExitCodes.Ok : ExitCodes.Failure;

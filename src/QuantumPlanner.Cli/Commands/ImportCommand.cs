@@ -13,7 +13,7 @@ public sealed class ImportSettings : CommandSettings
 }
 
 /// <summary><c>qplan import gap|jsp|rcpsp FILE</c>: prints the instance as planning JSON (DESIGN.md §3).</summary>
-public abstract class AbstractImportCommand : Command<ImportSettings>
+public abstract class AbstractImportCommand(Consoles consoles) : Command<ImportSettings>
 {
     protected abstract PlanningProblem Import(string path);
 
@@ -36,25 +36,25 @@ public abstract class AbstractImportCommand : Command<ImportSettings>
         }
 
         // The same writer as every other planning JSON, so `qplan solve` reads it back unchanged.
-        Console.Out.WriteLine(PlanningJson.Serialize(problem));
+        consoles.Print(PlanningJson.Serialize(problem));
         return ExitCodes.Ok;
     }
 }
 
 [Description("Generalized assignment problem (OR-Library format) as planning JSON")]
-public sealed class ImportGapCommand : AbstractImportCommand
+public sealed class ImportGapCommand(Consoles consoles) : AbstractImportCommand(consoles)
 {
     protected override PlanningProblem Import(string path) => GapImporter.Read(path);
 }
 
 [Description("Job-shop instance (standard n m format) as planning JSON")]
-public sealed class ImportJspCommand : AbstractImportCommand
+public sealed class ImportJspCommand(Consoles consoles) : AbstractImportCommand(consoles)
 {
     protected override PlanningProblem Import(string path) => JobShopImporter.Read(path);
 }
 
 [Description("PSPLIB single-mode RCPSP (.sm) as planning JSON")]
-public sealed class ImportRcpspCommand : AbstractImportCommand
+public sealed class ImportRcpspCommand(Consoles consoles) : AbstractImportCommand(consoles)
 {
     protected override PlanningProblem Import(string path) => RcpspImporter.Read(path);
 }

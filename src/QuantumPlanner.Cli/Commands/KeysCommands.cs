@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands;
 
 /// <summary>qplan keys create: makes a key and prints it once.</summary>
-internal sealed class KeysCreateCommand : AsyncCommand<KeysCreateCommand.Settings>
+internal sealed class KeysCreateCommand(Consoles consoles) : AsyncCommand<KeysCreateCommand.Settings>
 {
     internal sealed class Settings : StoreSettings
     {
@@ -50,7 +50,7 @@ internal sealed class KeysCreateCommand : AsyncCommand<KeysCreateCommand.Setting
             await KeyAudit.WriteAsync(settings, "key.create", created.Info, cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                consoles.Print(JsonOutput.Serialize(new Dictionary<string, object?>
                 {
                     ["tenant"] = created.Info.TenantId,
                     ["key"] = created.PlainKey,
@@ -62,7 +62,7 @@ internal sealed class KeysCreateCommand : AsyncCommand<KeysCreateCommand.Setting
             else
             {
                 var expiry = created.Info.ExpiresAt is { } e ? $", expires {e.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty;
-                Console.Out.WriteLine($"API key for tenant '{created.Info.TenantId}'{(created.Info.Admin ? " (admin)" : string.Empty)}{expiry}, shown once: {created.PlainKey}");
+                consoles.Print($"API key for tenant '{created.Info.TenantId}'{(created.Info.Admin ? " (admin)" : string.Empty)}{expiry}, shown once: {created.PlainKey}");
             }
         }
 
@@ -71,7 +71,7 @@ internal sealed class KeysCreateCommand : AsyncCommand<KeysCreateCommand.Setting
 }
 
 /// <summary>qplan keys list: ids, tenants, admin flag and dates; never the keys.</summary>
-internal sealed class KeysListCommand : AsyncCommand<KeysListCommand.Settings>
+internal sealed class KeysListCommand(Consoles consoles) : AsyncCommand<KeysListCommand.Settings>
 {
     internal sealed class Settings : StoreSettings
     {
@@ -87,7 +87,7 @@ internal sealed class KeysListCommand : AsyncCommand<KeysListCommand.Settings>
             var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonOutput.Serialize(list));
+                consoles.Print(JsonOutput.Serialize(list));
                 return ExitCodes.Ok;
             }
 
@@ -97,7 +97,7 @@ internal sealed class KeysListCommand : AsyncCommand<KeysListCommand.Settings>
                 table.AddRow(Markup.Escape(key.Id), Markup.Escape(key.TenantId), key.Admin ? "yes" : "no", Time(key.CreatedAt), Time(key.ExpiresAt), Time(key.LastUsedAt), Time(key.RevokedAt));
             }
 
-            AnsiConsole.Write(table);
+            consoles.Out.Write(table);
         }
 
         return ExitCodes.Ok;
@@ -107,7 +107,7 @@ internal sealed class KeysListCommand : AsyncCommand<KeysListCommand.Settings>
 }
 
 /// <summary>qplan keys revoke ID: the key stops working (within 30 s on running services, which cache verified keys).</summary>
-internal sealed class KeysRevokeCommand : AsyncCommand<KeysRevokeCommand.Settings>
+internal sealed class KeysRevokeCommand(Consoles consoles) : AsyncCommand<KeysRevokeCommand.Settings>
 {
     internal sealed class Settings : StoreSettings
     {
@@ -130,7 +130,7 @@ internal sealed class KeysRevokeCommand : AsyncCommand<KeysRevokeCommand.Setting
             var id = ApiKeyId.Of(settings.Id) ?? settings.Id.Trim();
             var revoked = (await keys.ListAsync(cancellationToken).ConfigureAwait(false)).First(k => k.Id == id);
             await KeyAudit.WriteAsync(settings, "key.revoke", revoked, cancellationToken).ConfigureAwait(false);
-            Console.Out.WriteLine($"Revoked key {revoked.Id}.");
+            consoles.Print($"Revoked key {revoked.Id}.");
         }
         return ExitCodes.Ok;
     }

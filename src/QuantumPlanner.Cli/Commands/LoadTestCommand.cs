@@ -15,7 +15,7 @@ namespace QuantumPlanner.Cli.Commands;
 /// for a fixed duration. Reports end-to-end jobs/s, errors, latency percentiles of GET /api/v1/jobs/{id}, and the
 /// server-side split of each job's time (queue wait vs. solve) from the job timestamps.
 /// </summary>
-internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
+internal sealed class LoadTestCommand(Consoles consoles) : AsyncCommand<LoadTestCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -152,11 +152,11 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
         var report = Summarise(stats, elapsed, settings);
         if (settings.Json)
         {
-            Console.Out.WriteLine(report.ToJsonString(JsonOutput.Options));
+            consoles.Print(report.ToJsonString(JsonOutput.Options));
         }
         else
         {
-            PrintTable(report);
+            consoles.Out.Write(Table(report));
         }
 
         return report["errors"]!.GetValue<int>() == 0 ? ExitCodes.Ok : ExitCodes.Failure;
@@ -535,7 +535,7 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
     private static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)], 2);
 
-    private static void PrintTable(JsonObject report)
+    private static Table Table(JsonObject report)
     {
         var table = new Table().AddColumn("measure").AddColumn("value");
         foreach (var (key, value) in report)
@@ -543,6 +543,6 @@ internal sealed class LoadTestCommand : AsyncCommand<LoadTestCommand.Settings>
             table.AddRow(Markup.Escape(key), Markup.Escape(value?.ToJsonString() ?? string.Empty));
         }
 
-        AnsiConsole.Write(table);
+        return table;
     }
 }

@@ -65,7 +65,7 @@ internal class HostSettings : CommandSettings
     }
 
     /// <summary>Builds and runs the host until SIGTERM/Ctrl+C; the host drains the workers before it returns.</summary>
-    public static async Task<int> RunHostAsync(Dictionary<string, string?> configuration)
+    public static async Task<int> RunHostAsync(Dictionary<string, string?> configuration, Consoles consoles)
     {
         WebApplication app;
         try
@@ -86,13 +86,13 @@ internal class HostSettings : CommandSettings
             catch (Exception ex) when (UnsafeBinding(ex) is { } unsafeBinding)
             {
                 // Bad settings, found once the server had bound its addresses (it stops before serving keyless requests).
-                await Console.Error.WriteLineAsync($"error: {unsafeBinding.Message}").ConfigureAwait(false);
+                consoles.Fail(unsafeBinding.Message);
                 return ExitCodes.BadInput;
             }
             catch (IOException ex)
             {
                 // Typically the port is taken; the message names the address.
-                await Console.Error.WriteLineAsync($"error: {ex.Message} Maybe choose another port with --urls.").ConfigureAwait(false);
+                consoles.Fail($"{ex.Message} Maybe choose another port with --urls.");
                 return ExitCodes.Failure;
             }
         }
@@ -105,7 +105,7 @@ internal class HostSettings : CommandSettings
 }
 
 /// <summary>qplan serve: the HTTP API with in-process workers.</summary>
-internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
+internal sealed class ServeCommand(Consoles consoles) : AsyncCommand<ServeCommand.Settings>
 {
     internal sealed class Settings : HostSettings
     {
@@ -126,16 +126,16 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        HostSettings.RunHostAsync(settings.ToConfiguration());
+        HostSettings.RunHostAsync(settings.ToConfiguration(), consoles);
 }
 
 /// <summary>qplan worker: workers only (no job API; /health and /metrics stay for probes and scraping).</summary>
-internal sealed class WorkerCommand : AsyncCommand<HostSettings>
+internal sealed class WorkerCommand(Consoles consoles) : AsyncCommand<HostSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, HostSettings settings, CancellationToken cancellationToken)
     {
         var values = settings.ToConfiguration();
         values["QuantumPlanner:Api"] = "false";
-        return HostSettings.RunHostAsync(values);
+        return HostSettings.RunHostAsync(values, consoles);
     }
 }

@@ -17,7 +17,7 @@ namespace QuantumPlanner.Cli.Commands;
 /// With --output the file gets the JSON (table, json), the SVG (gantt-svg) or a PNG of it (gantt-png). Exit 0 for a feasible or optimal
 /// plan, 1 when none was found, 2 for bad input. With --url the solve runs as a job on that service (RemoteSolve).
 /// </summary>
-public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Settings>
+public sealed class SolveCommand(Consoles consoles) : Command<SolveCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -125,7 +125,7 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         var (valid, read, issues) = ProblemFile.Load(settings.Problem, settings.Baseline);
         if (valid is null)
         {
-            ProblemFile.PrintIssues(console, settings.Baseline is { } baseline && read is not null ? $"{settings.Problem} with baseline {baseline}" : settings.Problem, issues);
+            ProblemFile.PrintIssues(consoles.Error, settings.Baseline is { } baseline && read is not null ? $"{settings.Problem} with baseline {baseline}" : settings.Problem, issues);
             return ExitCodes.BadInput;
         }
 
@@ -133,13 +133,13 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         if (settings.DumpQubo is { } dump)
         {
             // stderr, so that --format json keeps stdout one document.
-            Console.Error.WriteLine(QuboDump.Write(problem, dump, settings.QuboFormat));
+            consoles.Note(QuboDump.Write(problem, dump, settings.QuboFormat));
         }
 
         Plan plan;
         if (settings.Url is { } url)
         {
-            var remote = RemoteSolve.Run(console, settings.Problem, url, settings.ApiKey, settings.Backend, settings.Sampler == PlanningOptions.DefaultSampler ? null : settings.Sampler, settings.TimeLimit, settings.Seed, out var failed, cancellationToken);
+            var remote = RemoteSolve.Run(consoles, settings.Problem, url, settings.ApiKey, settings.Backend, settings.Sampler == PlanningOptions.DefaultSampler ? null : settings.Sampler, settings.TimeLimit, settings.Seed, out var failed, cancellationToken);
             if (remote is null)
             {
                 return failed;
@@ -178,7 +178,7 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
             }
             catch (InvalidOperationException ex)
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+                consoles.Fail(ex.Message);
                 return ExitCodes.Failure;
             }
         }
@@ -188,11 +188,11 @@ public sealed class SolveCommand(IAnsiConsole console) : Command<SolveCommand.Se
         }
         else if (stdoutIsData)
         {
-            console.Profile.Out.Writer.WriteLine(text);
+            consoles.Print(text);
         }
 
         // Tables go to the console unless it carries the JSON or SVG; then the explanation goes to stderr.
-        var human = stdoutIsData ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : console;
+        var human = stdoutIsData ? consoles.Error : consoles.Out;
         if (settings.Format == "table" || settings.Explain)
         {
             PlanReport.Summary(human, problem, plan);

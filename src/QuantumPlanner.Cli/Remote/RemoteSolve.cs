@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using QuantumPlanner.Client;
 using QuantumPlanner.Core.Planning;
-using Spectre.Console;
 
 namespace QuantumPlanner.Cli.Remote;
 
@@ -17,7 +16,7 @@ internal static class RemoteSolve
     private static readonly TimeSpan WaitMargin = TimeSpan.FromMinutes(2);
 
     /// <summary>The plan, or null after printing why none came back (then <paramref name="exitCode"/> says how it failed).</summary>
-    public static Plan? Run(IAnsiConsole console, string problemPath, string url, string? apiKey, string backend, string? sampler, double timeLimitSeconds, ulong seed, out int exitCode, CancellationToken cancellationToken)
+    public static Plan? Run(Consoles consoles, string problemPath, string url, string? apiKey, string backend, string? sampler, double timeLimitSeconds, ulong seed, out int exitCode, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
@@ -38,36 +37,36 @@ internal static class RemoteSolve
         catch (InvalidRequestException ex)
         {
             exitCode = ExitCodes.BadInput;
-            Print(console, $"{url} refused the problem", ex);
+            Print(consoles, $"{url} refused the problem", ex);
         }
         catch (UnauthorizedException ex)
         {
             exitCode = ExitCodes.BadInput;
-            Print(console, $"{url} refused the key", ex);
-            console.MarkupLine(Markup.Escape($"Maybe pass --api-key KEY or set {ApiKeyVariable}; an admin creates keys with 'qplan keys create --tenant NAME'."));
+            Print(consoles, $"{url} refused the key", ex);
+            consoles.Note($"Maybe pass --api-key KEY or set {ApiKeyVariable}; an admin creates keys with 'qplan keys create --tenant NAME'.");
         }
         catch (QuantumPlannerException ex)
         {
-            Print(console, $"{url} could not solve it", ex);
+            Print(consoles, $"{url} could not solve it", ex);
         }
         catch (HttpRequestException ex)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape($"{url} is unreachable: {ex.Message}. Maybe start it with 'qplan serve', or check --url.")}");
+            consoles.Fail($"{url} is unreachable: {ex.Message}. Maybe start it with 'qplan serve', or check --url.");
         }
         catch (TimeoutException ex)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            consoles.Fail(ex.Message);
         }
 
         return null;
     }
 
-    private static void Print(IAnsiConsole console, string what, QuantumPlannerException ex)
+    private static void Print(Consoles consoles, string what, QuantumPlannerException ex)
     {
-        console.MarkupLine($"[red]error:[/] {Markup.Escape($"{what}: {(int)ex.Status} {ex.Title} {ex.Detail}")}");
+        consoles.Fail($"{what}: {(int)ex.Status} {ex.Title} {ex.Detail}");
         foreach (var error in ex.Errors)
         {
-            console.MarkupLine(Markup.Escape($"  {error.Item ?? "-"}: {error.Message} {error.Suggestion}"));
+            consoles.Note($"  {error.Item ?? "-"}: {error.Message} {error.Suggestion}");
         }
     }
 }

@@ -29,8 +29,8 @@ public sealed record HardConstraintInfo(string Name, string Rule, bool Malformed
 /// <summary>
 /// The objective and the hard constraints, defined once. The reader, the validator, the scorer, the explain output and
 /// the docs take names and order from here; backends take the per-(task, agent) quantities from
-/// <see cref="PlanningProblemExtensions"/> and the per-pair objective coefficients from <see cref="AgentCoefficient"/>
-/// and <see cref="PairCoefficients"/>, so no backend restates the rules. <see cref="PlanScorer"/> remains the judge.
+/// <see cref="PlanningProblemExtensions"/> and the per-pair objective coefficients from <see cref="PairCoefficients"/>,
+/// so no backend restates the rules. <see cref="PlanScorer"/> remains the judge.
 /// </summary>
 public static class ObjectiveCatalogue
 {
@@ -76,15 +76,6 @@ public static class ObjectiveCatalogue
         return null;
     }
 
-    /// <summary>Objective contribution that depends only on the agent a task runs on: weighted cost minus weighted preference.</summary>
-    public static double AgentCoefficient(ObjectiveWeights weights, PlanningTask task, Agent agent)
-    {
-        ArgumentNullException.ThrowIfNull(weights);
-        ArgumentNullException.ThrowIfNull(task);
-        ArgumentNullException.ThrowIfNull(agent);
-        return (weights.Cost * task.CostOn(agent)) - (weights.Preferences * task.PreferenceFor(agent.Id));
-    }
-
     /// <summary>
     /// True when running the task of <paramref name="baseline"/> on <paramref name="agentId"/> from <paramref name="start"/> keeps its
     /// baseline (no change counted); always true for a task the baseline does not hold.
@@ -101,20 +92,45 @@ public static class ObjectiveCatalogue
 /// the baseline start is its earliest start), and so are <c>priority</c> and <c>tardiness</c>: the task ends at its
 /// earliest start plus its duration on the agent. Where tasks wait (dependencies, windows, shared agents) those two
 /// are lower bounds of what the schedule pays.
+/// Each coefficient is the weighted sum of the unweighted term values <see cref="PairTerms"/> / <see cref="DropTerms"/>,
+/// so check mode can tell which term of an assignment search disagrees with the scorer.
 /// </summary>
 public sealed class PairCoefficients
 {
+    private readonly PlanningProblem problem;
+    private readonly BaselineAssignment?[] held;
+    private readonly Func<ObjectiveTerm, int, int, double>? planted;
     private readonly double[] pair;
     private readonly double[] drop;
 
-    private PairCoefficients(int agents, double[] pair, double[] drop)
+    private PairCoefficients(PlanningProblem problem)
     {
-        AgentCount = agents;
-        this.pair = pair;
-        this.drop = drop;
+        this.problem = problem;
+        planted = PlantedError.Value;
+        var w = problem.Objective;
+        int n = problem.Tasks.Count, m = problem.Agents.Count;
+        var baseline = problem.BaselineByTask();
+        held = new BaselineAssignment?[n];
+        pair = new double[n * m];
+        drop = new double[n];
+        for (var t = 0; t < n; t++)
+        {
+            held[t] = baseline.GetValueOrDefault(problem.Tasks[t].Id);
+            drop[t] = DropTerms(t).Weighted(w);
+            for (var a = 0; a < m; a++)
+            {
+                pair[(t * m) + a] = PairTerms(t, a).Weighted(w);
+            }
+        }
     }
 
-    public int AgentCount { get; }
+    /// <summary>
+    /// Test-only: an error added to each pair's value of a term, (term, task, agent) → error, as a wrong incremental
+    /// delta of that term would be; async-local, so only the test that plants it sees it.
+    /// </summary>
+    internal static AsyncLocal<Func<ObjectiveTerm, int, int, double>?> PlantedError { get; } = new();
+
+    public int AgentCount => problem.Agents.Count;
 
     public int TaskCount => drop.Length;
 
@@ -124,31 +140,45 @@ public sealed class PairCoefficients
     /// <summary>Objective of leaving task <paramref name="task"/> out (the unassigned weight, plus a change for a baseline task).</summary>
     public double Drop(int task) => drop[task];
 
-    public static PairCoefficients For(PlanningProblem problem)
+    /// <summary>
+    /// The unweighted terms of running task <paramref name="task"/> on agent <paramref name="agent"/> from its earliest
+    /// start: cost, preferences, changes, priority and tardiness.
+    /// </summary>
+    public TermValues PairTerms(int task, int agent)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        var w = problem.Objective;
-        int n = problem.Tasks.Count, m = problem.Agents.Count;
-        var baseline = problem.BaselineByTask();
-        var pair = new double[n * m];
-        var drop = new double[n];
-        for (var t = 0; t < n; t++)
+        var t = problem.Tasks[task];
+        var a = problem.Agents[agent];
+        var values = default(TermValues);
+        values[(int)ObjectiveTerm.Cost] = t.CostOn(a);
+        values[(int)ObjectiveTerm.Preferences] = -t.PreferenceFor(a.Id);
+        values[(int)ObjectiveTerm.Changes] = held[task].KeepsBaseline(a.Id, t.EarliestStart) ? 0 : 1;
+        var end = (long)t.EarliestStart + t.DurationOn(a.Id);
+        values[(int)ObjectiveTerm.Priority] = t.Priority * end;
+        values[(int)ObjectiveTerm.Tardiness] = t.Deadline is { } deadline ? Math.Max(0, end - deadline) : 0;
+        if (planted is not null)
         {
-            var task = problem.Tasks[t];
-            var held = baseline.GetValueOrDefault(task.Id);
-            drop[t] = w.Unassigned + (held is null ? 0 : w.Changes);
-            for (var a = 0; a < m; a++)
+            foreach (var info in ObjectiveCatalogue.Terms)
             {
-                var agent = problem.Agents[a];
-                var changed = !held.KeepsBaseline(agent.Id, task.EarliestStart);
-                var end = (long)task.EarliestStart + task.DurationOn(agent.Id);
-                var late = task.Deadline is { } deadline ? Math.Max(0, end - deadline) : 0;
-                pair[(t * m) + a] = ObjectiveCatalogue.AgentCoefficient(w, task, agent) + (changed ? w.Changes : 0)
-                    + (w.Priority * task.Priority * end) + (w.Tardiness * late);
+                values[(int)info.Term] += planted(info.Term, task, agent);
             }
         }
 
-        return new PairCoefficients(m, pair, drop);
+        return values;
+    }
+
+    /// <summary>The unweighted separable terms of leaving task <paramref name="task"/> out: one unassigned, a change for a baseline task.</summary>
+    public TermValues DropTerms(int task)
+    {
+        var values = default(TermValues);
+        values[(int)ObjectiveTerm.Unassigned] = 1;
+        values[(int)ObjectiveTerm.Changes] = held[task] is null ? 0 : 1;
+        return values;
+    }
+
+    public static PairCoefficients For(PlanningProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new PairCoefficients(problem);
     }
 }
 

@@ -49,8 +49,8 @@ public sealed class ObjectiveCheckException : Exception
 /// </summary>
 public static class ObjectiveCheck
 {
-    /// <summary>Name of the pseudo-term for a backend that only holds the weighted total.</summary>
-    public const string Total = "objective";
+    /// <summary>Name of the pseudo-term for an assignment search whose every term agrees but whose running total does not.</summary>
+    public const string RunningTotal = "running total (every term agrees with the scorer)";
 
     /// <summary>Name of the pseudo-term for the backend's feasibility claim.</summary>
     public const string HardViolations = "hardViolations";
@@ -61,27 +61,38 @@ public static class ObjectiveCheck
         ArgumentNullException.ThrowIfNull(problem);
         var score = PlanScorer.Score(problem, plan).Score;
         VerifyFeasibility(backend, score, claimsFeasible);
-        foreach (var info in ObjectiveCatalogue.Terms)
+        VerifyTerms(backend, problem, score, incremental);
+    }
+
+    /// <summary>
+    /// Checks an assignment search (the pure-assignment view): first each weighted term of the assignment, summed from
+    /// the pair coefficients the search prices its moves with (0 for the terms the view leaves out), against the scorer,
+    /// so a wrong term is named with both values; then the search's running total, which drifts only when its move
+    /// bookkeeping is wrong.
+    /// </summary>
+    public static void VerifyAssignment(string backend, PureAssignment view, IReadOnlyList<int> agentOf, double incrementalObjective, bool claimsFeasible)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var problem = view.Problem;
+        var score = PlanScorer.Score(problem, view.ToAssignments(agentOf)).Score;
+        VerifyFeasibility(backend, score, claimsFeasible);
+        VerifyTerms(backend, problem, score, view.Terms(agentOf));
+        if (!Close(incrementalObjective, score.Objective))
         {
-            var expected = score.Breakdown[(int)info.Term].Value;
-            var held = incremental[(int)info.Term];
-            if (problem.Objective[info.Term] != 0 && !Close(held, expected))
-            {
-                throw new ObjectiveCheckException(backend, info.Name, held, expected);
-            }
+            throw new ObjectiveCheckException(backend, RunningTotal, incrementalObjective, score.Objective);
         }
     }
 
-    /// <summary>Checks the weighted total, for backends that hold no per-term values; <paramref name="slack"/> is the
-    /// rounding the backend's arithmetic allows (CP-SAT's integer scaling).</summary>
-    public static void VerifyTotal(string backend, PlanningProblem problem, IReadOnlyList<Assignment> plan, double incrementalObjective, bool claimsFeasible, double slack = 0)
+    /// <summary>Each weighted term held against the scorer's breakdown; the first that differs is named.</summary>
+    private static void VerifyTerms(string backend, PlanningProblem problem, Score score, in TermValues held)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        var score = PlanScorer.Score(problem, plan).Score;
-        VerifyFeasibility(backend, score, claimsFeasible);
-        if (Math.Abs(incrementalObjective - score.Objective) > slack && !Close(incrementalObjective, score.Objective))
+        foreach (var info in ObjectiveCatalogue.Terms)
         {
-            throw new ObjectiveCheckException(backend, Total, incrementalObjective, score.Objective);
+            var expected = score.Breakdown[(int)info.Term].Value;
+            if (problem.Objective[info.Term] != 0 && !Close(held[(int)info.Term], expected))
+            {
+                throw new ObjectiveCheckException(backend, info.Name, held[(int)info.Term], expected);
+            }
         }
     }
 

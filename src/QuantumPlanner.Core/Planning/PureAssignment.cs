@@ -18,9 +18,12 @@ public sealed class PureAssignment
     private readonly PlanningProblem problem;
     private readonly bool[] allowed;
 
-    private PureAssignment(PlanningProblem problem, int[][] options, bool[] droppable, double[] cost, int[] load, long[] capacity, double dropCost)
+    private readonly PairCoefficients coefficients;
+
+    private PureAssignment(PlanningProblem problem, PairCoefficients coefficients, int[][] options, bool[] droppable, double[] cost, int[] load, long[] capacity, double dropCost)
     {
         this.problem = problem;
+        this.coefficients = coefficients;
         Options = options;
         Droppable = droppable;
         PairCost = cost;
@@ -186,7 +189,7 @@ public sealed class PureAssignment
             capacity[a] = agents[a].MaxWorkload ?? long.MaxValue / 4;
         }
 
-        return new PureAssignment(problem, options, droppable, cost, load, capacity, dropCost ?? w.Unassigned);
+        return new PureAssignment(problem, coefficients, options, droppable, cost, load, capacity, dropCost ?? w.Unassigned);
     }
 
     /// <summary>Each task's agent index in <paramref name="plan"/> (<see cref="Dropped"/> where it is absent).</summary>
@@ -230,6 +233,26 @@ public sealed class PureAssignment
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// The unweighted value of each separable term for <paramref name="agentOf"/>, summed from the same pair
+    /// coefficients the searches price moves with (their weighted sum is <see cref="Evaluate"/>'s cost).
+    /// </summary>
+    public TermValues Terms(IReadOnlyList<int> agentOf)
+    {
+        ArgumentNullException.ThrowIfNull(agentOf);
+        var total = default(TermValues);
+        for (int t = 0; t < TaskCount; t++)
+        {
+            var values = agentOf[t] == Dropped ? coefficients.DropTerms(t) : coefficients.PairTerms(t, agentOf[t]);
+            for (var k = 0; k < ObjectiveCatalogue.Count; k++)
+            {
+                total[k] += values[k];
+            }
+        }
+
+        return total;
     }
 
     /// <summary>Objective of <paramref name="agentOf"/> and its total workload above maxWorkload (0 when it fits).</summary>

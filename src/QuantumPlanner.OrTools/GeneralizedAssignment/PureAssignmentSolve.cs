@@ -20,6 +20,9 @@ internal static class PureAssignmentSolve
 {
     private static readonly TimeSpan LagrangianCap = TimeSpan.FromSeconds(1);
 
+    /// <summary>How check mode names this path: the backend and its nested strategy, as backendsTried does.</summary>
+    private static readonly string CheckName = $"{CpSat.CpSatBackend.BackendName}/{CpSat.CpSatBackend.LagrangianStrategy}";
+
     /// <summary>The result, or null when this path does not apply (no feasible warm start, or a problem too large for
     /// the knapsack tables or the search tree).</summary>
     public static BackendResult? TrySolve(
@@ -35,6 +38,12 @@ internal static class PureAssignmentSolve
         if (overload > 0 || !AssignmentBranchAndBound.Supports(view) || AssignmentLagrangian.TryCreate(view) is not { } lagrangian)
         {
             return null;
+        }
+
+        if (options.Check)
+        {
+            // The warm start's cost in the view is the first objective this path claims (and may be its answer).
+            ObjectiveCheck.VerifyAssignment(CheckName, view, incumbent, upper, claimsFeasible: true);
         }
 
         var scale = AssignmentCpModel.ScaleFor(view);
@@ -221,7 +230,7 @@ internal static class PureAssignmentSolve
                 {
                     try
                     {
-                        ObjectiveCheck.VerifyTotal($"{CpSat.CpSatBackend.BackendName}/{CpSat.CpSatBackend.LagrangianStrategy}", checkView.Problem, checkView.ToAssignments(plan), objective, claimsFeasible: true);
+                        ObjectiveCheck.VerifyAssignment(CheckName, checkView, plan, objective, claimsFeasible: true);
                     }
                     catch (ObjectiveCheckException ex)
                     {

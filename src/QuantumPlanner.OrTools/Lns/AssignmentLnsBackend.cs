@@ -102,7 +102,7 @@ public sealed class AssignmentLnsBackend : IPlanningBackend
         {
             if (options.Check)
             {
-                ObjectiveCheck.VerifyTotal(BackendName, view.Problem, view.ToAssignments(agentOf), cost, claimsFeasible: true);
+                ObjectiveCheck.VerifyAssignment(BackendName, view, agentOf, cost, claimsFeasible: true);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using QuantumPlanner.Client;
 using QuantumPlanner.Core.Charts;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Service.Configuration;
@@ -24,6 +25,7 @@ internal static class JobsApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("Status, timestamps, backend used and progress of a job; ?waitSeconds=N answers as soon as it finishes (long poll).");
         group.MapGet("/{id:guid}/result", GetResultAsync).WithName("GetJobResult").WithSummary("The plan of a completed job.");
         group.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("The tenant's jobs, newest first, keyset-paginated.");
+        group.MapGet("/{id:guid}/progress", GetProgressAsync).WithName("GetJobProgress").WithSummary("The best objective over time of the job's latest attempt, as its worker reported it; kept after the job finishes.");
         group.MapGet("/{id:guid}/problem", GetProblemAsync).WithName("GetJobProblem").WithSummary("The problem the job was submitted with (to re-plan from its plan).");
         group.MapGet("/{id:guid}/gantt.svg", GetGanttAsync).WithName("GetJobGantt").WithSummary("The plan of a completed job drawn as a Gantt chart (the drawing of qplan solve --format gantt-svg).");
         group.MapDelete("/{id:guid}", CancelAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job.");
@@ -163,6 +165,11 @@ internal static class JobsApi
 
         return ResultOf(id, job.Status, job.ResultJson, job.Error);
     }
+
+    private static async Task<IResult> GetProgressAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken) =>
+        await store.GetProgressAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false) is { } points
+            ? Results.Ok(new ProgressHistory(id, [.. points.Select(p => new ProgressSample(p.ElapsedMilliseconds, p.Objective))]))
+            : ApiProblems.NotFound($"Job {id}");
 
     private static async Task<IResult> GetProblemAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
     {

@@ -27,6 +27,22 @@ internal sealed record ProblemRequest(
     public string StoredBackend => ToSolveInput(string.Empty).StoredBackend;
 }
 
+/// <summary>The fields of a jobs or solve request after their shape was checked; a null time limit takes the default.</summary>
+internal sealed record RequestFields(JsonElement Problem)
+{
+    public JsonElement? Baseline { get; init; }
+
+    public string Backend { get; init; } = "auto";
+
+    public string Sampler { get; init; } = PlanningOptions.DefaultSampler;
+
+    public int? TimeLimitSeconds { get; init; }
+
+    public long Seed { get; init; } = 1;
+
+    public string? IdempotencyKey { get; init; }
+}
+
 /// <summary>
 /// Why a request was refused, before any work: 400 for a body of the wrong shape, 422 for an invalid problem, each
 /// error naming its field. HTTP answers it as problem details, MCP as the text of a tool error.
@@ -115,8 +131,7 @@ internal static class ProblemRequestReader
 
     internal static (ProblemRequest? Request, RequestRejection? Rejection) Parse(JsonElement root, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous)
     {
-        var maxTimeLimitSeconds = synchronous ? options.SyncMaxTimeLimitSeconds : options.MaxTimeLimitSeconds;
-        var limitName = synchronous ? nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds) : nameof(QuantumPlannerOptions.MaxTimeLimitSeconds);
+        ArgumentNullException.ThrowIfNull(options);
         if (root.ValueKind != JsonValueKind.Object)
         {
             return (null, new RequestRejection(false, $"The body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe wrap it: {{\"problem\": ...}}.", []));
@@ -128,7 +143,7 @@ internal static class ProblemRequestReader
         JsonElement? baselineElement = null;
         var backend = "auto";
         var sampler = PlanningOptions.DefaultSampler;
-        var timeLimit = Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
+        int? timeLimit = null;
         long seed = 1;
         string? idempotencyKey = null;
         foreach (var property in root.EnumerateObject())
@@ -140,7 +155,7 @@ internal static class ProblemRequestReader
                     hasProblem = property.Value.ValueKind == JsonValueKind.Object;
                     if (!hasProblem)
                     {
-                        shape.Add(new ApiError("shape", "$.problem", $"problem is a JSON {property.Value.ValueKind.ToString().ToLowerInvariant()}, not an object.", "Maybe send the planning problem object itself (DESIGN.md §3)."));
+                        shape.Add(ProblemShapeError(property.Value));
                     }
 
                     break;
@@ -180,11 +195,11 @@ internal static class ProblemRequestReader
                 case "timeLimitSeconds":
                     if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var seconds) && seconds > 0)
                     {
-                        timeLimit = (int)Math.Ceiling(seconds);
+                        timeLimit = WholeSeconds(seconds);
                     }
                     else if (property.Value.ValueKind != JsonValueKind.Null)
                     {
-                        shape.Add(new ApiError("shape", "$.timeLimitSeconds", $"timeLimitSeconds {property.Value.GetRawText()} must be a positive number.", "Maybe 10."));
+                        shape.Add(TimeLimitShapeError(property.Value.GetRawText()));
                     }
 
                     break;
@@ -195,18 +210,18 @@ internal static class ProblemRequestReader
                     }
                     else if (property.Value.ValueKind != JsonValueKind.Null)
                     {
-                        shape.Add(new ApiError("shape", "$.seed", $"seed {property.Value.GetRawText()} must be a non-negative integer.", "Maybe 1."));
+                        shape.Add(SeedShapeError(property.Value.GetRawText()));
                     }
 
                     break;
                 case "idempotencyKey":
-                    if (property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 and <= 200 } key)
+                    if (property.Value.ValueKind == JsonValueKind.String && IsIdempotencyKey(property.Value.GetString()))
                     {
-                        idempotencyKey = key;
+                        idempotencyKey = property.Value.GetString();
                     }
                     else if (property.Value.ValueKind != JsonValueKind.Null)
                     {
-                        shape.Add(new ApiError("shape", "$.idempotencyKey", "idempotencyKey must be a string of 1 to 200 characters.", "Maybe a UUID chosen by the client."));
+                        shape.Add(IdempotencyKeyShapeError);
                     }
 
                     break;
@@ -223,9 +238,74 @@ internal static class ProblemRequestReader
 
         if (shape.Count > 0)
         {
-            return (null, new RequestRejection(false, $"The request has {shape.Count} error(s); each is listed in \"errors\".", shape));
+            return (null, ShapeRejection(shape));
         }
 
+        var fields = new RequestFields(problemElement)
+        {
+            Baseline = baselineElement,
+            Backend = backend,
+            Sampler = sampler,
+            TimeLimitSeconds = timeLimit,
+            Seed = seed,
+            IdempotencyKey = idempotencyKey,
+        };
+        return Read(fields, options, engine, synchronous);
+    }
+
+    /// <summary>
+    /// A job request whose fields a caller already holds typed (MCP's submit_job: the SDK hands the problem as a parsed
+    /// element), read by the same intake as a body without writing and parsing one: the same shape rules, defaults,
+    /// limits, validation and hash.
+    /// </summary>
+    internal static (ProblemRequest? Request, RequestRejection? Rejection) Read(
+        JsonElement problem, string? backend, double? timeLimitSeconds, long? seed, string? idempotencyKey, QuantumPlannerOptions options, PlanningEngine engine)
+    {
+        var shape = new List<ApiError>();
+        if (problem.ValueKind != JsonValueKind.Object)
+        {
+            shape.Add(ProblemShapeError(problem));
+        }
+
+        if (timeLimitSeconds is { } given && !(double.IsFinite(given) && given > 0))
+        {
+            shape.Add(TimeLimitShapeError(given.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (seed is < 0)
+        {
+            shape.Add(SeedShapeError(seed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (idempotencyKey is not null && !IsIdempotencyKey(idempotencyKey))
+        {
+            shape.Add(IdempotencyKeyShapeError);
+        }
+
+        if (shape.Count > 0)
+        {
+            return (null, ShapeRejection(shape));
+        }
+
+        var fields = new RequestFields(problem)
+        {
+            Backend = backend ?? "auto",
+            TimeLimitSeconds = timeLimitSeconds is { } seconds ? WholeSeconds(seconds) : null,
+            Seed = seed ?? 1,
+            IdempotencyKey = idempotencyKey,
+        };
+        return Read(fields, options, engine, synchronous: false);
+    }
+
+    /// <summary>Everything after the shape: names, limits, the problem read once from its element, validated once, hashed once.</summary>
+    private static (ProblemRequest? Request, RequestRejection? Rejection) Read(RequestFields fields, QuantumPlannerOptions options, PlanningEngine engine, bool synchronous)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(engine);
+        var maxTimeLimitSeconds = synchronous ? options.SyncMaxTimeLimitSeconds : options.MaxTimeLimitSeconds;
+        var limitName = synchronous ? nameof(QuantumPlannerOptions.SyncMaxTimeLimitSeconds) : nameof(QuantumPlannerOptions.MaxTimeLimitSeconds);
+        var (problemElement, baselineElement, backend, sampler, seed, idempotencyKey) = (fields.Problem, fields.Baseline, fields.Backend, fields.Sampler, fields.Seed, fields.IdempotencyKey);
+        var timeLimit = fields.TimeLimitSeconds ?? Math.Min(options.DefaultTimeLimitSeconds, synchronous ? options.SyncMaxTimeLimitSeconds : int.MaxValue);
         var issues = new List<ApiError>();
         if (!engine.IsKnownBackend(backend))
         {
@@ -324,6 +404,26 @@ internal static class ProblemRequestReader
 
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    private static RequestRejection ShapeRejection(List<ApiError> shape) =>
+        new(false, $"The request has {shape.Count} error(s); each is listed in \"errors\".", shape);
+
+    private static ApiError ProblemShapeError(JsonElement problem) =>
+        new("shape", "$.problem", $"problem is a JSON {problem.ValueKind.ToString().ToLowerInvariant()}, not an object.", "Maybe send the planning problem object itself (DESIGN.md §3).");
+
+    private static ApiError TimeLimitShapeError(string given) =>
+        new("shape", "$.timeLimitSeconds", $"timeLimitSeconds {given} must be a positive number.", "Maybe 10.");
+
+    private static ApiError SeedShapeError(string given) =>
+        new("shape", "$.seed", $"seed {given} must be a non-negative integer.", "Maybe 1.");
+
+    private static readonly ApiError IdempotencyKeyShapeError =
+        new("shape", "$.idempotencyKey", "idempotencyKey must be a string of 1 to 200 characters.", "Maybe a UUID chosen by the client.");
+
+    /// <summary>Whole seconds, rounded up; a limit beyond int's range stays beyond every configured maximum.</summary>
+    private static int WholeSeconds(double seconds) => seconds >= int.MaxValue ? int.MaxValue : (int)Math.Ceiling(seconds);
+
+    private static bool IsIdempotencyKey(string? key) => key is { Length: > 0 and <= 200 };
 
     private static ApiError ToApiError(ValidationIssue issue) => new(issue.Code, issue.Item, issue.Message, issue.Suggestion);
 }

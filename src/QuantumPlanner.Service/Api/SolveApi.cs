@@ -1,15 +1,11 @@
 using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using QuantumPlanner.Core.Planning;
-using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Service.Configuration;
 using QuantumPlanner.Service.Observability;
 using QuantumPlanner.Service.Security;
 using QuantumPlanner.Service.Solving;
 using QuantumPlanner.Service.Workers;
-using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Service.Api;
 
@@ -77,58 +73,10 @@ internal static class SolveApi
             return ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The service is in maintenance: {state.Message}");
         }
 
-        var (document, error) = await ProblemRequestReader.ReadJsonAsync(context.Request, settings.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (document is null)
+        var (read, problem, error) = await QuboRequestReader.ReadAsync(context.Request, settings, engine, cancellationToken).ConfigureAwait(false);
+        if (read is null || problem is null)
         {
             return error!;
-        }
-
-        JsonObject? body;
-        using (document)
-        {
-            body = document.RootElement.ValueKind == JsonValueKind.Object ? JsonObject.Create(document.RootElement.Clone()) : null;
-        }
-
-        if (body is null || body["model"] is not JsonObject modelNode)
-        {
-            return ApiProblems.BadRequest("The body needs a \"model\" object (JSON BQM: vartype, linear, quadratic, offset).");
-        }
-
-        var limits = new QuboSolveLimits
-        {
-            MaxTimeLimitSeconds = settings.SyncMaxTimeLimitSeconds,
-            MaxVariables = settings.MaxQuboVariables,
-            MaxThreads = Environment.ProcessorCount,
-            DefaultTimeLimitSeconds = settings.SyncMaxTimeLimitSeconds,
-            MaxReads = 100_000,
-            MaxSweeps = 1_000_000,
-        };
-        var (request, fieldErrors) = QuboSolveRequest.FromJson(body, "model");
-        var errors = fieldErrors.Select(ToApiError).ToList();
-        QuboProblem? problem = null;
-        try
-        {
-            problem = QuboFiles.FromJson(modelNode, "model", "request");
-        }
-        catch (Exception ex) when (ex is QuboFormatException or InvalidOperationException or FormatException or ArgumentException)
-        {
-            errors.Add(new ApiError("invalid-model", "$.model", ex.Message, "Maybe {\"vartype\":\"BINARY\",\"linear\":{\"a\":-1},\"quadratic\":[[\"a\",\"b\",2]]}."));
-        }
-
-        if (fieldErrors.Count == 0)
-        {
-            errors.AddRange(request.Validate(problem?.Model, limits, engine.IsConfiguredRemote).Select(ToApiError));
-        }
-
-        if (problem is not null && request.Reads is { } reads && request.Sweeps is { } sweeps
-            && (double)reads * sweeps * Math.Max(1, problem.Model.VariableCount) is var work && work > settings.SyncMaxWorkUnits)
-        {
-            errors.Add(new ApiError("limit", "$.sweeps", $"reads {reads} × sweeps {sweeps} × {problem.Model.VariableCount} variables = {work:0} exceeds the work budget SyncMaxWorkUnits = {settings.SyncMaxWorkUnits}.", "Maybe fewer reads or sweeps, a time limit instead of sweeps, or 'qplan qubo solve'."));
-        }
-
-        if (errors.Count > 0 || problem is null)
-        {
-            return ApiProblems.Unprocessable($"The QUBO request has {errors.Count} error(s); each is listed in \"errors\".", errors);
         }
 
         var (slot, refusal) = gate.TryEnter(context, ApiClaims.TenantOf(context.User));
@@ -139,7 +87,7 @@ internal static class SolveApi
 
         using var held = slot;
         // The time limit holds even with sweeps: sweeps bound the work per read, the limit bounds the request.
-        request = request with { TimeLimitSeconds = request.TimeLimitSeconds ?? settings.SyncMaxTimeLimitSeconds };
+        var request = read with { TimeLimitSeconds = read.TimeLimitSeconds ?? settings.SyncMaxTimeLimitSeconds };
         var seconds = request.TimeLimitSeconds.Value;
         using var deadline = WallClockCap(seconds, cancellationToken);
         try
@@ -154,8 +102,6 @@ internal static class SolveApi
             return Overran(context, settings, seconds);
         }
     }
-
-    private static ApiError ToApiError(QuboFieldError error) => new(error.Code, "$." + error.Field, error.MessageFor(error.Field), error.Suggestion);
 
     private static async Task<IResult> SmokeTestAsync(HttpContext context, PlanningEngine engine, SyncSolveGate gate, CancellationToken cancellationToken)
     {

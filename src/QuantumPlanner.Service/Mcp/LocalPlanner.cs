@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -118,47 +117,13 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
     }
 
     /// <summary>
-    /// submit_job's arguments as a <c>POST /api/v1/jobs</c> body, read by that route's intake
-    /// (<see cref="Api.ProblemRequestReader"/>): the same defaults, limits, validation, baseline rules and hash.
+    /// submit_job's arguments, read by the intake of <c>POST /api/v1/jobs</c> (<see cref="Api.ProblemRequestReader"/>)
+    /// straight from the element the MCP SDK parsed: the same defaults, limits, validation, baseline rules and hash,
+    /// with no body written and parsed again.
     /// </summary>
     private McpJobRequest JobRequest(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, string? idempotencyKey)
     {
-        if (timeLimitSeconds is { } seconds && !double.IsFinite(seconds))
-        {
-            throw new McpToolException($"timeLimitSeconds {seconds.ToString(CultureInfo.InvariantCulture)} is not a number of seconds. Maybe 10.");
-        }
-
-        var body = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(body))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("problem");
-            problem.WriteTo(writer);
-            WriteIfSet(writer, "backend", backend);
-            WriteIfSet(writer, "idempotencyKey", idempotencyKey);
-            if (timeLimitSeconds is { } limit)
-            {
-                writer.WriteNumber("timeLimitSeconds", limit);
-            }
-
-            if (seed is { } value)
-            {
-                writer.WriteNumber("seed", value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        using var document = JsonDocument.Parse(body.WrittenMemory);
-        var (request, rejection) = Api.ProblemRequestReader.Parse(document.RootElement, options.Value, engine, synchronous: false);
+        var (request, rejection) = Api.ProblemRequestReader.Read(problem, backend, timeLimitSeconds, seed, idempotencyKey, options.Value, engine);
         return request is null ? throw new McpToolException(rejection!.ToString()) : McpJobRequest.From(request);
-    }
-
-    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
     }
 }

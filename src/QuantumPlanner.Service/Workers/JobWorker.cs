@@ -146,7 +146,7 @@ internal sealed class JobWorker(
         signal.Started(job.Id, jobCancel);
         var ownership = new Ownership();
         using var heartbeatStop = new CancellationTokenSource();
-        var progress = new ProgressBox();
+        var progress = new ProgressBox(TimeSpan.FromSeconds(job.TimeLimitSeconds));
         var heartbeat = HeartbeatAsync(job.Claim, jobCancel, ownership, progress, heartbeatStop.Token);
 
         // Shutdown: let the job finish within the grace period, then cancel it and give the lease back.
@@ -237,6 +237,8 @@ internal sealed class JobWorker(
             return;
         }
 
+        // The points since the last heartbeat, while the job is still ours: a page opened later draws the whole curve.
+        await FlushProgressAsync(job.Claim, progress).ConfigureAwait(false);
         if (outcome.Plan is not { } plan)
         {
             Log.JobCacheHit(logger);
@@ -308,7 +310,7 @@ internal sealed class JobWorker(
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
         var interval = TimeSpan.FromSeconds(Math.Max(0.2, settings.HeartbeatSeconds));
         using var timer = new PeriodicTimer(interval);
-        double? reported = null;
+        IReadOnlyList<ProgressPoint> points = [];
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
@@ -316,15 +318,16 @@ internal sealed class JobWorker(
                 bool ours;
                 try
                 {
-                    var best = progress.Value;
-                    ours = best is { } value && value != reported
-                        ? await store.ReportProgressAsync(claim, value, stop).ConfigureAwait(false)
+                    points = progress.Take();
+                    ours = points.Count > 0
+                        ? await store.ReportProgressAsync(claim, points, stop).ConfigureAwait(false)
                             && await store.HeartbeatAsync(claim, lease, stop).ConfigureAwait(false)
                         : await store.HeartbeatAsync(claim, lease, stop).ConfigureAwait(false);
-                    reported = best;
+                    points = [];
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    progress.Return(points);
                     Log.HeartbeatFailed(logger, ex);
                     continue;
                 }
@@ -340,6 +343,25 @@ internal sealed class JobWorker(
         catch (OperationCanceledException)
         {
             // The job ended.
+        }
+    }
+
+    private async Task FlushProgressAsync(JobClaim claim, ProgressBox progress)
+    {
+        var points = progress.Take();
+        if (points.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.ReportProgressAsync(claim, points, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The history is for looking at; the plan is what the job owes, so its completion goes ahead.
+            Log.HeartbeatFailed(logger, ex);
         }
     }
 
@@ -374,12 +396,73 @@ internal sealed class JobWorker(
         public volatile bool ShuttingDown;
     }
 
-    private sealed class ProgressBox
+    /// <summary>
+    /// The solver's best objective and the points of its history not yet stored. Improvements closer together than a
+    /// gap (the time limit spread over half of <see cref="ProgressPoint.MaxPerAttempt"/>, at least 50 ms) replace the
+    /// newest unstored point, so a solver reporting thousands of improvements still stores a bounded curve.
+    /// </summary>
+    private sealed class ProgressBox(TimeSpan timeLimit)
     {
+        private readonly Lock gate = new();
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly long gapMilliseconds = Math.Max(50, (long)timeLimit.TotalMilliseconds / (ProgressPoint.MaxPerAttempt / 2));
+        private List<ProgressPoint> pending = [];
+        private long pendingSince = long.MinValue;
         private double value = double.NaN;
 
-        public double? Value => double.IsNaN(Volatile.Read(ref value)) ? null : Volatile.Read(ref value);
+        public void Set(double objective)
+        {
+            lock (gate)
+            {
+                if (objective.Equals(value))
+                {
+                    return;
+                }
 
-        public void Set(double objective) => Volatile.Write(ref value, objective);
+                value = objective;
+                var now = clock.ElapsedMilliseconds;
+                if (pending.Count > 0 && now - pendingSince < gapMilliseconds)
+                {
+                    pending[^1] = new ProgressPoint(now, objective);
+                    return;
+                }
+
+                pending.Add(new ProgressPoint(now, objective));
+                pendingSince = now;
+            }
+        }
+
+        /// <summary>The unstored points, oldest first; they are the caller's to store (or to <see cref="Return"/>).</summary>
+        public IReadOnlyList<ProgressPoint> Take()
+        {
+            lock (gate)
+            {
+                if (pending.Count == 0)
+                {
+                    return [];
+                }
+
+                var taken = pending;
+                pending = [];
+                return taken;
+            }
+        }
+
+        /// <summary>Points a failed store call did not keep, put back before any taken since.</summary>
+        public void Return(IReadOnlyList<ProgressPoint> points)
+        {
+            if (points.Count == 0)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                var merged = new List<ProgressPoint>(points.Count + pending.Count);
+                merged.AddRange(points);
+                merged.AddRange(pending);
+                pending = merged;
+            }
+        }
     }
 }

@@ -240,6 +240,65 @@ internal sealed class PostgresJobStore : IJobStore
         return await OwnedAsync(command, claim, objective, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> ReportProgressAsync(JobClaim claim, IReadOnlyList<ProgressPoint> points, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentOutOfRangeException.ThrowIfZero(points.Count, nameof(points));
+        // One round trip: the ownership check and best objective (the UPDATE) and the append, bounded per attempt,
+        // happen only together; the count is read before the insert, so a batch never overshoots the bound.
+        await using var command = _database.RelaxedDataSource.CreateCommand(
+            $"""
+            WITH owned AS (
+                UPDATE optimization_jobs SET progress_objective = $4
+                WHERE id = $1 AND status = 'running' AND worker_id = $2 AND claim_token = $3
+                RETURNING id
+            ), appended AS (
+                INSERT INTO job_progress (job_id, claim_token, elapsed_ms, objective)
+                SELECT owned.id, $3, p.elapsed_ms, p.objective
+                FROM owned CROSS JOIN unnest($5::bigint[], $6::double precision[]) WITH ORDINALITY AS p (elapsed_ms, objective, n)
+                WHERE (SELECT count(*) FROM job_progress WHERE job_id = $1 AND claim_token = $3) + p.n <= {ProgressPoint.MaxPerAttempt}
+                ON CONFLICT (job_id, claim_token, elapsed_ms) DO UPDATE SET objective = EXCLUDED.objective
+                RETURNING 1
+            )
+            SELECT count(*)::int FROM owned
+            """);
+        Add(command.Parameters, claim.JobId);
+        Add(command.Parameters, claim.WorkerId);
+        Add(command.Parameters, claim.Token);
+        Add(command.Parameters, points[^1].Objective);
+        Add(command.Parameters, points.Select(p => p.ElapsedMilliseconds).ToArray());
+        Add(command.Parameters, points.Select(p => p.Objective).ToArray());
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1;
+    }
+
+    public async Task<IReadOnlyList<ProgressPoint>?> GetProgressAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
+    {
+        // The job's row first (tenant check, current claim token), then its points: one statement, so an empty
+        // history and an unknown job differ (one row of nulls against none).
+        await using var command = ReadSource.CreateCommand(
+            """
+            SELECT p.elapsed_ms, p.objective
+            FROM optimization_jobs j
+            LEFT JOIN job_progress p ON p.job_id = j.id AND p.claim_token = j.claim_token
+            WHERE j.id = $1 AND j.tenant_id = $2
+            ORDER BY p.elapsed_ms
+            """);
+        Add(command.Parameters, id);
+        Add(command.Parameters, tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        List<ProgressPoint>? points = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            points ??= [];
+            if (!reader.IsDBNull(0))
+            {
+                points.Add(new ProgressPoint(reader.GetInt64(0), reader.GetDouble(1)));
+            }
+        }
+
+        return points;
+    }
+
     public async Task<bool> CompleteAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
         await CompleteReturningAsync(claim, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;
 

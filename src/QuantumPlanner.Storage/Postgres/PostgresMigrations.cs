@@ -94,6 +94,17 @@ internal static class PostgresMigrations
             -- Archiving walks finished jobs oldest first in (created_at, id) batches (qplan ops archive).
             CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
             """),
+        (5, "progress history", """
+            -- The best objective over time of each attempt (claim_token) of a job, for the dashboard's chart. Deleted
+            -- with its job by whatever deletes the job (archive, GDPR erase, purge) through the cascade.
+            CREATE TABLE job_progress (
+                job_id      uuid NOT NULL REFERENCES optimization_jobs (id) ON DELETE CASCADE,
+                claim_token bigint NOT NULL,
+                elapsed_ms  bigint NOT NULL,
+                objective   double precision NOT NULL,
+                PRIMARY KEY (job_id, claim_token, elapsed_ms)
+            );
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using QuantumPlanner.Storage.Internal;
 
@@ -245,6 +247,69 @@ internal sealed class SqliteJobStore : IJobStore
             claim,
             p => p.AddWithValue("$objective", objective),
             cancellationToken);
+
+    public async Task<bool> ReportProgressAsync(JobClaim claim, IReadOnlyList<ProgressPoint> points, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentOutOfRangeException.ThrowIfZero(points.Count, nameof(points));
+        var json = new StringBuilder("[");
+        foreach (var point in points)
+        {
+            json.Append(json.Length > 1 ? ",[" : "[").Append(point.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture)).Append(',').Append(point.Objective.ToString("R", CultureInfo.InvariantCulture)).Append(']');
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // The append only while the job is ours, bounded per attempt; one transaction, so the check holds for both.
+        command.CommandText =
+            $"""
+            UPDATE optimization_jobs SET progress_objective = $objective WHERE {OwnedBy};
+            INSERT INTO job_progress (job_id, claim_token, elapsed_ms, objective)
+            SELECT $id, $token, json_extract(p.value, '$[0]'), json_extract(p.value, '$[1]')
+            FROM json_each($points) AS p
+            WHERE EXISTS (SELECT 1 FROM optimization_jobs WHERE {OwnedBy})
+              AND (SELECT count(*) FROM job_progress WHERE job_id = $id AND claim_token = $token) + p.key < {ProgressPoint.MaxPerAttempt}
+            ON CONFLICT (job_id, claim_token, elapsed_ms) DO UPDATE SET objective = excluded.objective;
+            SELECT count(*) FROM optimization_jobs WHERE {OwnedBy};
+            """;
+        BindClaim(command.Parameters, claim);
+        command.Parameters.AddWithValue("$objective", points[^1].Objective);
+        command.Parameters.AddWithValue("$points", json.Append(']').ToString());
+        var ours = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ours;
+    }
+
+    public async Task<IReadOnlyList<ProgressPoint>?> GetProgressAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // One row of nulls for a job without points, none for an unknown job or another tenant's.
+        command.CommandText =
+            """
+            SELECT p.elapsed_ms, p.objective
+            FROM optimization_jobs j
+            LEFT JOIN job_progress p ON p.job_id = j.id AND p.claim_token = j.claim_token
+            WHERE j.id = $id AND j.tenant_id = $tenant
+            ORDER BY p.elapsed_ms
+            """;
+        command.Parameters.AddWithValue("$id", Text(id));
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        List<ProgressPoint>? points = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            points ??= [];
+            if (!reader.IsDBNull(0))
+            {
+                points.Add(new ProgressPoint(reader.GetInt64(0), reader.GetDouble(1)));
+            }
+        }
+
+        return points;
+    }
 
     public async Task<bool> CompleteAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
         await CompleteReturningAsync(claim, backendUsed, resultJson, cancellationToken).ConfigureAwait(false) is not null;

@@ -82,6 +82,21 @@ internal static class SqliteMigrations
         (4, "archive order index", """
             CREATE INDEX ix_optimization_jobs_created ON optimization_jobs (created_at, id);
             """),
+        (5, "progress history", """
+            CREATE TABLE job_progress (
+                job_id      TEXT NOT NULL,
+                claim_token INTEGER NOT NULL,
+                elapsed_ms  INTEGER NOT NULL,
+                objective   REAL NOT NULL,
+                PRIMARY KEY (job_id, claim_token, elapsed_ms)
+            ) WITHOUT ROWID;
+            -- What a foreign key with ON DELETE CASCADE does in PostgreSQL, without depending on PRAGMA foreign_keys:
+            -- whatever deletes a job (archive, GDPR erase, purge) deletes its history in the same statement.
+            CREATE TRIGGER job_progress_follows_job AFTER DELETE ON optimization_jobs
+            BEGIN
+                DELETE FROM job_progress WHERE job_id = OLD.id;
+            END;
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -40,7 +40,25 @@ public class ObjectiveCatalogueTests
         Assert.Contains("6", ex.Message, StringComparison.Ordinal);
         held[(int)ObjectiveTerm.Cost] = 6;
         ObjectiveCheck.Verify("test", problem, plan, held, claimsFeasible: true);
-        Assert.Throws<ObjectiveCheckException>(() => ObjectiveCheck.VerifyTotal("test", problem, plan, 8, claimsFeasible: true));
+    }
+
+    [Fact]
+    public void CheckAssignment_RunningTotalDrifts_ThrowsNamingTheRunningTotal()
+    {
+        var problem = new PlanningProblem
+        {
+            Agents = [new Agent { Id = "a", CostPerUnit = 2 }],
+            Tasks = [new PlanningTask { Id = "t", Duration = 3 }],
+            Objective = new ObjectiveWeights { Makespan = 0, Cost = 1 },
+        };
+        var view = PureAssignment.TryCreate(problem);
+        Assert.NotNull(view);
+        int[] agentOf = [0];
+
+        ObjectiveCheck.VerifyAssignment("test", view, agentOf, 6, claimsFeasible: true);
+        var ex = Assert.Throws<ObjectiveCheckException>(() => ObjectiveCheck.VerifyAssignment("test", view, agentOf, 8, claimsFeasible: true));
+
+        Assert.Equal((ObjectiveCheck.RunningTotal, 8.0, 6.0), (ex.Term, ex.Incremental, ex.Scorer));
     }
 
     [Fact]

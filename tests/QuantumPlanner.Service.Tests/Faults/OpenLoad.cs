@@ -7,6 +7,9 @@ namespace QuantumPlanner.Service.Tests.Faults;
 /// <summary>One request the load made: what it was, when it started (seconds on the test's clock) and how it ended.</summary>
 internal sealed record RequestOutcome(string Kind, double AtSeconds, int Status, bool RetryAfter, string? JobId, string? Failure)
 {
+    /// <summary>Whether the answer carried the service's security headers (X-Content-Type-Options, X-Frame-Options).</summary>
+    public bool SecurityHeaders { get; init; }
+
     /// <summary>Status 0: the request never got an answer (connection refused or reset, timeout).</summary>
     public bool Unanswered => Status == 0;
 }
@@ -82,7 +85,10 @@ internal sealed class OpenLoad(HttpClient client, Stopwatch clock)
                 }
             }
 
-            outcomes.Enqueue(new RequestOutcome("submit", at, (int)response.StatusCode, response.Headers.RetryAfter is not null, id, response.IsSuccessStatusCode ? null : Shorten(text)));
+            outcomes.Enqueue(new RequestOutcome("submit", at, (int)response.StatusCode, response.Headers.RetryAfter is not null, id, response.IsSuccessStatusCode ? null : Shorten(text))
+            {
+                SecurityHeaders = HasSecurityHeaders(response),
+            });
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
@@ -104,13 +110,19 @@ internal sealed class OpenLoad(HttpClient client, Stopwatch clock)
         {
             using var response = await client.GetAsync($"/api/v1/jobs/{id}");
             var text = response.IsSuccessStatusCode ? null : Shorten(await response.Content.ReadAsStringAsync());
-            outcomes.Enqueue(new RequestOutcome("read", at, (int)response.StatusCode, response.Headers.RetryAfter is not null, id, text));
+            outcomes.Enqueue(new RequestOutcome("read", at, (int)response.StatusCode, response.Headers.RetryAfter is not null, id, text)
+            {
+                SecurityHeaders = HasSecurityHeaders(response),
+            });
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             outcomes.Enqueue(new RequestOutcome("read", at, 0, false, id, $"{ex.GetType().Name}: {ex.Message}"));
         }
     }
+
+    private static bool HasSecurityHeaders(HttpResponseMessage response) =>
+        response.Headers.Contains("X-Content-Type-Options") && response.Headers.Contains("X-Frame-Options");
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300];
 }

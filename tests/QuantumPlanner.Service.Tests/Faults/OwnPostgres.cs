@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace QuantumPlanner.Service.Tests.Faults;
@@ -34,7 +33,7 @@ internal sealed class OwnPostgres : IAsyncDisposable
         var port = TestServices.FreePort();
         var data = Path.Combine("/tmp", $"qp-fault-pg-{port}-{Guid.NewGuid().ToString("N")[..8]}");
         var script = Path.Combine(TestServices.RepositoryRoot(), "tests", "services", "postgres.sh");
-        var (code, stdout, stderr) = await RunAsync(
+        var (code, stdout, stderr) = await Tools.RunAsync(
             "bash",
             ["-c", "source \"$1\" >&2 || exit 1; printf '%s\\n' \"$QP_TEST_PG\" \"$QP_TEST_PG_BINDIR\" \"$QP_TEST_PG_RUNAS\"", "postgres.sh", script],
             new Dictionary<string, string> { ["QP_TEST_PG_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["QP_TEST_PG_DATA"] = data });
@@ -85,30 +84,10 @@ internal sealed class OwnPostgres : IAsyncDisposable
     private async Task PgCtlAsync(params string[] arguments)
     {
         string[] pgCtl = [Path.Combine(bindir, "pg_ctl"), "-D", DataDirectory, "-w", "-t", "60", .. arguments];
-        var (code, stdout, stderr) = runAs.Length > 0 ? await RunAsync("runuser", ["-u", runAs, "--", .. pgCtl]) : await RunAsync(pgCtl[0], pgCtl[1..]);
+        var (code, stdout, stderr) = runAs.Length > 0 ? await Tools.RunAsync("runuser", ["-u", runAs, "--", .. pgCtl]) : await Tools.RunAsync(pgCtl[0], pgCtl[1..]);
         if (code != 0)
         {
             throw new InvalidOperationException($"pg_ctl {string.Join(' ', arguments)} on port {Port} exited {code}: {stderr}{stdout}");
         }
-    }
-
-    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await stdout).Trim(), await stderr);
     }
 }

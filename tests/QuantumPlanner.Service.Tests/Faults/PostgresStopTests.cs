@@ -105,6 +105,7 @@ public sealed class PostgresStopTests(ITestOutputHelper output)
         var wrong = outcomes.Where(o => o.Unanswered || (o.Status >= 400 && o.Status != 503) || (o.Status == 503 && !o.RetryAfter)).Take(5).ToList();
         Assert.True(wrong.Count == 0, "answers other than 2xx or 503 + Retry-After: " + string.Join(" | ", wrong) + "\n" + Tail(serve.Output));
         Assert.Contains(submits, o => o.Status == 503 && o.AtSeconds > stopped && o.AtSeconds < started);
+        Assert.All(outcomes, o => Assert.True(o.SecurityHeaders, $"an answer without the security headers: {o}"));
         Assert.True(accepted.Count > SubmitsPerSecond * (Before + After).TotalSeconds / 2, $"only {accepted.Count} submissions were accepted");
         Assert.Equal(0, lost);
         Assert.Equal(0, duplicates);

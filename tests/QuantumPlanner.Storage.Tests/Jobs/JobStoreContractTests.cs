@@ -23,6 +23,12 @@ public abstract class JobStoreContractTests : IAsyncLifetime
     /// <summary>Opens a store on that database; called more than once to act as several processes.</summary>
     protected abstract IJobStore Open(string location, TimeProvider time);
 
+    /// <summary>That database as the data-safety tools name a store.</summary>
+    protected abstract Backup.StoreLocation LocationOf(string location);
+
+    /// <summary>Rows left in job_progress, read with SQL: what a delete of jobs must leave behind is nothing.</summary>
+    protected abstract Task<long> ProgressRowsAsync(string location);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public virtual async Task DisposeAsync()
@@ -719,6 +725,87 @@ public abstract class JobStoreContractTests : IAsyncLifetime
         Assert.False(await store.ReportProgressAsync(claim with { WorkerId = "w2" }, 1));
 
         Assert.Equal(17.25, (await store.GetAsync("acme", job.Id))!.ProgressObjective);
+    }
+
+    [ServiceFact]
+    public async Task ProgressHistory_ReportedBatches_AreKeptInOrderAfterTheJobCompletes_ForItsTenantOnly()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+        var (waiting, _) = await store.EnqueueAsync(NewJob("acme"));
+
+        Assert.True(await store.ReportProgressAsync(claim, [new(10, 50), new(120, 40.5)]));
+        Assert.True(await store.ReportProgressAsync(claim, [new(900, 35.25)]));
+        Assert.True(await store.CompleteAsync(claim, "sa", "{}"));
+
+        Assert.Equal([new(10, 50), new(120, 40.5), new(900, 35.25)], await store.GetProgressAsync("acme", job.Id));
+        Assert.Equal(35.25, (await store.GetAsync("acme", job.Id))!.ProgressObjective);
+        Assert.Empty((await store.GetProgressAsync("acme", waiting.Id))!);
+        Assert.Null(await store.GetProgressAsync("globex", job.Id));
+        Assert.Null(await store.GetProgressAsync("acme", Guid.NewGuid()));
+    }
+
+    [ServiceFact]
+    public async Task ProgressHistory_ClaimNotOurs_AppendsNothing()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+
+        Assert.False(await store.ReportProgressAsync(claim with { WorkerId = "w2" }, [new(10, 5)]));
+        Assert.False(await store.ReportProgressAsync(claim with { Token = claim.Token + 1 }, [new(20, 4)]));
+
+        Assert.Empty((await store.GetProgressAsync("acme", job.Id))!);
+        Assert.Null((await store.GetAsync("acme", job.Id))!.ProgressObjective);
+    }
+
+    [ServiceFact]
+    public async Task ProgressHistory_MoreThanTheBound_KeepsTheFirstPointsAndStillUpdatesTheBest()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+        var half = ProgressPoint.MaxPerAttempt / 2 + 10;
+
+        Assert.True(await store.ReportProgressAsync(claim, [.. Enumerable.Range(0, half).Select(i => new ProgressPoint(i, 1000 - i))]));
+        Assert.True(await store.ReportProgressAsync(claim, [.. Enumerable.Range(half, half).Select(i => new ProgressPoint(i, 1000 - i))]));
+
+        var kept = (await store.GetProgressAsync("acme", job.Id))!;
+        Assert.Equal(ProgressPoint.MaxPerAttempt, kept.Count);
+        Assert.Equal(new ProgressPoint(ProgressPoint.MaxPerAttempt - 1, 1000 - ProgressPoint.MaxPerAttempt + 1), kept[^1]);
+        Assert.Equal(1000 - ((2 * half) - 1), (await store.GetAsync("acme", job.Id))!.ProgressObjective);
+    }
+
+    [ServiceFact]
+    public async Task ProgressHistory_JobClaimedAgain_ShowsOnlyTheNewAttempt()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        var first = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+        Assert.True(await store.ReportProgressAsync(first, [new(10, 9), new(20, 8)]));
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        var second = (await store.ClaimAsync("w2", Lease, 3))!.Claim;
+        Assert.Empty((await store.GetProgressAsync("acme", job.Id))!);
+        Assert.True(await store.ReportProgressAsync(second, [new(15, 7)]));
+
+        Assert.Equal([new(15, 7)], await store.GetProgressAsync("acme", job.Id));
+    }
+
+    [ServiceFact]
+    public async Task ProgressHistory_TenantErased_IsDeletedWithItsJobs()
+    {
+        var store = await StoreAsync();
+        var (job, _) = await store.EnqueueAsync(NewJob("acme"));
+        var claim = (await store.ClaimAsync("w1", Lease, 3))!.Claim;
+        Assert.True(await store.ReportProgressAsync(claim, [new(10, 9)]));
+        Assert.True(await store.CompleteAsync(claim, "sa", "{}"));
+
+        await Gdpr.TenantData.EraseAsync(LocationOf(_location!), "acme", null);
+
+        Assert.Null(await store.GetProgressAsync("acme", job.Id));
+        Assert.Equal(0, await ProgressRowsAsync(_location!));
     }
 
     [ServiceFact]

@@ -10,6 +10,15 @@ public sealed class PostgresJobStoreTests(PostgresFixture postgres) : JobStoreCo
 
     protected override IJobStore Open(string location, TimeProvider time) => StorageFactory.CreateJobStore(location, "unused-data-dir", time);
 
+    protected override Backup.StoreLocation LocationOf(string location) => new(location, Path.Combine(Path.GetTempPath(), "qp-unused-data-dir"));
+
+    protected override async Task<long> ProgressRowsAsync(string location)
+    {
+        await using var source = NpgsqlDataSource.Create(location);
+        await using var command = source.CreateCommand("SELECT count(*) FROM job_progress");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     [ServiceFact]
     public async Task Migrate_DatabaseMissing_CreatesItWithTheSchema()
     {

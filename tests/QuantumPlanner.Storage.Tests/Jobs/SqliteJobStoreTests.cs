@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using QuantumPlanner.Storage.Tests.Infrastructure;
 
 namespace QuantumPlanner.Storage.Tests.Jobs;
@@ -9,6 +10,17 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests
     protected override Task<string> NewDatabaseAsync() => Task.FromResult(_directories.New());
 
     protected override IJobStore Open(string location, TimeProvider time) => StorageFactory.CreateJobStore(null, location, time);
+
+    protected override Backup.StoreLocation LocationOf(string location) => new(null, location);
+
+    protected override async Task<long> ProgressRowsAsync(string location)
+    {
+        await using var connection = new SqliteConnection($"Data Source={StorageFactory.SqlitePath(location)};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM job_progress";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     public override async Task DisposeAsync()
     {

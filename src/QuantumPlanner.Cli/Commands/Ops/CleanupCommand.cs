@@ -24,7 +24,7 @@ internal class CacheSettings : OpsSettings
 /// older than --older-than, leftover <c>temp_optimization_*</c> tables, and running jobs whose lease expired more than
 /// --stale-after ago (back to the queue). --dry-run lists without changing anything; otherwise one audit record.
 /// </summary>
-internal sealed class CleanupCommand : AsyncCommand<CleanupCommand.Settings>
+internal sealed class CleanupCommand(Consoles consoles) : AsyncCommand<CleanupCommand.Settings>
 {
     internal sealed class Settings : CacheSettings
     {
@@ -102,7 +102,7 @@ internal sealed class CleanupCommand : AsyncCommand<CleanupCommand.Settings>
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(summary));
+            consoles.Print(JsonOutput.Serialize(summary));
             return ExitCodes.Ok;
         }
 
@@ -112,7 +112,7 @@ internal sealed class CleanupCommand : AsyncCommand<CleanupCommand.Settings>
         table.AddRow("temp tables temp_optimization_*", $"{tables.Count} {(settings.DryRun ? "would be dropped" : "dropped")}{(tables.Count > 0 ? ": " + Markup.Escape(string.Join(", ", tables)) : string.Empty)}");
         table.AddRow("stale leases", $"{requeued.Count} job(s) {(settings.DryRun ? "would go" : "went")} back to the queue");
         table.AddRow("stale cache keys", cacheKeys is { } keys ? $"{keys} {verb}" : "no Redis (--redis / QP_REDIS): the in-memory cache expires entries itself");
-        Consoles.Stdout.Write(table);
+        consoles.Out.Write(table);
         return ExitCodes.Ok;
     }
 
@@ -125,7 +125,7 @@ internal sealed class CleanupCommand : AsyncCommand<CleanupCommand.Settings>
 }
 
 /// <summary>qplan ops cache flush: removes this service's result-cache keys from Redis (--all: FLUSHDB, the runbook's command).</summary>
-internal sealed class CacheFlushCommand : AsyncCommand<CacheFlushCommand.Settings>
+internal sealed class CacheFlushCommand(Consoles consoles) : AsyncCommand<CacheFlushCommand.Settings>
 {
     internal sealed class Settings : CacheSettings
     {
@@ -145,9 +145,9 @@ internal sealed class CacheFlushCommand : AsyncCommand<CacheFlushCommand.Setting
             throw new UserInputException("No Redis given (--redis or QP_REDIS). The in-memory result cache lives inside each service process; restarting the process empties it.");
         }
 
-        if (settings.All && !settings.Yes && !DbSlowLogCommand.Confirm($"FLUSHDB on {redis} removes every key in that database, not only QuantumPlanner's. Continue? [y/N] "))
+        if (settings.All && !settings.Yes && !consoles.Confirm($"FLUSHDB on {redis} removes every key in that database, not only QuantumPlanner's. Continue? [y/N] "))
         {
-            await Console.Error.WriteLineAsync("Not flushed. Maybe without --all (only this service's keys), or --all --yes.").ConfigureAwait(false);
+            consoles.Note("Not flushed. Maybe without --all (only this service's keys), or --all --yes.");
             return ExitCodes.BadInput;
         }
 
@@ -164,7 +164,7 @@ internal sealed class CacheFlushCommand : AsyncCommand<CacheFlushCommand.Setting
             await audit.WriteAsync(new AuditRecord("cache.flush", Target: settings.All ? "redis database" : CacheMaintenance.ServicePattern, DetailsJson: JsonSerializer.Serialize(new { removed, all = settings.All })), cancellationToken).ConfigureAwait(false);
         }
 
-        Console.Out.WriteLine(settings.Json
+        consoles.Print(settings.Json
             ? JsonOutput.Serialize(new { removed, all = settings.All })
             : settings.All ? $"Flushed the Redis database ({removed} keys)." : $"Removed {removed} QuantumPlanner cache key(s) ({CacheMaintenance.ServicePattern}); other keys kept.");
         return ExitCodes.Ok;

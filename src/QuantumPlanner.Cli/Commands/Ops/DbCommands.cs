@@ -15,7 +15,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// </summary>
 internal static class OpsDb
 {
-    public static async Task<int> RunAsync(OpsSettings settings, Func<IOperationsStore, Task<int>> body)
+    public static async Task<int> RunAsync(OpsSettings settings, Consoles consoles, Func<IOperationsStore, Task<int>> body)
     {
         var store = settings.OpenOperations();
         await using (store.ConfigureAwait(false))
@@ -28,26 +28,26 @@ internal static class OpsDb
             {
                 if (settings.Json)
                 {
-                    Console.Out.WriteLine(JsonOutput.Serialize(new { applicable = false, store = store.Kind, reason = ex.Message }));
+                    consoles.Print(JsonOutput.Serialize(new { applicable = false, store = store.Kind, reason = ex.Message }));
                 }
 
                 var prefix = store.Kind == "sqlite" ? "not applicable on SQLite: " : string.Empty;
-                await Console.Error.WriteLineAsync("error: " + prefix + ex.Message).ConfigureAwait(false);
+                consoles.Fail(prefix + ex.Message);
                 return ExitCodes.BadInput;
             }
         }
     }
 
     /// <summary>A --json document, or a table on stdout.</summary>
-    public static int Print<T>(OpsSettings settings, T document, Func<Table> table)
+    public static int Print<T>(OpsSettings settings, Consoles consoles, T document, Func<Table> table)
     {
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(document));
+            consoles.Print(JsonOutput.Serialize(document));
         }
         else
         {
-            Consoles.Stdout.Write(table());
+            consoles.Out.Write(table());
         }
 
         return ExitCodes.Ok;
@@ -70,28 +70,28 @@ internal static class OpsDb
 }
 
 /// <summary>qplan ops db vacuum: VACUUM ANALYZE (SQLite: integrity_check, VACUUM, ANALYZE, PRAGMA optimize).</summary>
-internal sealed class DbVacuumCommand : AsyncCommand<OpsSettings>
+internal sealed class DbVacuumCommand(Consoles consoles) : AsyncCommand<OpsSettings>
 {
-    public override Task<int> ExecuteAsync(CommandContext context, OpsSettings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, OpsSettings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
-        Console.Error.WriteLine($"Vacuuming the {store.Kind} store...");
+        consoles.Note($"Vacuuming the {store.Kind} store...");
         var lines = await store.VacuumAsync(cancellationToken).ConfigureAwait(false);
-        return OpsDb.Print(settings, new { store = store.Kind, steps = lines }, () => new Table().AddColumn("vacuum").AddRows(lines));
+        return OpsDb.Print(settings, consoles, new { store = store.Kind, steps = lines }, () => new Table().AddColumn("vacuum").AddRows(lines));
     });
 }
 
 /// <summary>qplan ops db stats: planner statistics of optimization_jobs (the runbook's pg_stats query).</summary>
-internal sealed class DbStatsCommand : AsyncCommand<OpsSettings>
+internal sealed class DbStatsCommand(Consoles consoles) : AsyncCommand<OpsSettings>
 {
-    public override Task<int> ExecuteAsync(CommandContext context, OpsSettings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, OpsSettings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
         var rows = await store.ColumnStatisticsAsync(cancellationToken).ConfigureAwait(false);
         if (rows.Count == 0)
         {
-            await Console.Error.WriteLineAsync("No statistics yet. Maybe 'qplan ops db vacuum' first (it runs ANALYZE).").ConfigureAwait(false);
+            consoles.Note("No statistics yet. Maybe 'qplan ops db vacuum' first (it runs ANALYZE).");
         }
 
-        return OpsDb.Print(settings, new { store = store.Kind, columns = rows }, () =>
+        return OpsDb.Print(settings, consoles, new { store = store.Kind, columns = rows }, () =>
             new Table().AddColumns("column", "null fraction", "distinct", "correlation", "most common values")
                 .AddRows(rows.Select(r => new[] { r.Column, OpsDb.N(r.NullFraction), OpsDb.N(r.DistinctValues), OpsDb.N(r.Correlation), Shorten(r.MostCommonValues) })));
     });
@@ -100,7 +100,7 @@ internal sealed class DbStatsCommand : AsyncCommand<OpsSettings>
 }
 
 /// <summary>qplan ops db index-usage: indexes scanned fewer than --max-scans times (candidates to drop).</summary>
-internal sealed class DbIndexUsageCommand : AsyncCommand<DbIndexUsageCommand.Settings>
+internal sealed class DbIndexUsageCommand(Consoles consoles) : AsyncCommand<DbIndexUsageCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -109,16 +109,16 @@ internal sealed class DbIndexUsageCommand : AsyncCommand<DbIndexUsageCommand.Set
         public long MaxScans { get; init; } = 100;
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
         var rows = await store.RarelyUsedIndexesAsync(settings.MaxScans, cancellationToken).ConfigureAwait(false);
-        return OpsDb.Print(settings, new { store = store.Kind, maxScans = settings.MaxScans, indexes = rows }, () =>
+        return OpsDb.Print(settings, consoles, new { store = store.Kind, maxScans = settings.MaxScans, indexes = rows }, () =>
             new Table().AddColumns("table", "index", "scans", "bytes").AddRows(rows.Select(r => new[] { r.Table, r.Index, OpsDb.N(r.Scans), OpsDb.N(r.Bytes) })));
     });
 }
 
 /// <summary>qplan ops db seq-scans: tables read by many sequential scans (a missing index?).</summary>
-internal sealed class DbSeqScansCommand : AsyncCommand<DbSeqScansCommand.Settings>
+internal sealed class DbSeqScansCommand(Consoles consoles) : AsyncCommand<DbSeqScansCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -127,38 +127,38 @@ internal sealed class DbSeqScansCommand : AsyncCommand<DbSeqScansCommand.Setting
         public long MinScans { get; init; } = 1000;
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
         var rows = await store.SequentialScansAsync(settings.MinScans, cancellationToken).ConfigureAwait(false);
-        return OpsDb.Print(settings, new { store = store.Kind, minScans = settings.MinScans, tables = rows }, () =>
+        return OpsDb.Print(settings, consoles, new { store = store.Kind, minScans = settings.MinScans, tables = rows }, () =>
             new Table().AddColumns("table", "seq scans", "index scans", "live rows").AddRows(rows.Select(r => new[] { r.Table, OpsDb.N(r.SequentialScans), OpsDb.N(r.IndexScans), OpsDb.N(r.LiveRows) })));
     });
 }
 
 /// <summary>qplan ops db size: the database and each table and index.</summary>
-internal sealed class DbSizeCommand : AsyncCommand<OpsSettings>
+internal sealed class DbSizeCommand(Consoles consoles) : AsyncCommand<OpsSettings>
 {
-    public override Task<int> ExecuteAsync(CommandContext context, OpsSettings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, OpsSettings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
         var footprint = await store.FootprintAsync(cancellationToken).ConfigureAwait(false);
         var rows = await store.RelationSizesAsync(cancellationToken).ConfigureAwait(false);
         if (!settings.Json)
         {
-            Console.Out.WriteLine($"Database ({store.Kind}): {CapacityReportView.Bytes(footprint.Bytes)}");
+            consoles.Print($"Database ({store.Kind}): {CapacityReportView.Bytes(footprint.Bytes)}");
             if (rows.Any(r => r.SizeSource == "page walk"))
             {
-                Console.Out.WriteLine("This SQLite build has no dbstat table: each size is its b-tree's pages counted in the file (after a passive WAL checkpoint).");
+                consoles.Print("This SQLite build has no dbstat table: each size is its b-tree's pages counted in the file (after a passive WAL checkpoint).");
             }
         }
 
-        return OpsDb.Print(settings, new { store = store.Kind, databaseBytes = footprint.Bytes, relations = rows }, () =>
+        return OpsDb.Print(settings, consoles, new { store = store.Kind, databaseBytes = footprint.Bytes, relations = rows }, () =>
             new Table().AddColumns("relation", "kind", "table", "size", "rows")
                 .AddRows(rows.Select(r => new[] { r.Name, r.Kind, r.Table ?? string.Empty, CapacityReportView.Bytes(r.Bytes), r.Rows is { } n ? OpsDb.N(n) : string.Empty })));
     });
 }
 
 /// <summary>qplan ops db slow-queries: the statements with the highest mean time (pg_stat_statements.mean_exec_time).</summary>
-internal sealed class DbSlowQueriesCommand : AsyncCommand<DbSlowQueriesCommand.Settings>
+internal sealed class DbSlowQueriesCommand(Consoles consoles) : AsyncCommand<DbSlowQueriesCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -167,10 +167,10 @@ internal sealed class DbSlowQueriesCommand : AsyncCommand<DbSlowQueriesCommand.S
         public int Limit { get; init; } = 10;
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
         var rows = await store.SlowStatementsAsync(Math.Max(1, settings.Limit), cancellationToken).ConfigureAwait(false);
-        return OpsDb.Print(settings, new { store = store.Kind, statements = rows }, () =>
+        return OpsDb.Print(settings, consoles, new { store = store.Kind, statements = rows }, () =>
             new Table().AddColumns("mean ms", "calls", "total ms", "rows", "query")
                 .AddRows(rows.Select(r => new[] { OpsDb.N(r.MeanMilliseconds), OpsDb.N(r.Calls), OpsDb.N(r.TotalMilliseconds), OpsDb.N(r.Rows), OneLine(r.Query) })));
     });
@@ -182,7 +182,7 @@ internal sealed class DbSlowQueriesCommand : AsyncCommand<DbSlowQueriesCommand.S
 /// qplan ops db slow-log --threshold 1s: logs every statement slower than the threshold (ALTER SYSTEM SET
 /// log_min_duration_statement + pg_reload_conf()); changes the server for every database on it, so it asks first.
 /// </summary>
-internal sealed class DbSlowLogCommand : AsyncCommand<DbSlowLogCommand.Settings>
+internal sealed class DbSlowLogCommand(Consoles consoles) : AsyncCommand<DbSlowLogCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -203,12 +203,12 @@ internal sealed class DbSlowLogCommand : AsyncCommand<DbSlowLogCommand.Settings>
             : ValidationResult.Success();
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
         var current = await store.SlowLogThresholdAsync(cancellationToken).ConfigureAwait(false);
         if (settings.Threshold is null && !settings.Off)
         {
-            Console.Out.WriteLine(settings.Json
+            consoles.Print(settings.Json
                 ? JsonOutput.Serialize(new { thresholdMs = current?.TotalMilliseconds })
                 : current is { } t ? $"log_min_duration_statement = {t.TotalMilliseconds:0} ms" : "log_min_duration_statement is off (-1).");
             return ExitCodes.Ok;
@@ -216,9 +216,9 @@ internal sealed class DbSlowLogCommand : AsyncCommand<DbSlowLogCommand.Settings>
 
         TimeSpan? wanted = settings.Off ? null : DurationText.Parse(settings.Threshold!, "--threshold");
         var described = wanted is { } w ? $"{w.TotalMilliseconds:0} ms" : "off";
-        if (!settings.Yes && !Confirm($"Set log_min_duration_statement to {described} on the whole server (every database)? [y/N] "))
+        if (!settings.Yes && !consoles.Confirm($"Set log_min_duration_statement to {described} on the whole server (every database)? [y/N] "))
         {
-            await Console.Error.WriteLineAsync("Not changed. Maybe --yes to change it without asking.").ConfigureAwait(false);
+            consoles.Note("Not changed. Maybe --yes to change it without asking.");
             return ExitCodes.BadInput;
         }
 
@@ -229,25 +229,13 @@ internal sealed class DbSlowLogCommand : AsyncCommand<DbSlowLogCommand.Settings>
             await audit.WriteAsync(new AuditRecord("db.slow-log", Target: "log_min_duration_statement", DetailsJson: JsonSerializer.Serialize(new { from = current?.TotalMilliseconds, to = wanted?.TotalMilliseconds })), cancellationToken).ConfigureAwait(false);
         }
 
-        Console.Out.WriteLine(settings.Json ? JsonOutput.Serialize(new { thresholdMs = wanted?.TotalMilliseconds }) : $"log_min_duration_statement = {described} (reloaded; no restart needed).");
+        consoles.Print(settings.Json ? JsonOutput.Serialize(new { thresholdMs = wanted?.TotalMilliseconds }) : $"log_min_duration_statement = {described} (reloaded; no restart needed).");
         return ExitCodes.Ok;
     });
-
-    /// <summary>Asks on the terminal; a redirected stdin (scripts, cron) never confirms.</summary>
-    internal static bool Confirm(string question)
-    {
-        if (Console.IsInputRedirected)
-        {
-            return false;
-        }
-
-        Console.Error.Write(question);
-        return Console.ReadLine()?.Trim().ToLowerInvariant() is "y" or "yes";
-    }
 }
 
 /// <summary>qplan ops db analyze-slow: the slowest statements with their EXPLAIN plan and a suggestion each (the runbook's analyze_slow_queries.py).</summary>
-internal sealed class DbAnalyzeSlowCommand : AsyncCommand<DbAnalyzeSlowCommand.Settings>
+internal sealed class DbAnalyzeSlowCommand(Consoles consoles) : AsyncCommand<DbAnalyzeSlowCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -256,7 +244,7 @@ internal sealed class DbAnalyzeSlowCommand : AsyncCommand<DbAnalyzeSlowCommand.S
         public int Limit { get; init; } = 5;
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, async store =>
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) => OpsDb.RunAsync(settings, consoles, async store =>
     {
         var analyses = new List<SlowStatementAnalysis>();
         foreach (var statement in await store.SlowStatementsAsync(Math.Max(1, settings.Limit), cancellationToken).ConfigureAwait(false))
@@ -283,11 +271,11 @@ internal sealed class DbAnalyzeSlowCommand : AsyncCommand<DbAnalyzeSlowCommand.S
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(new { store = store.Kind, statements = analyses }));
+            consoles.Print(JsonOutput.Serialize(new { store = store.Kind, statements = analyses }));
             return ExitCodes.Ok;
         }
 
-        var console = Consoles.Stdout;
+        var console = consoles.Out;
         foreach (var a in analyses)
         {
             console.MarkupLine($"[bold]{a.MeanMilliseconds:0.###} ms mean, {a.Calls} calls[/]: {Markup.Escape(a.Query)}");

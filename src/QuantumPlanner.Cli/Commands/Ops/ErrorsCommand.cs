@@ -13,7 +13,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// (the same as the runbook's <c>kubectl logs -l app=quantum-planner --since=24h | grep ERROR</c>, without the logs), or
 /// with --url from a running service's <c>GET /api/v1/admin/errors</c> (an admin key), for operators without database access.
 /// </summary>
-internal sealed class ErrorsCommand(IAnsiConsole console) : AsyncCommand<ErrorsCommand.Settings>
+internal sealed class ErrorsCommand(Consoles consoles) : AsyncCommand<ErrorsCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -48,7 +48,7 @@ internal sealed class ErrorsCommand(IAnsiConsole console) : AsyncCommand<ErrorsC
             var (read, error) = await FromServiceAsync(new Uri(url.TrimEnd('/') + "/"), settings, window, cancellationToken).ConfigureAwait(false);
             if (read is null)
             {
-                await Console.Error.WriteLineAsync("error: " + error).ConfigureAwait(false);
+                consoles.Fail(error!);
                 return ExitCodes.Failure;
             }
 
@@ -65,11 +65,11 @@ internal sealed class ErrorsCommand(IAnsiConsole console) : AsyncCommand<ErrorsC
 
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(summary));
+            consoles.Print(JsonOutput.Serialize(summary));
             return ExitCodes.Ok;
         }
 
-        console.MarkupLine($"{summary.Failed} failed job(s) since {summary.Since:u}.");
+        consoles.Out.MarkupLine($"{summary.Failed} failed job(s) since {summary.Since:u}.");
         if (summary.Failed == 0)
         {
             return ExitCodes.Ok;
@@ -81,26 +81,26 @@ internal sealed class ErrorsCommand(IAnsiConsole console) : AsyncCommand<ErrorsC
             counts.AddRow(Markup.Escape(c.Name), c.Failed.ToString(CultureInfo.InvariantCulture));
         }
 
-        console.Write(counts);
+        consoles.Out.Write(counts);
         var tenants = new Table().AddColumns("tenant", "failed");
         foreach (var c in summary.ByTenant)
         {
             tenants.AddRow(Markup.Escape(c.Name), c.Failed.ToString(CultureInfo.InvariantCulture));
         }
 
-        console.Write(tenants);
+        consoles.Out.Write(tenants);
         var list = new Table().AddColumns("job", "tenant", "backend", "failed at", "error");
         foreach (var j in summary.Jobs)
         {
             list.AddRow(j.Id.ToString(), Markup.Escape(j.Tenant), Markup.Escape(j.Backend), j.FailedAt?.ToString("u", CultureInfo.InvariantCulture) ?? string.Empty, Markup.Escape(j.Error));
         }
 
-        console.Write(list);
+        consoles.Out.Write(list);
         return ExitCodes.Ok;
     }
 
     /// <summary>The service's summary, or why there is none (the service refused or did not answer: exit 1).</summary>
-    private static async Task<(FailedJobSummary? Summary, string? Error)> FromServiceAsync(Uri url, Settings settings, TimeSpan window, CancellationToken cancellationToken)
+    private async Task<(FailedJobSummary? Summary, string? Error)> FromServiceAsync(Uri url, Settings settings, TimeSpan window, CancellationToken cancellationToken)
     {
         var endpoint = new Uri(url, string.Create(CultureInfo.InvariantCulture, $"api/v1/admin/errors?sinceSeconds={(long)window.TotalSeconds}&limit={settings.Limit}"));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -109,7 +109,7 @@ internal sealed class ErrorsCommand(IAnsiConsole console) : AsyncCommand<ErrorsC
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
 
-        Console.Error.WriteLine($"Reading {endpoint}...");
+        consoles.Note($"Reading {endpoint}...");
         try
         {
             using var response = await http.GetAsync(endpoint, cancellationToken).ConfigureAwait(false);

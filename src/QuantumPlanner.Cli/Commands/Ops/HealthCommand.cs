@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using QuantumPlanner.Cli.Operations;
 using QuantumPlanner.Storage;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace QuantumPlanner.Cli.Commands.Ops;
@@ -13,7 +12,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// its JSON (a degraded service answers 200), then the store is checked directly (connect + migrations), then this
 /// machine's CPU, memory and the disks of the data directory and the database. ✓ ok, ⚠ warning, ✗ failure; exit 1 on any ✗.
 /// </summary>
-internal sealed class HealthCommand(IAnsiConsole console) : AsyncCommand<HealthCommand.Settings>
+internal sealed class HealthCommand(Consoles consoles) : AsyncCommand<HealthCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -67,19 +66,19 @@ internal sealed class HealthCommand(IAnsiConsole console) : AsyncCommand<HealthC
         var failed = checks.Any(c => c.Mark == CheckMark.Failure);
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new { healthy = !failed, checks }));
+            consoles.Print(JsonOutput.Serialize(new { healthy = !failed, checks }));
         }
         else
         {
-            CheckTable.Write(console, checks);
-            console.Profile.Out.Writer.WriteLine(CheckTable.Verdict(checks, "Unhealthy", "Healthy"));
+            CheckTable.Write(consoles.Out, checks);
+            consoles.Print(CheckTable.Verdict(checks, "Unhealthy", "Healthy"));
         }
 
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
     /// <summary>The API's overall status and each check /health reports (database, cache, maintenance, quantum samplers).</summary>
-    private static async Task<IReadOnlyList<CheckLine>> ServiceChecksAsync(string url, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CheckLine>> ServiceChecksAsync(string url, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url.TrimEnd('/') + "/health", UriKind.Absolute, out var endpoint))
         {
@@ -87,7 +86,7 @@ internal sealed class HealthCommand(IAnsiConsole console) : AsyncCommand<HealthC
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-        Console.Error.WriteLine($"Reading {endpoint}...");
+        consoles.Note($"Reading {endpoint}...");
         JsonDocument document;
         int code;
         try

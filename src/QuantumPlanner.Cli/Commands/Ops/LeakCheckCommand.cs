@@ -16,7 +16,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// /proc of --pid), fits each figure's trend after the warm-up and reports its growth per 1000 jobs; above a limit
 /// is a leak and exits 1. With --pid and no --url nothing is driven and growth is per hour over --duration.
 /// </summary>
-internal sealed class LeakCheckCommand(IAnsiConsole console) : AsyncCommand<LeakCheckCommand.Settings>
+internal sealed class LeakCheckCommand(Consoles consoles) : AsyncCommand<LeakCheckCommand.Settings>
 {
     internal sealed class Settings : CommandSettings
     {
@@ -136,7 +136,7 @@ internal sealed class LeakCheckCommand(IAnsiConsole console) : AsyncCommand<Leak
             stop.CancelAfter(limit);
         }
 
-        Console.Error.WriteLine($"Leak check of {source.Describe()}: {(perJobs ? $"{(jobsTarget == int.MaxValue ? "jobs" : jobsTarget.ToString(CultureInfo.InvariantCulture) + " jobs")} of {settings.Tasks} tasks ({settings.Backend}), {settings.Concurrency} in flight" : "no load")}{(duration is { } t ? $", at most {t.TotalSeconds:0} s" : string.Empty)}; warm-up {(perJobs ? warmupJobs + " jobs" : "first tenth")}...");
+        consoles.Note($"Leak check of {source.Describe()}: {(perJobs ? $"{(jobsTarget == int.MaxValue ? "jobs" : jobsTarget.ToString(CultureInfo.InvariantCulture) + " jobs")} of {settings.Tasks} tasks ({settings.Backend}), {settings.Concurrency} in flight" : "no load")}{(duration is { } t ? $", at most {t.TotalSeconds:0} s" : string.Empty)}; warm-up {(perJobs ? warmupJobs + " jobs" : "first tenth")}...");
         samples.Add(await source.ReadAsync(0, 0, cancellationToken).ConfigureAwait(false));
         var driving = perJobs ? load.RunAsync(url!, settings, jobsTarget, stop.Token) : Task.Delay(Timeout.Infinite, stop.Token);
         while (!driving.IsCompleted)
@@ -145,7 +145,7 @@ internal sealed class LeakCheckCommand(IAnsiConsole console) : AsyncCommand<Leak
             samples.Add(await source.ReadAsync(load.Completed, clock.Elapsed.TotalSeconds, cancellationToken).ConfigureAwait(false));
             if (samples.Count % 10 == 0)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0} s: {load.Completed} jobs done, {load.Failed} failed"));
+                consoles.Note(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0} s: {load.Completed} jobs done, {load.Failed} failed"));
             }
         }
 
@@ -178,7 +178,7 @@ internal sealed class LeakCheckCommand(IAnsiConsole console) : AsyncCommand<Leak
 
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new { source = source.Describe(), jobs = load.Completed, failedJobs = load.Failed, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1), warmupJobs = perJobs ? warmupJobs : (int?)null, leaking, trends, samples }));
+            consoles.Print(JsonOutput.Serialize(new { source = source.Describe(), jobs = load.Completed, failedJobs = load.Failed, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1), warmupJobs = perJobs ? warmupJobs : (int?)null, leaking, trends, samples }));
         }
         else
         {
@@ -190,8 +190,8 @@ internal sealed class LeakCheckCommand(IAnsiConsole console) : AsyncCommand<Leak
                     trend.RSquared?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{trend.Limit:0.##} {trend.Unit}")));
             }
 
-            console.Write(table);
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{load.Completed} jobs ({load.Failed} failed) in {clock.Elapsed.TotalSeconds:0.0} s, {samples.Count} samples. ") +
+            consoles.Out.Write(table);
+            consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{load.Completed} jobs ({load.Failed} failed) in {clock.Elapsed.TotalSeconds:0.0} s, {samples.Count} samples. ") +
                 (leaking ? "Leak: a figure grows faster than its limit (✗). Maybe qplan ops profile --pid P, or a dump with dotnet-gcdump." : "No leak above the limits."));
         }
 

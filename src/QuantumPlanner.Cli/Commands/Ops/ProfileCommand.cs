@@ -15,7 +15,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// worker) for <c>--duration</c>, and <c>--url U</c> traces the local process that listens on U's port; <c>qplan ops profile PROBLEM</c> traces a local solve in this process and adds
 /// time and allocations per pipeline stage (the runbook's cProfile + analyze_cpu_profile.py).
 /// </summary>
-internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<ProfileCommand.Settings>
+internal sealed class ProfileCommand(Consoles consoles) : AsyncCommand<ProfileCommand.Settings>
 {
     internal sealed class Settings : CommandSettings
     {
@@ -103,23 +103,23 @@ internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<Profil
                 throw new UserInputException($"{problemPath} is not a valid problem: {string.Join("; ", issues.Take(3).Select(i => i.ToString()))}. Maybe qplan validate {problemPath}.");
             }
 
-            Console.Error.WriteLine($"Tracing a {settings.Backend} solve of {problemPath} in this process ({pid})...");
+            consoles.Note($"Tracing a {settings.Backend} solve of {problemPath} in this process ({pid})...");
             await CpuTrace.CollectAsync(pid, nettrace, ct => Task.Run(() => plan = SolveStages(problemPath, settings, stages, ct), ct), cancellationToken).ConfigureAwait(false);
         }
         else
         {
             var duration = DurationText.Parse(settings.Duration, "--duration");
-            Console.Error.WriteLine($"Tracing process {pid} for {duration.TotalSeconds:0.#} s...");
+            consoles.Note($"Tracing process {pid} for {duration.TotalSeconds:0.#} s...");
             await CpuTrace.CollectAsync(pid, nettrace, ct => Task.Delay(duration, ct), cancellationToken).ConfigureAwait(false);
         }
 
-        Console.Error.WriteLine($"Resolving stacks of {nettrace}...");
+        consoles.Note($"Resolving stacks of {nettrace}...");
         var profile = SampledProfile.Read(nettrace, settings.Problem is null ? $"process {pid}" : $"qplan solve {settings.Problem}");
         profile.WriteSpeedscope(speedscope);
         var hot = profile.Hot(settings.Top);
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new
+            consoles.Print(JsonOutput.Serialize(new
             {
                 pid,
                 trace = Path.GetFullPath(nettrace),
@@ -134,12 +134,12 @@ internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<Profil
             return ExitCodes.Ok;
         }
 
-        console.WriteLine($"{profile.Samples} CPU samples on {profile.Threads} thread(s) over {profile.DurationMs / 1000:0.0} s. Trace: {nettrace} (PerfView, dotnet-trace, Visual Studio); flame graph: {speedscope} (speedscope.app).");
+        consoles.Out.WriteLine($"{profile.Samples} CPU samples on {profile.Threads} thread(s) over {profile.DurationMs / 1000:0.0} s. Trace: {nettrace} (PerfView, dotnet-trace, Visual Studio); flame graph: {speedscope} (speedscope.app).");
         if (stages.Count > 0)
         {
             var table = new Table().AddColumns("stage", "ms", "allocated", "detail");
             stages.ForEach(s => table.AddRow(Markup.Escape(s.Name), s.Milliseconds.ToString(CultureInfo.InvariantCulture), s.AllocatedBytes is { } b ? Markup.Escape(Operations.CapacityReportView.Bytes(b)) : "-", Markup.Escape(s.Detail ?? string.Empty)));
-            console.Write(table);
+            consoles.Out.Write(table);
         }
 
         var methods = new Table().AddColumns("method", "exclusive", "%", "inclusive", "%");
@@ -149,7 +149,7 @@ internal sealed class ProfileCommand(IAnsiConsole console) : AsyncCommand<Profil
                 method.Inclusive.ToString(CultureInfo.InvariantCulture), method.InclusivePercent.ToString("0.0", CultureInfo.InvariantCulture));
         }
 
-        console.Write(methods);
+        consoles.Out.Write(methods);
         return ExitCodes.Ok;
     }
 

@@ -12,7 +12,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// ground state has energy −7, with no fallback, and checks the answer. Exit 0 when every test passed, 1 otherwise
 /// (including when no remote service is configured).
 /// </summary>
-internal sealed class QuantumTestCommand : Command<QuantumTestCommand.Settings>
+internal sealed class QuantumTestCommand(Consoles consoles) : Command<QuantumTestCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -35,16 +35,16 @@ internal sealed class QuantumTestCommand : Command<QuantumTestCommand.Settings>
 
         if (configuration is null)
         {
-            Console.Error.WriteLine($"No remote annealer is configured. Maybe set {QuantumConfiguration.EndpointVariable} and {QuantumConfiguration.TokenVariable}.");
+            consoles.Note($"No remote annealer is configured. Maybe set {QuantumConfiguration.EndpointVariable} and {QuantumConfiguration.TokenVariable}.");
             if (settings.Json)
             {
-                Console.Out.WriteLine(JsonOutput.Serialize(new { configured = false, passed = false, solvers = Array.Empty<object>(), tests = Array.Empty<object>() }));
+                consoles.Print(JsonOutput.Serialize(new { configured = false, passed = false, solvers = Array.Empty<object>(), tests = Array.Empty<object>() }));
             }
 
             return ExitCodes.Failure;
         }
 
-        Console.Error.WriteLine($"Checking {configuration.Endpoint} ...");
+        consoles.Note($"Checking {configuration.Endpoint} ...");
         var solvers = QuantumConnectivity.CheckAsync(configuration, cancellationToken).GetAwaiter().GetResult();
         var targets = settings.Solver is { } one
             ? [one]
@@ -52,14 +52,14 @@ internal sealed class QuantumTestCommand : Command<QuantumTestCommand.Settings>
         var tests = new List<QuantumTestResult>();
         foreach (var target in targets)
         {
-            Console.Error.WriteLine($"Known-answer test on {target} ...");
+            consoles.Note($"Known-answer test on {target} ...");
             tests.Add(QuantumConnectivity.RunKnownAnswerTest(configuration, target, cancellationToken));
         }
 
         var passed = solvers.All(s => s.Reachable) && tests.Count > 0 && tests.All(t => t.Passed);
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(new { configured = true, endpoint = configuration.Endpoint.ToString(), passed, solvers, tests }));
+            consoles.Print(JsonOutput.Serialize(new { configured = true, endpoint = configuration.Endpoint.ToString(), passed, solvers, tests }));
             return passed ? ExitCodes.Ok : ExitCodes.Failure;
         }
 
@@ -71,7 +71,7 @@ internal sealed class QuantumTestCommand : Command<QuantumTestCommand.Settings>
                 s.AverageLoad?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-", s.LatencyMs.ToString("0.0", CultureInfo.InvariantCulture));
         }
 
-        Consoles.Stdout.Write(solverTable);
+        consoles.Out.Write(solverTable);
         var testTable = new Table().AddColumns("Sampler", "Result", "Energy", "Expected", "Chain breaks", "ms", "Error");
         foreach (var t in tests)
         {
@@ -81,7 +81,7 @@ internal sealed class QuantumTestCommand : Command<QuantumTestCommand.Settings>
                 t.ElapsedMs.ToString("0", CultureInfo.InvariantCulture), Markup.Escape(t.Error ?? string.Empty));
         }
 
-        Consoles.Stdout.Write(testTable);
+        consoles.Out.Write(testTable);
         return passed ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands.Ops;
 
 /// <summary>qplan ops report capacity: volume growth, sizes, disk, utilisation and replicas (the runbook's capacity_analysis.py).</summary>
-internal sealed partial class ReportCapacityCommand(IAnsiConsole console) : AsyncCommand<ReportCapacityCommand.Settings>
+internal sealed partial class ReportCapacityCommand(Consoles consoles) : AsyncCommand<ReportCapacityCommand.Settings>
 {
     internal sealed class Settings : ReportSettings
     {
@@ -42,7 +42,7 @@ internal sealed partial class ReportCapacityCommand(IAnsiConsole console) : Asyn
         var store = settings.OpenOperations();
         await using (store.ConfigureAwait(false))
         {
-            Console.Error.WriteLine($"Reading jobs created since {from:u} and sizes from the {store.Kind} store...");
+            consoles.Note($"Reading jobs created since {from:u} and sizes from the {store.Kind} store...");
             var jobs = await store.JobHistoryAsync(from, cancellationToken).ConfigureAwait(false);
             var relations = await store.RelationSizesAsync(cancellationToken).ConfigureAwait(false);
             var footprint = await store.FootprintAsync(cancellationToken).ConfigureAwait(false);
@@ -56,13 +56,13 @@ internal sealed partial class ReportCapacityCommand(IAnsiConsole console) : Asyn
             switch (settings.EffectiveFormat)
             {
                 case "json":
-                    await settings.WriteDocumentAsync(console, JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(consoles, JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
                     break;
                 case "html":
-                    await settings.WriteDocumentAsync(console, CapacityReportView.Html(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(consoles, CapacityReportView.Html(report), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await settings.WriteTablesAsync(console, tables => CapacityReportView.WriteTables(tables, report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteTablesAsync(consoles, tables => CapacityReportView.WriteTables(tables, report), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

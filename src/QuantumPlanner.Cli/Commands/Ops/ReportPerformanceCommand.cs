@@ -22,26 +22,28 @@ internal class ReportSettings : OpsSettings
         ? ValidationResult.Success()
         : ValidationResult.Error($"--format '{Format}' is not table, json or html. Maybe --format html --output report.html.");
 
-    /// <summary>Renders tables to <paramref name="console"/>, or as plain text to --output.</summary>
-    public async Task WriteTablesAsync(IAnsiConsole console, Action<IAnsiConsole> write, CancellationToken cancellationToken)
+    /// <summary>Renders tables to stdout, or as plain text to --output.</summary>
+    public async Task WriteTablesAsync(Consoles consoles, Action<IAnsiConsole> write, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(consoles);
         if (Output is null)
         {
-            write(console);
+            write(consoles.Out);
             return;
         }
 
         using var text = new StringWriter();
         write(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors }));
-        await WriteDocumentAsync(console, text.ToString(), cancellationToken).ConfigureAwait(false);
+        await WriteDocumentAsync(consoles, text.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes a rendered document (JSON or HTML) to --output or, unrendered, to <paramref name="console"/>.</summary>
-    public async Task WriteDocumentAsync(IAnsiConsole console, string text, CancellationToken cancellationToken)
+    /// <summary>Writes a rendered document (JSON or HTML) to --output or, unrendered, to stdout.</summary>
+    public async Task WriteDocumentAsync(Consoles consoles, string text, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(consoles);
         if (Output is null)
         {
-            await console.Profile.Out.Writer.WriteLineAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+            consoles.Print(text);
             return;
         }
 
@@ -52,12 +54,12 @@ internal class ReportSettings : OpsSettings
         }
 
         await File.WriteAllTextAsync(Output, text, cancellationToken).ConfigureAwait(false);
-        await Console.Error.WriteLineAsync($"Wrote {Output}").ConfigureAwait(false);
+        consoles.Note($"Wrote {Output}");
     }
 }
 
 /// <summary>qplan ops report performance: the weekly report of solve times, queue waits and outcomes (the runbook's generate_performance_report.py).</summary>
-internal sealed class ReportPerformanceCommand(IAnsiConsole console) : AsyncCommand<ReportPerformanceCommand.Settings>
+internal sealed class ReportPerformanceCommand(Consoles consoles) : AsyncCommand<ReportPerformanceCommand.Settings>
 {
     internal sealed class Settings : ReportSettings
     {
@@ -78,19 +80,19 @@ internal sealed class ReportPerformanceCommand(IAnsiConsole console) : AsyncComm
         var store = settings.OpenOperations();
         await using (store.ConfigureAwait(false))
         {
-            Console.Error.WriteLine($"Reading jobs created since {from:u} from the {store.Kind} store...");
+            consoles.Note($"Reading jobs created since {from:u} from the {store.Kind} store...");
             var jobs = await store.JobHistoryAsync(from, cancellationToken).ConfigureAwait(false);
             var report = PerformanceReport.Build(jobs, from, to, store.Kind, Math.Max(0, settings.Slowest));
             switch (settings.EffectiveFormat)
             {
                 case "json":
-                    await settings.WriteDocumentAsync(console, JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(consoles, JsonOutput.Serialize(report), cancellationToken).ConfigureAwait(false);
                     break;
                 case "html":
-                    await settings.WriteDocumentAsync(console, PerformanceReportView.Html(report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteDocumentAsync(consoles, PerformanceReportView.Html(report), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await settings.WriteTablesAsync(console, tables => PerformanceReportView.WriteTables(tables, report), cancellationToken).ConfigureAwait(false);
+                    await settings.WriteTablesAsync(consoles, tables => PerformanceReportView.WriteTables(tables, report), cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

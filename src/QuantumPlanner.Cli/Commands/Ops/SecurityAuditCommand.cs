@@ -14,7 +14,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// World-writable files, plain-text secrets (by location, never the value), API keys, NoAuth, the Kubernetes security
 /// context, TLS of an https URL, and the dependency inventory against an advisory file. ✓/⚠/✗ per line; exit 1 on any ✗.
 /// </summary>
-internal sealed class SecurityAuditCommand(IAnsiConsole console) : AsyncCommand<SecurityAuditCommand.Settings>
+internal sealed class SecurityAuditCommand(Consoles consoles) : AsyncCommand<SecurityAuditCommand.Settings>
 {
     internal sealed class Settings : OpsSettings
     {
@@ -129,18 +129,18 @@ internal sealed class SecurityAuditCommand(IAnsiConsole console) : AsyncCommand<
         var failed = checks.Any(c => c.Mark == CheckMark.Failure);
         if (settings.Json)
         {
-            console.Profile.Out.Writer.WriteLine(JsonOutput.Serialize(new { passed = !failed, checks, packages, advisories = matches }));
+            consoles.Print(JsonOutput.Serialize(new { passed = !failed, checks, packages, advisories = matches }));
         }
         else
         {
-            CheckTable.Write(console, checks);
-            console.Profile.Out.Writer.WriteLine(CheckTable.Verdict(checks, "Audit failed", "Audit passed"));
+            CheckTable.Write(consoles.Out, checks);
+            consoles.Print(CheckTable.Verdict(checks, "Audit failed", "Audit passed"));
         }
 
         return failed ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
-    private static void Progress(string what) => Console.Error.WriteLine("Checking " + what + "...");
+    private void Progress(string what) => consoles.Note("Checking " + what + "...");
 
     private static CheckLine SecretLine(string name, IReadOnlyList<string> files)
     {

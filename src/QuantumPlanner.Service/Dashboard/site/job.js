@@ -25,7 +25,7 @@ export async function show(id) {
   $('#job-body').hidden = false;
   $('#plan').hidden = true;
   $('#job-facts').replaceChildren();
-  const points = [];
+  let points = [];
   drawProgress($('#progress-chart'), points);
   let job;
   try {
@@ -39,10 +39,11 @@ export async function show(id) {
     return;
   }
 
-  // Watch: a long poll of one second at a time answers at once when the job finishes, and otherwise brings the
-  // latest progress report about once a second.
+  // Watch: a long poll of one second at a time answers at once when the job finishes; the stored progress history is
+  // read again after each poll, so the curve is whole however late the page was opened.
   while (!current.signal.aborted) {
-    record(points, job);
+    points = await history(job, current.signal) ?? points;
+    if (current.signal.aborted) return;
     facts(job);
     drawProgress($('#progress-chart'), points, { until: job.startedAt ? (Date.now() - Date.parse(job.startedAt)) / 1000 : 0 });
     cancelButton(job);
@@ -59,33 +60,18 @@ export async function show(id) {
   await showPlan(job, points, current.signal);
 }
 
-function record(points, job) {
-  const objective = job.progress?.bestObjective;
-  if (objective === undefined || objective === null || !job.startedAt) return;
-  if (points.length > 0 && points.at(-1).objective === objective) return;
-  const seconds = Math.max(0, (Date.now() - Date.parse(job.startedAt)) / 1000);
-  points.push({ seconds: Math.min(seconds, job.completedAt ? (Date.parse(job.completedAt) - Date.parse(job.startedAt)) / 1000 : seconds), objective });
-}
-
 /**
- * The reports seen while watching, merged with what the plan says of each backend it ran one after another (its
- * objective when it finished): the history from before the page was opened, or between two polls.
+ * The job's best objective over time as its worker stored it (GET /api/v1/jobs/{id}/progress), as `{ seconds,
+ * objective }`; null when it could not be read this time (the chart keeps what it had).
  */
-function withBackends(points, plan) {
-  const merged = [...points];
-  let elapsed = 0;
-  let best = Infinity;
-  for (const attempt of plan.backendsTried ?? []) {
-    elapsed += attempt.ms;
-    if (attempt.objective === null || attempt.objective === undefined || attempt.objective >= best) continue;
-    best = attempt.objective;
-    merged.push({ seconds: elapsed / 1000, objective: best });
+async function history(job, signal) {
+  if (!job.startedAt) return [];
+  try {
+    const progress = await api(`/api/v1/jobs/${job.id}/progress`, { signal });
+    return progress.points.map((p) => ({ seconds: p.elapsedMs / 1000, objective: p.objective }));
+  } catch {
+    return null;
   }
-  merged.sort((a, b) => a.seconds - b.seconds);
-  // A best-so-far line: drop the points that are no better than one before them.
-  const line = [];
-  for (const point of merged) if (line.length === 0 || point.objective < line.at(-1).objective) line.push(point);
-  return line;
 }
 
 function facts(job) {
@@ -136,7 +122,7 @@ async function showPlan(job, points, signal) {
     return;
   }
   if (signal.aborted) return;
-  drawProgress($('#progress-chart'), withBackends(points, plan), { final: { seconds: Math.max(0, plan.timing.totalMs / 1000), objective: plan.score.objective }, until: plan.timing.totalMs / 1000 });
+  drawProgress($('#progress-chart'), points, { final: { seconds: Math.max(0, plan.timing.totalMs / 1000), objective: plan.score.objective }, until: plan.timing.totalMs / 1000 });
   $('#plan').hidden = false;
   // A job that finished between two heartbeats reported no progress; its plan's objective is the best it found.
   if (job.progress?.bestObjective === null || job.progress?.bestObjective === undefined) $('#job-facts [data-fact="best objective"]').textContent = num(plan.score.objective);

@@ -1,6 +1,5 @@
-// The best objective over time, as a step line: the progress reports the dashboard saw while it watched the job
-// (GET /api/v1/jobs/{id} carries the worker's latest report, renewed once per heartbeat) and, once it finished, the
-// objective of each backend the plan lists in backendsTried.
+// The best objective over time, as a step line: the history the worker stored (GET /api/v1/jobs/{id}/progress,
+// every improvement thinned to at most a few hundred points) and, once finished, the plan's own objective.
 import { num, svg } from './dom.js';
 
 const Width = 420;

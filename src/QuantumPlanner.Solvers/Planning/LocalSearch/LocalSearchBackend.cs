@@ -56,7 +56,7 @@ public sealed class LocalSearchBackend : IPlanningBackend
         var search = new AssignmentTabuSearch(model, options.Seed)
         {
             OnImprovement = options.Check
-                ? (agentOf, cost, fits) => ObjectiveCheck.VerifyTotal($"localsearch/{AssignmentTabu}", p.Problem, model.ToAssignments(agentOf), cost, fits)
+                ? (agentOf, cost, fits) => ObjectiveCheck.VerifyAssignment($"localsearch/{AssignmentTabu}", model, agentOf, cost, fits)
                 : null,
         };
         var (agentOf, feasible, _) = search.Run(
