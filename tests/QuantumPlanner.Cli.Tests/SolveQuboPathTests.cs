@@ -104,9 +104,10 @@ public sealed class SolveQuboPathTests
         var dump = CliRun.TempFile(string.Empty, ".json");
         try
         {
-            var (exit, _) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--backend", "greedy", "--dump-qubo", dump);
+            var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--backend", "greedy", "--dump-qubo", dump);
 
             Assert.Equal(ExitCodes.Ok, exit);
+            Assert.Contains("surrogate model", string.Join(" ", error.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
             var problem = PlanningJson.ParseProblem(File.ReadAllText(CliRun.Example("software-sprint.json")), "software-sprint.json").Problem!;
             var expected = AssignmentQuboCompiler.Compile(AssignmentSurrogate.Create(problem)!).Model;
             var written = QuboFiles.Read(dump).Model;

@@ -91,9 +91,9 @@ public static class ObjectiveCatalogue
 /// In that view <c>changes</c> is separable (a baseline task keeps its baseline only on its baseline agent and only if
 /// the baseline start is its earliest start), and so are <c>priority</c> and <c>tardiness</c>: the task ends at its
 /// earliest start plus its duration on the agent. Where tasks wait (dependencies, windows, shared agents) those two
-/// are lower bounds of what the schedule pays. Each coefficient is the weighted sum of the unweighted term values
-/// <see cref="PairTerms"/> / <see cref="DropTerms"/>, so check mode can tell which term of an assignment search
-/// disagrees with the scorer.
+/// are lower bounds of what the schedule pays.
+/// Each coefficient is the weighted sum of the unweighted term values <see cref="PairTerms"/> / <see cref="DropTerms"/>,
+/// so check mode can tell which term of an assignment search disagrees with the scorer.
 /// </summary>
 public sealed class PairCoefficients
 {
@@ -140,7 +140,10 @@ public sealed class PairCoefficients
     /// <summary>Objective of leaving task <paramref name="task"/> out (the unassigned weight, plus a change for a baseline task).</summary>
     public double Drop(int task) => drop[task];
 
-    /// <summary>The unweighted separable terms of running task <paramref name="task"/> on agent <paramref name="agent"/>: cost, preferences, changes, priority, tardiness.</summary>
+    /// <summary>
+    /// The unweighted terms of running task <paramref name="task"/> on agent <paramref name="agent"/> from its earliest
+    /// start: cost, preferences, changes, priority and tardiness.
+    /// </summary>
     public TermValues PairTerms(int task, int agent)
     {
         var t = problem.Tasks[task];
