@@ -7,19 +7,22 @@
 # each with peak RSS and the process's CPU time (user + system, GNU time), and prints the median of the runs per
 # measurement (the single runs in brackets). CPU time says what the work costs when the machine is shared: on a busy
 # host the wall-clock rate mostly measures the wait for a core.
-# Usage: [STORES="pg sqlite"] bench/ops/data-safety.sh [JOBS] [RUNS]   (defaults 1000000 and 3; needs QP_TEST_PG or
-# PG=<connection string> of a role with CREATEDB). Leaves nothing behind (databases and folders are dropped at the end).
+# Usage: [STORES="pg sqlite"] [STEPS="backup archive"] [QPLAN_DLL=...] [SEED_ORDER=time|random] [ARCHIVE_ARGS="--batch 5000 ..."]
+#        bench/ops/data-safety.sh [JOBS] [RUNS]   (defaults 1000000 and 3; needs QP_TEST_PG or PG=<connection string>
+# of a role with CREATEDB). SEED_ORDER is bench/ops/seed.sh's. Leaves nothing behind (databases and folders are dropped).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jobs="${1:-1000000}"
 runs="${2:-3}"
 stores=" ${STORES:-pg sqlite} "
+steps=" ${STEPS:-backup archive} "
+read -r -a archive_args <<<"${ARCHIVE_ARGS:-}"
 pg="${PG:-${QP_TEST_PG:-}}"
 [[ -n "$pg" ]] || { echo "bench/ops/data-safety.sh: set PG or QP_TEST_PG (e.g. source tests/services/postgres.sh)" >&2; exit 2; }
 work="$(mktemp -d /tmp/qp-bench-ops-XXXXXX)"
 prefix="qp_bench_ops_$$"
-"$root/qplan" --help >/dev/null   # build once, outside the measurements
-qplan=(dotnet "$root/.qplan-build/qplan.dll")
+[[ -n "${QPLAN_DLL:-}" ]] || "$root/qplan" --help >/dev/null   # build once, outside the measurements
+qplan=(dotnet "${QPLAN_DLL:-$root/.qplan-build/qplan.dll}")   # QPLAN_DLL: another build, e.g. a reference run of main
 
 # host/port/user/password from the Npgsql connection string, for psql.
 field() { tr ';' '\n' <<<"$pg" | sed -n "s/^$1=//Ip" | head -1; }
@@ -87,14 +90,16 @@ if [[ "$stores" == *" pg "* ]]; then
   for run in $(seq 1 "$runs"); do
     db="${prefix}_$run" target="${prefix}_${run}_restored"
     psql -q -X -d postgres -c "CREATE DATABASE $db TEMPLATE $template" -c "CREATE DATABASE $target" >/dev/null
-    rm -rf "$work/pg-backups"
-    measure "pg backup create" 0 "${qplan[@]}" ops backup create --db "$(conn "$db")" --to "$work/pg-backups" --json
-    backup=$(ls "$work"/pg-backups/*.dump)
-    [[ $run -gt 1 ]] || echo "pg backup size: $(du -h "$backup" | cut -f1)"
-    measure "pg backup verify" 0 "${qplan[@]}" ops backup verify "$backup" --db "$(conn "$db")" --json
-    echo "  pg verify's scratch restore: $(restore_seconds) s" >&2
-    measure "pg backup restore into an empty database (RTO)" 0 "${qplan[@]}" ops backup restore "$backup" --db "$(conn "$target")" --json
-    measure "pg archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --db "$(conn "$db")" --to "$work/pg-archives-$run" --json
+    if [[ "$steps" == *" backup "* ]]; then
+      rm -rf "$work/pg-backups"
+      measure "pg backup create" 0 "${qplan[@]}" ops backup create --db "$(conn "$db")" --to "$work/pg-backups" --json
+      backup=$(ls "$work"/pg-backups/*.dump)
+      [[ $run -gt 1 ]] || echo "pg backup size: $(du -h "$backup" | cut -f1)"
+      measure "pg backup verify" 0 "${qplan[@]}" ops backup verify "$backup" --db "$(conn "$db")" --json
+      echo "  pg verify's scratch restore: $(restore_seconds) s" >&2
+      measure "pg backup restore into an empty database (RTO)" 0 "${qplan[@]}" ops backup restore "$backup" --db "$(conn "$target")" --json
+    fi
+    [[ "$steps" != *" archive "* ]] || measure "pg archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --db "$(conn "$db")" --to "$work/pg-archives-$run" --json "${archive_args[@]}"
     psql -q -X -d postgres -c "DROP DATABASE $db WITH (FORCE)" -c "DROP DATABASE $target WITH (FORCE)" >/dev/null
     rm -rf "$work/pg-archives-$run"
   done
@@ -111,13 +116,15 @@ if [[ "$stores" == *" sqlite "* ]]; then
     rm -rf "$work/sqlite" "$work/sqlite-restored" "$work/sqlite-backups" "$work/sqlite-archives"
     cp -r "$work/sqlite-template" "$work/sqlite"
     mkdir -p "$work/sqlite-restored"
-    measure "sqlite backup create" 0 "${qplan[@]}" ops backup create --data-dir "$work/sqlite" --to "$work/sqlite-backups" --json
-    backup=$(ls "$work"/sqlite-backups/*.db.gz)
-    [[ $run -gt 1 ]] || echo "sqlite backup size: $(du -h "$backup" | cut -f1)"
-    measure "sqlite backup verify" 0 "${qplan[@]}" ops backup verify "$backup" --data-dir "$work/sqlite" --json
-    echo "  sqlite verify's scratch restore: $(restore_seconds) s" >&2
-    measure "sqlite backup restore into an empty directory (RTO)" 0 "${qplan[@]}" ops backup restore "$backup" --data-dir "$work/sqlite-restored" --json
-    measure "sqlite archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --data-dir "$work/sqlite" --to "$work/sqlite-archives" --json
+    if [[ "$steps" == *" backup "* ]]; then
+      measure "sqlite backup create" 0 "${qplan[@]}" ops backup create --data-dir "$work/sqlite" --to "$work/sqlite-backups" --json
+      backup=$(ls "$work"/sqlite-backups/*.db.gz)
+      [[ $run -gt 1 ]] || echo "sqlite backup size: $(du -h "$backup" | cut -f1)"
+      measure "sqlite backup verify" 0 "${qplan[@]}" ops backup verify "$backup" --data-dir "$work/sqlite" --json
+      echo "  sqlite verify's scratch restore: $(restore_seconds) s" >&2
+      measure "sqlite backup restore into an empty directory (RTO)" 0 "${qplan[@]}" ops backup restore "$backup" --data-dir "$work/sqlite-restored" --json
+    fi
+    [[ "$steps" != *" archive "* ]] || measure "sqlite archive + purge" "$old" "${qplan[@]}" ops archive --older-than 90d --data-dir "$work/sqlite" --to "$work/sqlite-archives" --json "${archive_args[@]}"
   done
 fi
 

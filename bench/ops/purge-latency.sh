@@ -5,16 +5,18 @@
 # samples GET /api/v1/jobs/{id} of those recent jobs: first for BASE seconds with nothing else running, then for as
 # long as 'qplan ops archive --older-than 90d' runs against the same store. Prints p50/p99/max of both and the
 # archive's rate.
-# Usage: bench/ops/purge-latency.sh [JOBS] [sqlite|pg] [BASE]   (defaults 100000, sqlite, 15; pg needs QP_TEST_PG or PG)
+# Usage: [ARCHIVE_ARGS="--batch 5000 --max-rate 8000"] [SEED_ORDER=time|random] bench/ops/purge-latency.sh [JOBS] [sqlite|pg] [BASE]
+#        (defaults 100000, sqlite, 15; pg needs QP_TEST_PG or PG). ARCHIVE_ARGS go to the measured 'qplan ops archive'.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jobs="${1:-100000}"
 store="${2:-sqlite}"
 base="${3:-15}"
+read -r -a archive_args <<<"${ARCHIVE_ARGS:-}"
 work="$(mktemp -d /tmp/qp-bench-purge-XXXXXX)"
 source "$root/bench/ops/seed.sh"
-"$root/qplan" --help >/dev/null   # build once, outside the measurements
-qplan=(dotnet "$root/.qplan-build/qplan.dll")
+[[ -n "${QPLAN_DLL:-}" ]] || "$root/qplan" --help >/dev/null   # build once, outside the measurements
+qplan=(dotnet "${QPLAN_DLL:-$root/.qplan-build/qplan.dll}")   # QPLAN_DLL: another build, e.g. a reference run of main
 server=""
 db="qp_bench_purge_$$"
 cleanup() {
@@ -89,14 +91,14 @@ stats() { # $1 = samples file
       printf "%d GETs, p50 %.1f ms, p99 %.1f ms, max %.1f ms%s\n", NR, v[int(NR * 0.50) + 1], v[p99], v[NR], codes == "" ? "" : " (not 200: " codes ")" }'
 }
 
-echo "== $store, $jobs jobs ($old archivable), load $(cut -d' ' -f1 /proc/loadavg)"
+echo "== $store, $jobs jobs ($old archivable, SEED_ORDER=$seed_order), archive ${archive_args[*]:-(defaults)}, load $(cut -d' ' -f1 /proc/loadavg)"
 end=$((SECONDS + base))
 before_end() { ((SECONDS < end)); }
 sample "$work/idle" before_end
 echo "GET without a purge: $(stats "$work/idle")"
 
 start=$(date +%s.%N)
-"${qplan[@]}" ops archive --older-than 90d "${target[@]}" --to "$work/archives" --json >"$work/archive.json" 2>"$work/archive.err" &
+"${qplan[@]}" ops archive --older-than 90d "${target[@]}" --to "$work/archives" --json "${archive_args[@]}" >"$work/archive.json" 2>"$work/archive.err" &
 archive=$!
 archive_running() { kill -0 "$archive" 2>/dev/null; }
 sample "$work/purge" archive_running

@@ -1,30 +1,56 @@
 # shellcheck shell=bash
 # Sourced by the bench/ops scripts: the SQL that seeds their job histories. JOBS rows i = 1..N: tenants t0..t19,
-# 60 % completed, 20 % failed, 10 % cancelled, 10 % queued, created (i % 400) days and (i % 86400) s ago, ~300-byte
-# problems, results on completed jobs.
-seed_sql() { # $1 = JSON cast ("::jsonb" or ""), $2 = created_at expression, $3 = id expression, $4 = series
+# 60 % completed, 20 % failed, 10 % cancelled, 10 % queued, ~300-byte problems, results on completed jobs, created
+# 0–400 days ago (uniformly, so about 62 % are completed or failed and older than 90 days).
+# SEED_ORDER=time (the default) inserts the rows in creation order with UUIDv7 ids taken from created_at, as the
+# service does (it inserts a job when it is created and makes its id with Guid.CreateVersion7): the table, its
+# primary key and its created_at index then agree, as in a real store. SEED_ORDER=random keeps the first benchmarks'
+# history, rows created (i % 400) days and (i % 86400) s ago with random UUIDv4 ids: every index is then in an
+# order unrelated to the table's, the worst case for a purge (each deleted row touches its own page of each index).
+seed_order="${SEED_ORDER:-time}"
+[[ "$seed_order" == time || "$seed_order" == random ]] || { echo "bench/ops/seed.sh: SEED_ORDER is '$seed_order', neither time nor random" >&2; exit 2; }
+
+seed_sql() { # $1 = JSON cast ("::jsonb" or ""), $2 = id expression over i and created, $3 = series yielding (i, created)
   cat <<SQL
 INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, attempts,
   created_at, started_at, completed_at, time_limit_seconds, seed)
-SELECT $3, 't' || (i % 20),
+SELECT $2, 't' || (i % 20),
   CASE WHEN i % 10 < 6 THEN 'completed' WHEN i % 10 < 8 THEN 'failed' WHEN i % 10 = 8 THEN 'cancelled' ELSE 'queued' END,
   'auto', 'greedy',
   ('{"name":"bench-' || i || '","horizon":40,"agents":[{"id":"a","skills":["s"]}],"tasks":[{"id":"t1","duration":3},{"id":"t2","duration":5}]}')$1,
   CASE WHEN i % 10 < 6 THEN '{"status":"feasible","assignments":[{"task":"t1","agent":"a","start":0,"end":3}]}'$1 END,
-  'h' || (i % 1000), 1, $2, $2, $2, 30, i
-FROM $4;
+  'h' || (i % 1000), 1, created, created, created, 30, i
+FROM $3
+ORDER BY i;
 SQL
 }
 
 # seed_pg DB JOBS: seeds the migrated PostgreSQL database DB (psql with PGHOST/PGPORT/PGUSER/PGPASSWORD set).
 seed_pg() {
-  psql -q -X -d "$1" -c "$(seed_sql ::jsonb "now() - (i % 400) * interval '1 day' - (i % 86400) * interval '1 second'" "gen_random_uuid()" "generate_series(1, $2) AS i")"
+  local created id
+  if [[ "$seed_order" == time ]]; then
+    created="now() - interval '400 days' + i * (interval '400 days' / $2)"
+    # UUIDv7: 48 bits of Unix milliseconds, version 7, 12 random bits, variant 10, 62 random bits.
+    id="(lpad(to_hex((extract(epoch FROM created) * 1000)::bigint), 12, '0') || '7' || substr(md5(i::text), 1, 3) || '8' || substr(md5(i::text), 4, 15))::uuid"
+  else
+    created="now() - (i % 400) * interval '1 day' - (i % 86400) * interval '1 second'"
+    id="gen_random_uuid()"
+  fi
+  psql -q -X -d "$1" -c "$(seed_sql ::jsonb "$id" "(SELECT i, $created AS created FROM generate_series(1, $2) AS i) AS s")"
   psql -q -X -d "$1" -c "VACUUM ANALYZE optimization_jobs"
 }
 
-# seed_sqlite FILE JOBS: seeds the migrated SQLite store FILE (created_at in microseconds, ids as random UUID text).
+# seed_sqlite FILE JOBS: seeds the migrated SQLite store FILE (created_at in microseconds, ids as lower-case UUID text).
 seed_sqlite() {
-  sqlite3 "$1" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) $(seed_sql "" "((unixepoch('now') - (i % 400) * 86400 - (i % 86400)) * 1000000)" "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))" "n")"
+  local created id hex="lower(hex(randomblob(9)))"
+  if [[ "$seed_order" == time ]]; then
+    created="(unixepoch('now') - 400 * 86400) * 1000000 + i * (400 * 86400 * 1000000 / $2)"
+    id="(SELECT substr(t, 1, 8) || '-' || substr(t, 9, 4) || '-7' || substr(r, 1, 3) || '-8' || substr(r, 4, 3) || '-' || substr(r, 7, 12) FROM (SELECT printf('%012x', created / 1000) AS t, $hex AS r))"
+  else
+    created="((unixepoch('now') - (i % 400) * 86400 - (i % 86400)) * 1000000)"
+    id="lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+  fi
+  sqlite3 "$1" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) $(seed_sql "" "$id" "(SELECT i, $created AS created FROM n) AS s")"
   sqlite3 "$1" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 }
 

@@ -28,9 +28,6 @@ public sealed class Consoles
 
     public TextReader In { get; }
 
-    /// <summary>The run's stdout for code reached without injection (the data-safety verbs' shared base).</summary>
-    internal static IAnsiConsole Stdout => Current.Value?.Out ?? Over(Console.Out);
-
     /// <summary>The run's stderr for code reached without injection.</summary>
     internal static IAnsiConsole Stderr => Current.Value?.Error ?? Over(Console.Error);
 

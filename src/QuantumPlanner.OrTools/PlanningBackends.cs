@@ -14,7 +14,7 @@ public static class PlanningBackends
 {
     /// <summary>
     /// The built-in backends plus CP-SAT as the complete solver, cpsat-lns beside it, and anneal (the QUBO path for
-    /// pure assignment problems, sampling with the sampler the options name).
+    /// every problem with agents, sampling with the sampler the options name).
     /// </summary>
     public static PlanningBackendSet Create()
     {

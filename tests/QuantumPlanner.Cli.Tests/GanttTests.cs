@@ -151,6 +151,65 @@ public sealed class GanttTests
         Assert.Equal(["makespan", "task (colour per task, label shortened to fit; hover for details)"], Legend(svg));
     }
 
+    [Fact]
+    public void ResourceRows_UsageRowPerResourceWithItsTasksLanes_OverCapacityMarkedAndLegendNamed()
+    {
+        var problem = new PlanningProblem
+        {
+            Name = "site",
+            Agents = [new Agent { Id = "ann", Skills = ["x"] }, new Agent { Id = "bo", Skills = ["x"] }, new Agent { Id = "cy", Skills = ["x"] }],
+            Resources = [new Resource { Id = "crane", Capacity = 2 }],
+            Tasks =
+            [
+                new PlanningTask { Id = "lift", RequiredSkills = ["x"], Duration = 2, Resources = new Dictionary<string, int> { ["crane"] = 1 } },
+                new PlanningTask { Id = "hoist", RequiredSkills = ["x"], Duration = 2, Resources = new Dictionary<string, int> { ["crane"] = 2 } },
+                new PlanningTask { Id = "paint", RequiredSkills = ["x"], Duration = 1 },
+            ],
+        };
+        var assignments = new[] { new Assignment("lift", "ann", 0, 2), new Assignment("hoist", "bo", 1, 3), new Assignment("paint", "cy", 0, 1) };
+        var (score, metrics) = PlanScorer.Score(problem, assignments);
+        var plan = new Plan { Status = "infeasible", Backend = "test", Assignments = assignments, Score = score, Metrics = metrics };
+
+        var svg = XDocument.Parse(GanttSvg.Render(problem, plan, GanttRows.Resources));
+
+        var rows = svg.Descendants(Svg + "g").Where(g => Classes(g).Contains("row")).ToList();
+        Assert.Equal(["crane", "crane", "crane", "no resource"], rows.Select(g => g.Attribute("data-row")!.Value));
+        Assert.True(Classes(rows[0]).Contains("usage"));
+        Assert.Equal("crane (capacity 2)", rows[0].Element(Svg + "text")!.Element(Svg + "title")!.Value);
+        Assert.Equal(["lift", "hoist", "paint"], rows.Skip(1).Select(r => string.Join(",", r.Elements(Svg + "g").Select(g => g.Attribute("data-task")!.Value))));
+        var use = rows[0].Elements(Svg + "rect").Where(r => Classes(r).Contains("use")).Select(r => (Start: (int)Number(r, "data-start"), End: (int)Number(r, "data-end"), Use: (int)Number(r, "data-use"), Over: Classes(r).Contains("over"))).ToList();
+        Assert.Equal([(0, 1, 1, false), (1, 2, 3, true), (2, 3, 2, false)], use);
+        var (origin, scale) = (Number(svg.Root!, "data-origin"), Number(svg.Root!, "data-scale"));
+        var half = rows[0].Elements(Svg + "rect").First(r => Classes(r).Contains("use"));
+        var full = rows[0].Elements(Svg + "rect").Last(r => Classes(r).Contains("use"));
+        Assert.Equal(origin, Number(half, "x"), 0.06);
+        Assert.Equal(Number(full, "height") / 2, Number(half, "height"), 0.1);
+        Assert.Equal(origin + (3 * scale), Number(full, "x") + Number(full, "width"), 0.1);
+        Assert.Contains("resource in use (height: share of its capacity)", Legend(svg));
+        Assert.Contains("resource over capacity", Legend(svg));
+        Assert.DoesNotContain("agent available", Legend(svg));
+    }
+
+    [Fact]
+    public async Task SolveGanttSvg_ResourceRows_DrawsAUsageRowPerSharedResourceOfMlPipeline()
+    {
+        var (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--format", "gantt-svg", "--gantt-rows", "resources", "--time-limit", "2", "--seed", "1");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var svg = XDocument.Parse(output);
+        Assert.Equal(["gpu", "warehouse"], svg.Descendants(Svg + "g").Where(g => Classes(g).Contains("usage")).Select(g => g.Attribute("data-row")!.Value));
+        Assert.Contains(svg.Descendants(Svg + "g"), g => g.Attribute("data-row")?.Value == "gpu" && g.Elements(Svg + "g").Any(b => b.Attribute("data-task")?.Value == "train-transformer"));
+    }
+
+    [Fact]
+    public async Task SolveGanttRows_Unknown_IsBadUsageNamingTheChoices()
+    {
+        var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--format", "gantt-svg", "--gantt-rows", "machines");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("agents or resources", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("drain-cleaning", 200, "drain-cleaning")]
     [InlineData("drain-cleaning", 50, "drain…")]
@@ -178,6 +237,12 @@ public sealed class GanttTests
         Assert.Equal(drawing.Width, BigEndian(bytes, 16));
         Assert.Equal(drawing.Height, BigEndian(bytes, 20));
         File.WriteAllText(Path.ChangeExtension(png, ".svg"), drawing.Svg);
+
+        // The resource view of an RCPSP-like example, kept beside it for a person to look at.
+        var resources = Path.Combine(artefacts, "gantt-ml-pipeline-resources.png");
+        (exit, output) = await CliRun.RunAsync("solve", CliRun.Example("ml-pipeline.json"), "--format", "gantt-png", "--gantt-rows", "resources", "--output", resources, "--time-limit", "2", "--seed", "1");
+        Assert.True(exit == ExitCodes.Ok, output);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(resources)[..4]);
     }
 
     [Fact]

@@ -99,18 +99,41 @@ public sealed class SolveQuboPathTests
     }
 
     [Fact]
-    public async Task Solve_DumpQuboOfAProblemWhereTimingMatters_ExitsBadInputSaying()
+    public async Task Solve_DumpQuboOfAProblemWhereTimingMatters_WritesTheSurrogateModel()
     {
+        var dump = CliRun.TempFile(string.Empty, ".json");
+        try
+        {
+            var (exit, _) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--backend", "greedy", "--dump-qubo", dump);
+
+            Assert.Equal(ExitCodes.Ok, exit);
+            var problem = PlanningJson.ParseProblem(File.ReadAllText(CliRun.Example("software-sprint.json")), "software-sprint.json").Problem!;
+            var expected = AssignmentQuboCompiler.Compile(AssignmentSurrogate.Create(problem)!).Model;
+            var written = QuboFiles.Read(dump).Model;
+            Assert.Equal(expected.VariableCount, written.VariableCount);
+            Assert.Equal(expected.InteractionCount, written.InteractionCount);
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+    }
+
+    [Fact]
+    public async Task Solve_DumpQuboOfAProblemWithoutAgents_ExitsBadInputSaying()
+    {
+        var problem = CliRun.TempFile("""{"name": "rcpsp", "tasks": [{"id": "a", "duration": 2}]}""", ".json");
         var dump = CliRun.TempFile(string.Empty, ".qubo");
         try
         {
-            var (exit, _, error) = await CliRun.RunAsync("solve", CliRun.Example("software-sprint.json"), "--dump-qubo", dump);
+            var (exit, _, error) = await CliRun.RunAsync("solve", problem, "--dump-qubo", dump);
 
             Assert.Equal(ExitCodes.BadInput, exit);
             Assert.Contains("does not compile to a QUBO", error, StringComparison.Ordinal);
         }
         finally
         {
+            File.Delete(problem);
             File.Delete(dump);
         }
     }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using QuantumPlanner.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -144,7 +143,7 @@ internal static class KeyAudit
         var audit = await settings.OpenAuditAsync(cancellationToken).ConfigureAwait(false);
         await using (audit.ConfigureAwait(false))
         {
-            var details = JsonSerializer.Serialize(new Dictionary<string, object?> { ["admin"] = key.Admin, ["expiresAt"] = key.ExpiresAt, ["via"] = "qplan keys" });
+            var details = JsonOutput.Serialize(new Dictionary<string, object?> { ["admin"] = key.Admin, ["expiresAt"] = key.ExpiresAt, ["via"] = "qplan keys" });
             await audit.WriteAsync(new AuditRecord(action, TenantId: key.TenantId, Target: key.Id, DetailsJson: details), cancellationToken).ConfigureAwait(false);
         }
     }

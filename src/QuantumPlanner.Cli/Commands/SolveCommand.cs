@@ -57,6 +57,10 @@ public sealed class SolveCommand(Consoles consoles) : Command<SolveCommand.Setti
         [Description("table (default), json, gantt-svg, or gantt-png (needs --output and Chromium).")]
         public string Format { get; init; } = "table";
 
+        [CommandOption("--gantt-rows <ROWS>")]
+        [Description("Rows of gantt-svg/gantt-png: agents (default) or resources (a usage row and the tasks' lanes per shared resource).")]
+        public string GanttRows { get; init; } = "agents";
+
         [CommandOption("--baseline <PLAN>")]
         [Description("Re-plan from PLAN (a plan JSON file; assignments may carry \"pinned\": true). Replaces the problem's own baseline.")]
         public string? Baseline { get; init; }
@@ -82,6 +86,11 @@ public sealed class SolveCommand(Consoles consoles) : Command<SolveCommand.Setti
             if (Format is not ("table" or "json" or "gantt-svg" or "gantt-png"))
             {
                 return ValidationResult.Error($"--format '{Format}' is unknown. Maybe table, json, gantt-svg or gantt-png.");
+            }
+
+            if (GanttRowsOf(GanttRows) is null)
+            {
+                return ValidationResult.Error($"--gantt-rows '{GanttRows}' is unknown. Maybe agents or resources.");
             }
 
             if (Format == "gantt-png" && Output is null)
@@ -117,6 +126,13 @@ public sealed class SolveCommand(Consoles consoles) : Command<SolveCommand.Setti
 
             return TimeLimit is > 0 and <= 86_400 ? ValidationResult.Success() : ValidationResult.Error($"--time-limit must be between 0 and 86400 seconds (got {TimeLimit}).");
         }
+
+        internal static Core.Charts.GanttRows? GanttRowsOf(string value) => value switch
+        {
+            "agents" => Core.Charts.GanttRows.Agents,
+            "resources" => Core.Charts.GanttRows.Resources,
+            _ => null,
+        };
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -169,12 +185,13 @@ public sealed class SolveCommand(Consoles consoles) : Command<SolveCommand.Setti
         }
 
         var stdoutIsData = settings.Output is null && settings.Format != "table";
-        var text = settings.Format == "gantt-svg" ? GanttSvg.Render(problem, plan) : PlanningJson.Serialize(plan);
+        var rows = Settings.GanttRowsOf(settings.GanttRows)!.Value;
+        var text = settings.Format == "gantt-svg" ? GanttSvg.Render(problem, plan, rows) : PlanningJson.Serialize(plan);
         if (settings.Format == "gantt-png")
         {
             try
             {
-                GanttPng.Write(GanttSvg.Draw(problem, plan), settings.Output!);
+                GanttPng.Write(GanttSvg.Draw(problem, plan, rows), settings.Output!);
             }
             catch (InvalidOperationException ex)
             {

@@ -8,6 +8,19 @@ namespace QuantumPlanner.Core.Charts;
 /// <summary>A Gantt chart and the size it was drawn at (for rasterising it).</summary>
 public sealed record GanttDrawing(string Svg, int Width, int Height);
 
+/// <summary>What a Gantt chart's rows are.</summary>
+public enum GanttRows
+{
+    /// <summary>One row per agent (packed lanes when the problem has none).</summary>
+    Agents,
+
+    /// <summary>
+    /// Per shared resource (RCPSP): a usage row (demand over time as a share of capacity) and lanes with the tasks that
+    /// use it; a task on two resources shows in both. Tasks on no resource follow in lanes of their own.
+    /// </summary>
+    Resources,
+}
+
 /// <summary>
 /// A plan as a standalone SVG Gantt chart, readable without hovering: one row per agent (lanes packed without overlap
 /// when the problem has no agents), availability windows shaded, tasks as bars whose labels are shortened to fit their
@@ -37,14 +50,16 @@ public static class GanttSvg
     private const string ViolationStroke = "#d00000";
     private const string DependencyStroke = "#4a4a4a";
     private const string MakespanStroke = "#0050c0";
+    private const string UsageFill = "#5b8def";
+    private const string OverCapacityFill = "#d00000";
 
-    public static string Render(PlanningProblem problem, Plan plan) => Draw(problem, plan).Svg;
+    public static string Render(PlanningProblem problem, Plan plan, GanttRows rows = GanttRows.Agents) => Draw(problem, plan, rows).Svg;
 
-    public static GanttDrawing Draw(PlanningProblem problem, Plan plan)
+    public static GanttDrawing Draw(PlanningProblem problem, Plan plan, GanttRows rowKind = GanttRows.Agents)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(plan);
-        var rows = Rows(problem, plan);
+        var rows = rowKind == GanttRows.Resources && problem.Resources.Count > 0 ? ResourceRows(problem, plan) : Rows(problem, plan);
         var tasks = problem.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
         var agents = problem.Agents.ToDictionary(a => a.Id, StringComparer.Ordinal);
         var violated = plan.Score.Violations.Where(v => v.Task is not null).Select(v => v.Task!).ToHashSet(StringComparer.Ordinal);
@@ -59,7 +74,8 @@ public static class GanttSvg
         {
             foreach (var a in rows[r].Items)
             {
-                rowOf[a.Task] = r;
+                // A task in two resources' lanes: its arrows and deadline go to the first.
+                rowOf.TryAdd(a.Task, r);
             }
         }
 
@@ -71,10 +87,17 @@ public static class GanttSvg
         // Rows: name, then availability (unavailable hatched, windows green), then bars.
         for (var r = 0; r < rows.Count; r++)
         {
-            var (label, agentId, items) = rows[r];
+            var (label, agentId, items, usage) = rows[r];
             var y = Top + (r * RowHeight);
-            body.Append(CultureInfo.InvariantCulture, $"<g class=\"row\" data-row=\"{Esc(label)}\">");
+            var rowName = usage?.Id ?? rows[r].Name ?? label;
+            body.Append(CultureInfo.InvariantCulture, $"<g class=\"row{(usage is null ? string.Empty : " usage")}\" data-row=\"{Esc(rowName)}\">");
             body.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{y + 19}\">{Fit(label, labelWidth - 16)}<title>{Esc(label)}</title></text>");
+            if (usage is not null)
+            {
+                body.Append(Usage(problem, plan, usage, X, y, chartWidth, marks)).Append("</g>\n");
+                continue;
+            }
+
             if (agentId is not null && agents.TryGetValue(agentId, out var agent) && agent.Availability.Count > 0)
             {
                 marks.Unavailable = true;
@@ -102,7 +125,7 @@ public static class GanttSvg
             marks.Available |= agentId is not null;
             foreach (var a in items)
             {
-                body.Append(Bar(a, tasks.GetValueOrDefault(a.Task), agentId is null ? null : agents.GetValueOrDefault(agentId), violated.Contains(a.Task), X(a.Start), X(a.End), y, marks));
+                body.Append(Bar(a, tasks.GetValueOrDefault(a.Task), a.Agent is null ? null : agents.GetValueOrDefault(a.Agent), violated.Contains(a.Task), X(a.Start), X(a.End), y, marks));
             }
 
             body.Append("</g>\n");
@@ -253,6 +276,8 @@ public static class GanttSvg
         Add(marks.Violation, "<rect x=\"0\" y=\"-9\" width=\"22\" height=\"12\" rx=\"2\" fill=\"#fff\" stroke=\"#d00000\" stroke-width=\"2.5\"/>", "task with a hard violation");
         Add(marks.Available, $"<rect x=\"0\" y=\"-9\" width=\"22\" height=\"12\" fill=\"{Available}\" stroke=\"#bbb\" stroke-width=\"0.5\"/>", "agent available");
         Add(marks.Unavailable, "<rect x=\"0\" y=\"-9\" width=\"22\" height=\"12\" fill=\"url(#unavailable)\" stroke=\"#bbb\" stroke-width=\"0.5\"/>", "agent unavailable");
+        Add(marks.Usage, $"<rect x=\"0\" y=\"-9\" width=\"22\" height=\"12\" fill=\"{UsageFill}\" fill-opacity=\"0.55\"/>", "resource in use (height: share of its capacity)");
+        Add(marks.OverCapacity, $"<rect x=\"0\" y=\"-9\" width=\"22\" height=\"12\" fill=\"{OverCapacityFill}\" fill-opacity=\"0.7\"/>", "resource over capacity");
         Add(marks.Dependency, $"<path d=\"M0 -3 L20 -3\" stroke=\"{DependencyStroke}\" stroke-width=\"1.2\" marker-end=\"url(#arrow)\"/>", "dependency (must end before the next starts)");
         Add(marks.Met, $"<line x1=\"11\" y1=\"-11\" x2=\"11\" y2=\"5\" stroke=\"{MetDeadline}\" stroke-width=\"2\"/><path d=\"M6 -12 L16 -12 L11 -6 Z\" fill=\"{MetDeadline}\"/>", "deadline met");
         Add(marks.Missed, $"<line x1=\"11\" y1=\"-11\" x2=\"11\" y2=\"5\" stroke=\"{MissedDeadline}\" stroke-width=\"2\"/><path d=\"M6 -12 L16 -12 L11 -6 Z\" fill=\"{MissedDeadline}\"/>", "deadline missed");
@@ -332,31 +357,102 @@ public static class GanttSvg
         return span;
     }
 
-    private static List<(string Label, string? Agent, List<Assignment> Items)> Rows(PlanningProblem problem, Plan plan)
+    private static List<Row> Rows(PlanningProblem problem, Plan plan)
     {
         if (problem.Agents.Count > 0)
         {
-            return [.. problem.Agents.Select(agent => (agent.Id, (string?)agent.Id, plan.Assignments.Where(a => a.Agent == agent.Id).OrderBy(a => a.Start).ToList()))];
+            return [.. problem.Agents.Select(agent => new Row(agent.Id, agent.Id, [.. plan.Assignments.Where(a => a.Agent == agent.Id).OrderBy(a => a.Start)]))];
         }
 
         // No agents: pack tasks into lanes so bars do not overlap.
-        var lanes = new List<(string, string?, List<Assignment>)>();
+        return Lanes(plan.Assignments, n => $"lane {n}");
+    }
+
+    /// <summary>Per resource a usage row and its tasks' lanes; then the lanes of tasks that use none.</summary>
+    private static List<Row> ResourceRows(PlanningProblem problem, Plan plan)
+    {
+        var tasks = problem.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var rows = new List<Row>();
+        foreach (var resource in problem.Resources)
+        {
+            var users = plan.Assignments.Where(a => tasks.TryGetValue(a.Task, out var t) && t.Resources.GetValueOrDefault(resource.Id) > 0).ToList();
+            rows.Add(new Row($"{resource.Id} (capacity {resource.Capacity})", null, [], resource));
+            rows.AddRange(Lanes(users, _ => string.Empty, resource.Id));
+        }
+
+        var none = plan.Assignments.Where(a => !tasks.TryGetValue(a.Task, out var t) || !t.Resources.Any(r => r.Value > 0)).ToList();
+        rows.AddRange(Lanes(none, n => n == 1 ? "no resource" : string.Empty, "no resource"));
+        return rows;
+    }
+
+    /// <summary>Assignments packed into as few lanes as keep bars from overlapping, earliest first.</summary>
+    private static List<Row> Lanes(IEnumerable<Assignment> assignments, Func<int, string> label, string? name = null)
+    {
+        var lanes = new List<Row>();
         var laneEnds = new List<int>();
-        foreach (var a in plan.Assignments.OrderBy(a => a.Start).ThenBy(a => a.Task, StringComparer.Ordinal))
+        foreach (var a in assignments.OrderBy(a => a.Start).ThenBy(a => a.Task, StringComparer.Ordinal))
         {
             var lane = laneEnds.FindIndex(end => end <= a.Start);
             if (lane < 0)
             {
-                lanes.Add(($"lane {lanes.Count + 1}", null, []));
+                lanes.Add(new Row(label(lanes.Count + 1), null, []) { Name = name });
                 laneEnds.Add(0);
                 lane = lanes.Count - 1;
             }
 
-            lanes[lane].Item3.Add(a);
+            lanes[lane].Items.Add(a);
             laneEnds[lane] = Math.Max(a.End, a.Start + 1);
         }
 
         return lanes;
+    }
+
+    /// <summary>
+    /// A resource's demand over time: one block per interval where it is constant, as tall as its share of the
+    /// capacity, red (full height) where the demand exceeds the capacity; each block's title says how much of it.
+    /// </summary>
+    private static string Usage(PlanningProblem problem, Plan plan, Resource resource, Func<int, double> x, int y, int chartWidth, Marks marks)
+    {
+        var demand = problem.Tasks.Where(t => t.Resources.GetValueOrDefault(resource.Id) > 0).ToDictionary(t => t.Id, t => t.Resources[resource.Id], StringComparer.Ordinal);
+        var steps = new SortedDictionary<int, int>();
+        foreach (var a in plan.Assignments)
+        {
+            if (a.End > a.Start && demand.TryGetValue(a.Task, out var d))
+            {
+                steps[a.Start] = steps.GetValueOrDefault(a.Start) + d;
+                steps[a.End] = steps.GetValueOrDefault(a.End) - d;
+            }
+        }
+
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"lane\" x=\"{x(0):0.#}\" y=\"{y + 1}\" width=\"{chartWidth}\" height=\"{RowHeight - 2}\" fill=\"#f7f7f7\"/>");
+        var inner = RowHeight - 4;
+        var (level, from) = (0, 0);
+        foreach (var (time, change) in steps)
+        {
+            if (level > 0 && time > from)
+            {
+                var over = level > resource.Capacity;
+                marks.Usage |= !over;
+                marks.OverCapacity |= over;
+                var h = over ? inner : Math.Max(2, inner * level / (double)Math.Max(1, resource.Capacity));
+                var state = over ? $"over capacity by {level - resource.Capacity}" : $"{level} of {resource.Capacity}";
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"{(over ? "use over" : "use")}\" data-start=\"{from}\" data-end=\"{time}\" data-use=\"{level}\" x=\"{x(from):0.#}\" y=\"{y + 2 + inner - h:0.#}\" width=\"{x(time) - x(from):0.#}\" height=\"{h:0.#}\" fill=\"{(over ? OverCapacityFill : UsageFill)}\" fill-opacity=\"{(over ? "0.7" : "0.55")}\"><title>{Esc(resource.Id)}: {state} in [{from}, {time})</title></rect>");
+            }
+
+            (level, from) = (level + change, time);
+        }
+
+        return svg.ToString();
+    }
+
+    /// <summary>
+    /// One row: its label, the agent whose availability it shades (null for lanes), the bars in it, and for a usage
+    /// row the resource it profiles. <see cref="Name"/> is what <c>data-row</c> says when it differs from the label.
+    /// </summary>
+    private sealed record Row(string Label, string? Agent, List<Assignment> Items, Resource? Usage = null)
+    {
+        public string? Name { get; init; }
     }
 
     private static string Num(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
@@ -393,5 +489,9 @@ public static class GanttSvg
         public bool Met { get; set; }
 
         public bool Missed { get; set; }
+
+        public bool Usage { get; set; }
+
+        public bool OverCapacity { get; set; }
     }
 }

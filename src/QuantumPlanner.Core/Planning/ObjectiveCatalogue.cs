@@ -85,12 +85,15 @@ public static class ObjectiveCatalogue
 }
 
 /// <summary>
-/// The separable part of the objective as per-pair coefficients, for the view in which every task runs at its earliest
-/// start (pure assignment, the QUBO compiler): objective = Σ Pair(t, a) over chosen pairs + Σ Drop(t) over dropped tasks,
-/// exactly, whenever the non-separable terms are weighted 0 or constant. <c>changes</c> becomes separable in that view:
-/// a baseline task keeps its baseline only on its baseline agent and only if the baseline start is its earliest start.
-/// Each coefficient is the weighted sum of the unweighted term values <see cref="PairTerms"/> / <see cref="DropTerms"/>,
-/// so check mode can tell which term of an assignment search disagrees with the scorer.
+/// The objective as per-pair coefficients, for the view in which every task runs at its earliest start (pure
+/// assignment, the QUBO compiler): objective = Σ Pair(t, a) over chosen pairs + Σ Drop(t) over dropped tasks, exactly,
+/// whenever makespan and load balance are weighted 0 or constant and every task can indeed start at its earliest start.
+/// In that view <c>changes</c> is separable (a baseline task keeps its baseline only on its baseline agent and only if
+/// the baseline start is its earliest start), and so are <c>priority</c> and <c>tardiness</c>: the task ends at its
+/// earliest start plus its duration on the agent. Where tasks wait (dependencies, windows, shared agents) those two
+/// are lower bounds of what the schedule pays. Each coefficient is the weighted sum of the unweighted term values
+/// <see cref="PairTerms"/> / <see cref="DropTerms"/>, so check mode can tell which term of an assignment search
+/// disagrees with the scorer.
 /// </summary>
 public sealed class PairCoefficients
 {
@@ -137,7 +140,7 @@ public sealed class PairCoefficients
     /// <summary>Objective of leaving task <paramref name="task"/> out (the unassigned weight, plus a change for a baseline task).</summary>
     public double Drop(int task) => drop[task];
 
-    /// <summary>The unweighted separable terms of running task <paramref name="task"/> on agent <paramref name="agent"/>: cost, preferences, changes.</summary>
+    /// <summary>The unweighted separable terms of running task <paramref name="task"/> on agent <paramref name="agent"/>: cost, preferences, changes, priority, tardiness.</summary>
     public TermValues PairTerms(int task, int agent)
     {
         var t = problem.Tasks[task];
@@ -146,6 +149,9 @@ public sealed class PairCoefficients
         values[(int)ObjectiveTerm.Cost] = t.CostOn(a);
         values[(int)ObjectiveTerm.Preferences] = -t.PreferenceFor(a.Id);
         values[(int)ObjectiveTerm.Changes] = held[task].KeepsBaseline(a.Id, t.EarliestStart) ? 0 : 1;
+        var end = (long)t.EarliestStart + t.DurationOn(a.Id);
+        values[(int)ObjectiveTerm.Priority] = t.Priority * end;
+        values[(int)ObjectiveTerm.Tardiness] = t.Deadline is { } deadline ? Math.Max(0, end - deadline) : 0;
         if (planted is not null)
         {
             foreach (var info in ObjectiveCatalogue.Terms)

@@ -58,6 +58,15 @@ public sealed record QuboInfo(int Variables, int Interactions, IReadOnlyDictiona
     /// <summary>Decoding, repair and native polish of every sample.</summary>
     public long DecodeMs { get; init; }
 
+    /// <summary>
+    /// "exact" when the model's ground state is the plan's optimum (a pure assignment), "surrogate" when it encodes the
+    /// assignment part of the objective and the schedule is built after decoding (docs/quantum.md).
+    /// </summary>
+    public string? Model { get; init; }
+
+    /// <summary>Placing decoded assignments in schedules and the local search that polishes the best (surrogate models).</summary>
+    public long? ScheduleMs { get; init; }
+
     /// <summary>Set when a remote annealer was down and the local sampler answered instead.</summary>
     public QuboFallback? Fallback { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace QuantumPlanner.Core.Planning;
 
 public static partial class PlanningJson
@@ -8,7 +10,12 @@ public static partial class PlanningJson
     /// </summary>
     public static ProblemParseResult Check(string json, string source)
     {
-        var parsed = ParseProblem(json, source);
-        return parsed.Problem is null || parsed.Issues.Count > 0 ? parsed : parsed with { Issues = ProblemValidator.Validate(parsed.Problem) };
+        return Validated(ParseProblem(json, source));
     }
+
+    /// <summary>As <see cref="Check(string, string)"/>, for an element of a document the caller parsed already (an MCP tool argument).</summary>
+    public static ProblemParseResult Check(JsonElement element, string source) => Validated(ReadProblem(element, source));
+
+    private static ProblemParseResult Validated(ProblemParseResult parsed) =>
+        parsed.Problem is null || parsed.Issues.Count > 0 ? parsed : parsed with { Issues = ProblemValidator.Validate(parsed.Problem) };
 }

@@ -27,7 +27,7 @@ internal static class JobsApi
         group.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("The tenant's jobs, newest first, keyset-paginated.");
         group.MapGet("/{id:guid}/progress", GetProgressAsync).WithName("GetJobProgress").WithSummary("The best objective over time of the job's latest attempt, as its worker reported it; kept after the job finishes.");
         group.MapGet("/{id:guid}/problem", GetProblemAsync).WithName("GetJobProblem").WithSummary("The problem the job was submitted with (to re-plan from its plan).");
-        group.MapGet("/{id:guid}/gantt.svg", GetGanttAsync).WithName("GetJobGantt").WithSummary("The plan of a completed job drawn as a Gantt chart (the drawing of qplan solve --format gantt-svg).");
+        group.MapGet("/{id:guid}/gantt.svg", GetGanttAsync).WithName("GetJobGantt").WithSummary("The plan of a completed job drawn as a Gantt chart (the drawing of qplan solve --format gantt-svg); ?rows=resources draws a usage row and lanes per shared resource.");
         group.MapDelete("/{id:guid}", CancelAsync).WithName("CancelJob").WithSummary("Cancel a queued or running job.");
         return group;
     }
@@ -177,8 +177,13 @@ internal static class JobsApi
         return job is null ? ApiProblems.NotFound($"Job {id}") : Results.Text(job.ProblemJson, "application/json");
     }
 
-    private static async Task<IResult> GetGanttAsync(Guid id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetGanttAsync(Guid id, string? rows, ClaimsPrincipal user, IJobStore store, CancellationToken cancellationToken)
     {
+        if (rows is not (null or "agents" or "resources"))
+        {
+            return ApiProblems.BadRequest($"rows '{rows}' is unknown. Maybe rows=agents or rows=resources.");
+        }
+
         var job = await store.GetAsync(ApiClaims.TenantOf(user), id, cancellationToken).ConfigureAwait(false);
         if (job is null)
         {
@@ -192,7 +197,7 @@ internal static class JobsApi
 
         // Stored problems passed validation when they were submitted, so they parse.
         var problem = PlanningJson.ParseProblem(job.ProblemJson, "problem").Problem!;
-        return Results.Text(GanttSvg.Render(problem, PlanningJson.DeserializePlan(job.ResultJson)), "image/svg+xml");
+        return Results.Text(GanttSvg.Render(problem, PlanningJson.DeserializePlan(job.ResultJson), rows == "resources" ? GanttRows.Resources : GanttRows.Agents), "image/svg+xml");
     }
 
     private static IResult ResultOf(Guid id, JobStatus status, string? resultJson, string? error) => status switch

@@ -16,9 +16,10 @@ public sealed class LocalJobs(PlanningEngine engine) : IPlannerJobs, IDisposable
     public Task<JobView> SubmitAsync(ClaimsPrincipal? user, McpJobRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var problem = request.Intake?.Problem.Problem
-            ?? PlanningJson.ParseProblem(request.ProblemJson, "problem").Problem
-            ?? throw new McpToolException("The problem does not parse. Maybe run validate_problem first.");
+        // The intake validated the problem once; the solve takes it as it is.
+        var problem = request.Intake?.Problem
+            ?? (PlanningJson.ParseProblem(request.ProblemJson, "problem") is { Problem: { } read, Issues.Count: 0 } ? ValidatedProblem.TryCreate(read).Problem : null)
+            ?? throw new McpToolException("The problem does not parse or is invalid. Maybe run validate_problem first.");
         var job = new LocalJob(Guid.NewGuid(), request, DateTimeOffset.UtcNow);
         jobs[job.Id] = job;
         job.Run = Task.Run(() =>

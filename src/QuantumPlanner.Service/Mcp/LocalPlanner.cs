@@ -29,7 +29,7 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
 
     public Task<string> ValidateAsync(JsonElement problem, CancellationToken cancellationToken)
     {
-        var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
+        var checkedProblem = PlanningJson.Check(problem, "problem");
         return Task.FromResult(JsonSerializer.Serialize(ProblemsApi.ValidationReport.Of(checkedProblem), PlannerTools.Json));
     }
 
@@ -74,7 +74,7 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
     }
 
     /// <summary>Checks the problem and the solve settings; every issue at once, as one tool error.</summary>
-    private McpJobRequest Check(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, int maxSeconds, string limitName, out PlanningProblem parsed)
+    private McpJobRequest Check(JsonElement problem, double? timeLimitSeconds, string? backend, long? seed, int maxSeconds, string limitName, out ValidatedProblem parsed)
     {
         var messages = new List<string>();
         if (problem.ValueKind != JsonValueKind.Object)
@@ -99,21 +99,22 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
             messages.Add($"- seed: {seed} is negative. Maybe 1.");
         }
 
-        var json = problem.GetRawText();
-        var checkedProblem = PlanningJson.Check(json, "problem");
+        // Read from the SDK's element and validated once; the solve takes the validated problem as it is.
+        var read = PlanningJson.ReadProblem(problem, "problem");
+        var (valid, issues) = read.Problem is { } readable && read.Issues.Count == 0 ? ValidatedProblem.TryCreate(readable) : (null, read.Issues);
         var limits = options.Value;
-        if (checkedProblem.Problem is { } p && (p.Tasks.Count > limits.MaxTasks || p.Agents.Count > limits.MaxAgents))
+        if (read.Problem is { } p && (p.Tasks.Count > limits.MaxTasks || p.Agents.Count > limits.MaxAgents))
         {
             messages.Add($"- problem: {p.Tasks.Count} tasks and {p.Agents.Count} agents exceed the limits MaxTasks = {limits.MaxTasks}, MaxAgents = {limits.MaxAgents}. Maybe split the problem.");
         }
 
-        if (!checkedProblem.IsValid || messages.Count > 0)
+        if (valid is null || messages.Count > 0)
         {
-            throw new McpToolException(PlannerTools.Issues(checkedProblem.Issues, messages));
+            throw new McpToolException(PlannerTools.Issues(issues, messages));
         }
 
-        parsed = checkedProblem.Problem!;
-        return new McpJobRequest(json, parsed.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
+        parsed = valid;
+        return new McpJobRequest(problem.GetRawText(), valid.Problem.Tasks.Count, name, (int)Math.Ceiling(seconds), seed ?? 1);
     }
 
     /// <summary>

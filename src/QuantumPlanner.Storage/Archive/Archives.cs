@@ -25,6 +25,12 @@ public sealed record ArchiveOptions
 
     public int BatchSize { get; init; } = 5000;
 
+    /// <summary>
+    /// At most this many rows deleted per second, on average from the start (null: as fast as the store goes): the
+    /// run pauses before a delete that would go faster, so a service on the same store keeps its CPU and I/O.
+    /// </summary>
+    public double? MaxRowsPerSecond { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public S3Settings? S3 { get; init; }
@@ -117,6 +123,7 @@ public static class Archives
         // batch's manifest is written only after that delete finished, and this batch's delete starts only after its
         // manifest. Store calls run on the thread pool because SQLite's async methods complete synchronously.
         var uploadFirst = options.Remote is not null;
+        var pace = new ArchivePace(options.MaxRowsPerSecond, options.Time);
         var next = Task.Run(() => store.NextBatchAsync(cutoff, statuses, null, options.BatchSize, cancellationToken), cancellationToken);
         Task<int>? deleting = null;
         await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16))
@@ -171,6 +178,7 @@ public static class Archives
                     if (!uploadFirst)
                     {
                         var ids = readIds;
+                        await pace.WaitAsync(deleted, cancellationToken).ConfigureAwait(false);
                         deleting = Task.Run(() => store.DeleteAsync(ids, cancellationToken), cancellationToken);
                     }
                 }
@@ -395,9 +403,12 @@ public static class Archives
     private static async Task<long> DeleteArchivedAsync(IArchiveStore store, string path, long offset, ArchiveOptions options, CancellationToken cancellationToken)
     {
         var (ids, _) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
-        long deleted = 0;
+        var pace = new ArchivePace(options.MaxRowsPerSecond, options.Time);
+        long deleted = 0, sent = 0;
         foreach (var chunk in ids.Chunk(options.BatchSize))
         {
+            await pace.WaitAsync(sent, cancellationToken).ConfigureAwait(false);
+            sent += chunk.Length;
             deleted += await store.DeleteAsync(chunk, cancellationToken).ConfigureAwait(false);
             options.Progress?.Report((deleted, ids.Count));
         }

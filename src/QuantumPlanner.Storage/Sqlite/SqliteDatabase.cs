@@ -11,6 +11,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 {
     public const string FileName = "jobs.db";
     private const int BusyTimeoutMilliseconds = 10_000;
+    private readonly string _unpooled;
     private bool _walEnabled;
 
     public SqliteDatabase(string path)
@@ -22,23 +23,34 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
-        ConnectionString = new SqliteConnectionStringBuilder
+        var builder = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
-        }.ToString();
+        };
+        ConnectionString = builder.ToString();
+        builder.Pooling = false;
+        _unpooled = builder.ToString();
     }
 
     public string Path { get; }
 
     public string ConnectionString { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(ConnectionString, cancellationToken);
+
+    /// <summary>
+    /// A connection outside the pool, for one long piece of work that sets its own per-connection pragmas (a page
+    /// cache sized for it) which must not stay on a handle the service's short operations reuse.
+    /// </summary>
+    public Task<SqliteConnection> OpenDedicatedAsync(CancellationToken cancellationToken) => OpenAsync(_unpooled, cancellationToken);
+
+    private async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(ConnectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,6 @@
 using System.Text;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Planning.Import;
-using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Core.Qubo.Compilation;
 
 namespace QuantumPlanner.Core.Tests.Qubo;
@@ -27,7 +26,7 @@ public sealed class AssignmentQuboCompilerTests
         var compiled = AssignmentQuboCompiler.Compile(view);
         Assert.True(compiled.Model.VariableCount <= 20, $"{compiled.Model.VariableCount} variables are too many to enumerate.");
 
-        var (ground, energy) = GroundState(compiled.Model);
+        var (ground, energy) = StateEnumeration.GroundState(compiled.Model);
         var (agentOf, feasible) = compiled.Decode(ground);
 
         Assert.True(feasible);
@@ -50,14 +49,8 @@ public sealed class AssignmentQuboCompilerTests
         var bestDouble = double.PositiveInfinity;
         var bestNone = double.PositiveInfinity;
         var bestOver = double.PositiveInfinity;
-        var state = new sbyte[n];
-        for (long bits = 0; bits < 1L << n; bits++)
+        StateEnumeration.ForEach(compiled.Model, (state, energy) =>
         {
-            for (var i = 0; i < n; i++)
-            {
-                state[i] = (sbyte)((bits >> i) & 1);
-            }
-
             var counts = new int[view.TaskCount];
             var load = new long[view.AgentCount];
             for (var i = 0; i < n; i++)
@@ -70,7 +63,6 @@ public sealed class AssignmentQuboCompilerTests
                 }
             }
 
-            var energy = compiled.Model.Energy(state);
             if (counts.Any(c => c > 1))
             {
                 bestDouble = Math.Min(bestDouble, energy);
@@ -85,7 +77,7 @@ public sealed class AssignmentQuboCompilerTests
             {
                 bestOver = Math.Min(bestOver, energy);
             }
-        }
+        });
 
         Assert.True(bestDouble > optimum, $"a task on two agents: {bestDouble} ≤ {optimum}");
         Assert.True(bestNone > optimum, $"a task on no agent: {bestNone} ≤ {optimum}");
@@ -169,26 +161,4 @@ public sealed class AssignmentQuboCompilerTests
 
     private static PureAssignment View(string gap) =>
         PureAssignment.TryCreate(GapImporter.Parse(new StringReader(gap), "test.txt", "test")) ?? throw new InvalidOperationException("not a pure assignment");
-
-    private static (sbyte[] State, double Energy) GroundState(BinaryQuadraticModel model)
-    {
-        var n = model.VariableCount;
-        var best = (State: new sbyte[n], Energy: double.PositiveInfinity);
-        var state = new sbyte[n];
-        for (long bits = 0; bits < 1L << n; bits++)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                state[i] = (sbyte)((bits >> i) & 1);
-            }
-
-            var energy = model.Energy(state);
-            if (energy < best.Energy)
-            {
-                best = ((sbyte[])state.Clone(), energy);
-            }
-        }
-
-        return best;
-    }
 }

@@ -60,6 +60,54 @@ public sealed class ArchiveRoundTripTests : AbstractStoreTests
     }
 
     [Fact]
+    public async Task MaxRate_WaitsBeforeEachDeleteUntilTheRowsSoFarAreWithinTheCap()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 600, Seed: 15));
+        var oldFinished = await JobSeeder.ScalarAsync(store, OldFinishedSql(store, 90));
+        var time = new StoppedClock();
+
+        var run = await Archives.RunAsync(new ArchiveOptions { Store = store, Directory = Stores.NewDirectory(), OlderThan = TimeSpan.FromDays(90), BatchSize = 64, MaxRowsPerSecond = 200, Time = time });
+
+        // The stopped clock never advances, so before the delete of batch k (k >= 1) the run owes k * 64 / 200 s.
+        var batches = (int)((oldFinished + 63) / 64);
+        Assert.Equal(oldFinished, run.Deleted);
+        Assert.Equal(Enumerable.Range(1, batches - 1).Select(k => TimeSpan.FromSeconds(k * 64 / 200.0)), time.Waits);
+    }
+
+    /// <summary>
+    /// Real wall-clock dates, a monotonic clock that stands still, and timers that fire at once but record what they
+    /// were asked to wait: the pacing is checked without the test waiting for it.
+    /// </summary>
+    private sealed class StoppedClock : TimeProvider
+    {
+        private readonly List<TimeSpan> _waits = [];
+
+        public IReadOnlyList<TimeSpan> Waits
+        {
+            get
+            {
+                lock (_waits)
+                {
+                    return [.. _waits];
+                }
+            }
+        }
+
+        public override long GetTimestamp() => 0;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_waits)
+            {
+                _waits.Add(dueTime);
+            }
+
+            return System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    [Fact]
     public async Task DryRun_CountsButChangesNothing()
     {
         var store = await Stores.NewAsync("sqlite");

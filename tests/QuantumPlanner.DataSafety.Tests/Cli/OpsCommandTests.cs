@@ -81,7 +81,34 @@ public sealed class OpsCommandTests : AbstractStoreTests
 
         Assert.Equal(2, (await Qplan.RunAsync(["ops", "archive", "--data-dir", store.DataDirectory])).ExitCode);
         Assert.Equal(2, (await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--status", "running", "--data-dir", store.DataDirectory])).ExitCode);
+        var rate = await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--max-rate", "0", "--data-dir", store.DataDirectory]);
+        Assert.Equal(2, rate.ExitCode);
+        Assert.Contains("--max-rate", rate.Stdout + rate.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, (await Qplan.RunAsync(["ops", "gdpr", "erase", "--tenant", "t0", "--data-dir", store.DataDirectory])).ExitCode);
+    }
+
+    [Fact]
+    public async Task Archive_OnARealTerminal_DrawsItsProgressBar_AndWithJsonDrawsNone()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 400, Seed: 43));
+
+        var drawn = await Qplan.RunInTerminalAsync(["ops", "archive", "--older-than", "90d", "--batch", "50", "--data-dir", store.DataDirectory, "--to", Stores.NewDirectory()]);
+
+        Assert.True(drawn.ExitCode == 0, drawn.Stdout + drawn.Stderr);
+        Assert.Contains("archive, verify, delete", drawn.Stdout, StringComparison.Ordinal);
+        Assert.Contains("100%", drawn.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\u001b[", drawn.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Archived ", drawn.Stdout, StringComparison.Ordinal);
+
+        var other = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(other, new JobSeeder.Options(Jobs: 400, Seed: 44));
+        var json = await Qplan.RunInTerminalAsync(["ops", "archive", "--older-than", "90d", "--batch", "50", "--data-dir", other.DataDirectory, "--to", Stores.NewDirectory(), "--json"]);
+
+        Assert.True(json.ExitCode == 0, json.Stdout + json.Stderr);
+        Assert.Contains("\"ok\": true", json.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("archive, verify, delete", json.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("100%", json.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

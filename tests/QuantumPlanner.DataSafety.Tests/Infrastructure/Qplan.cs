@@ -22,6 +22,30 @@ public static class Qplan
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Runs qplan on a real pseudo-terminal (util-linux <c>script</c>, as a person at a shell would): stdin, stdout and
+    /// stderr are all the terminal, so what comes back is everything drawn on it, both streams interleaved.
+    /// </summary>
+    public static async Task<Result> RunInTerminalAsync(IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--quiet", "--flush", "--return", "--command", string.Join(' ', new[] { "dotnet", Dll }.Concat(arguments).Select(Quote)), "/dev/null" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["QP_DB"] = string.Empty;
+        start.Environment["TERM"] = "xterm-256color";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("script (util-linux) did not start. Maybe apt-get install util-linux.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     /// <summary>Starts qplan and SIGKILLs it after <paramref name="delay"/> (or lets it finish first); true when it was killed.</summary>
     public static async Task<bool> RunAndKillAsync(IReadOnlyList<string> arguments, TimeSpan delay)
     {

@@ -33,7 +33,7 @@ internal static class PlanningProblems
         _ => PlanningBackends.Create().All().Single(b => b.Name == name),
     };
 
-    /// <summary>Whether the backend takes this shape of problem, as it says itself (cpsat-lns and anneal: pure assignment only).</summary>
+    /// <summary>Whether the backend takes this shape of problem, as it says itself (cpsat-lns: pure assignment only; anneal: every problem with agents).</summary>
     public static bool Supports(string backend, PlanningProblem problem) => Create(backend).Accepts(problem);
 
     /// <summary>

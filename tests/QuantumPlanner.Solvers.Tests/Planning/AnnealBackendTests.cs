@@ -3,6 +3,8 @@ using QuantumPlanner.Core.Planning.Import;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Core.Qubo.Compilation;
 using QuantumPlanner.Solvers.Planning.Anneal;
+using QuantumPlanner.Solvers.Planning.Exact;
+using QuantumPlanner.Solvers.Planning.Generation;
 using QuantumPlanner.Solvers.Sampling.Tabu;
 
 namespace QuantumPlanner.Solvers.Tests.Planning;
@@ -54,6 +56,54 @@ public sealed class AnnealBackendTests
         Assert.Equal("tabu", result.Strategy);
     }
 
+    [Theory]
+    [InlineData(1UL, false)]
+    [InlineData(2UL, true)]
+    [InlineData(3UL, false)]
+    public void Solve_ProblemWhereTimingMatters_CompilesTheSurrogateAndSchedulesWithoutViolations(ulong seed, bool windows)
+    {
+        // Dependencies, a shared resource, shifts on even seeds, and every objective term weighted.
+        var generated = ProblemGenerator.Generate(new GeneratorOptions { Agents = 4, Tasks = 14, Dependencies = 0.4, Resources = 1, TimeWindows = windows, Seed = seed });
+        var problem = generated with { Objective = new ObjectiveWeights { Makespan = 1, Cost = 0.1, Tardiness = 1, LoadBalance = 1, Priority = 0.1, Preferences = 1, Unassigned = 50 } };
+        Assert.Null(PureAssignment.TryCreate(problem));
+        var backend = new AnnealBackend();
+        Assert.True(backend.Accepts(problem));
+
+        var result = backend.Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(2), Seed = seed, Sampler = "tabu", Check = true }, CancellationToken.None);
+
+        var score = PlanScorer.Score(problem, result.Assignments).Score;
+        Assert.True(score.HardViolations == 0, string.Join("; ", score.Violations.Select(v => v.Message)));
+        Assert.Equal("feasible", result.Status);
+        var qubo = Assert.IsType<QuboInfo>(result.Qubo);
+        Assert.Equal("surrogate", qubo.Model);
+        Assert.NotNull(qubo.ScheduleMs);
+        Assert.Equal(AssignmentQuboCompiler.Compile(AssignmentSurrogate.Create(problem)!).Model.VariableCount, qubo.Variables);
+        Assert.True(qubo.Rounds >= 1);
+    }
+
+    [Fact]
+    public void Solve_PureAssignment_ReportsTheExactModel()
+    {
+        var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
+
+        var result = new AnnealBackend().Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(0.5), Seed = 1, Sampler = "tabu" }, CancellationToken.None);
+
+        Assert.Equal("exact", result.Qubo!.Model);
+        Assert.Null(result.Qubo.ScheduleMs);
+    }
+
+    [Fact]
+    public void Solve_ProblemWithoutAgents_IsRefusedNamingIt()
+    {
+        var problem = new PlanningProblem { Name = "rcpsp-like", Tasks = [new PlanningTask { Id = "t", Duration = 2 }] };
+        var backend = new AnnealBackend();
+
+        Assert.False(backend.Accepts(problem));
+        var error = Assert.Throws<ArgumentException>(() => backend.Solve(problem, new PlanningOptions(), CancellationToken.None));
+        Assert.Contains("rcpsp-like", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Maybe", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Solve_UnknownSampler_ThrowsNamingIt()
     {
@@ -81,12 +131,16 @@ public sealed class AnnealBackendTests
     }
 
     [Fact]
-    public void Solve_ProblemWhereTimingMatters_RefusesNamingTheBackendToUse()
+    public void Solve_TinyJobShop_ReachesExactsOptimumWithoutViolations()
     {
         var problem = JobShopImporter.Parse(new StringReader("2 2\n0 3 1 2\n1 2 0 4\n"), "tiny.jsp", "tiny");
+        var optimum = PlanScorer.Score(problem, new ExactBackend().Solve(problem, new PlanningOptions(), CancellationToken.None).Assignments).Score.Objective;
 
-        var error = Assert.Throws<ArgumentException>(() => new AnnealBackend().Solve(problem, new PlanningOptions(), CancellationToken.None));
+        var result = new AnnealBackend().Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(1), MaxIterations = 2_000 }, CancellationToken.None);
 
-        Assert.Contains("cpsat", error.Message, StringComparison.Ordinal);
+        var score = PlanScorer.Score(problem, result.Assignments).Score;
+        Assert.Equal(0, score.HardViolations);
+        Assert.Equal(optimum, score.Objective, 6);
+        Assert.Equal("surrogate", result.Qubo!.Model);
     }
 }

@@ -10,9 +10,9 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// <summary>
 /// What the backup, archive, retention and GDPR verbs share: the store from --db/--data-dir, a check that failed
 /// (<see cref="DataSafetyException"/>) printed as one line naming the file and exit code 1, progress lines on
-/// stderr, and audit records for destructive steps.
+/// stderr, and audit records for destructive steps. Everything goes through the run's injected consoles.
 /// </summary>
-internal abstract class AbstractDataSafetyCommand<TSettings> : AsyncCommand<TSettings>
+internal abstract class AbstractDataSafetyCommand<TSettings>(Consoles consoles) : AsyncCommand<TSettings>
     where TSettings : OpsSettings
 {
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
@@ -32,14 +32,14 @@ internal abstract class AbstractDataSafetyCommand<TSettings> : AsyncCommand<TSet
         }
     }
 
-    private static int Fail(OpsSettings settings, string message)
+    private int Fail(OpsSettings settings, string message)
     {
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonOutput.Serialize(new { ok = false, error = message }));
+            consoles.Print(JsonOutput.Serialize(new { ok = false, error = message }));
         }
 
-        Consoles.Stderr.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        consoles.Fail(message);
         return ExitCodes.Failure;
     }
 
@@ -50,10 +50,13 @@ internal abstract class AbstractDataSafetyCommand<TSettings> : AsyncCommand<TSet
     /// <summary>Where backups go when --to names no directory of its own: &lt;data-dir&gt;/backups.</summary>
     protected static string DefaultBackupDirectory(OpsSettings settings) => Path.Combine(settings.Directory, "backups");
 
-    /// <summary>Human output: tables and sentences on stdout (a console over Console.Out, so tests that redirect it read them).</summary>
-    protected static IAnsiConsole Out => Consoles.Stdout;
+    /// <summary>The run's streams: stdout for the result, stderr for progress and errors, stdin for a log to scan.</summary>
+    protected Consoles Consoles => consoles;
 
-    protected static void Progress(string message) => Consoles.Stderr.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+    /// <summary>Human output: tables and sentences on the run's stdout.</summary>
+    protected IAnsiConsole Out => consoles.Out;
+
+    protected void Progress(string message) => consoles.Error.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
 
     protected static async Task AuditAsync(OpsSettings settings, string action, string? target, object details, string? tenant = null, CancellationToken cancellationToken = default)
     {
@@ -64,5 +67,5 @@ internal abstract class AbstractDataSafetyCommand<TSettings> : AsyncCommand<TSet
         }
     }
 
-    protected static void WriteJson<T>(T document) => Console.Out.WriteLine(JsonOutput.Serialize(document));
+    protected void WriteJson<T>(T document) => consoles.Print(JsonOutput.Serialize(document));
 }

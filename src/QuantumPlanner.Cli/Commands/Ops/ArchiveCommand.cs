@@ -9,11 +9,11 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands.Ops;
 
 /// <summary>
-/// qplan ops archive --older-than 90d [--status completed,failed] [--to DIR|s3://…] [--dry-run] [--batch 5000]: the
+/// qplan ops archive --older-than 90d [--status completed,failed] [--to DIR|s3://…] [--dry-run] [--batch 5000] [--max-rate ROWS]: the
 /// runbook's 90-day purge, made safe: finished jobs are archived, verified and only then deleted; a rerun after a
 /// kill finishes the interrupted archive first. Writes an archive.purge audit record.
 /// </summary>
-internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.Settings>
+internal sealed class ArchiveCommand(Consoles consoles) : AbstractDataSafetyCommand<ArchiveCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {
@@ -37,6 +37,10 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
         [Description("Rows per verified batch and delete transaction (default 5000).")]
         public int Batch { get; init; } = 5000;
 
+        [CommandOption("--max-rate <ROWS>")]
+        [Description("Delete at most this many rows per second (pauses between batches) so the service on the same store keeps answering (default: no cap).")]
+        public double? MaxRate { get; init; }
+
         public override ValidationResult Validate()
         {
             if (OlderThan is null)
@@ -52,6 +56,11 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
             if (Batch < 1)
             {
                 return ValidationResult.Error($"--batch {Batch} must be at least 1. Maybe --batch 5000.");
+            }
+
+            if (MaxRate is { } rate && !(rate > 0 && double.IsFinite(rate)))
+            {
+                return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--max-rate {rate} must be a positive number of rows per second. Maybe --max-rate 5000."));
             }
 
             foreach (var name in Status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -81,7 +90,7 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
         var olderThan = DurationText.Parse(settings.OlderThan!, "--older-than");
         var store = StoreOf(settings);
         Progress($"archive: {store.Kind} {store.DisplayName}, jobs older than {DurationText.Format(olderThan)} ({settings.Status}) → {directory}{(remote is null ? string.Empty : " → " + remote)}");
-        var run = await WorkProgress.RunAsync(settings, step => Archives.RunAsync(
+        var run = await WorkProgress.RunAsync(Consoles.Error, settings, step => Archives.RunAsync(
             new ArchiveOptions
             {
                 Store = store,
@@ -91,6 +100,7 @@ internal sealed class ArchiveCommand : AbstractDataSafetyCommand<ArchiveCommand.
                 Statuses = settings.Statuses,
                 DryRun = settings.DryRun,
                 BatchSize = settings.Batch,
+                MaxRowsPerSecond = settings.MaxRate,
                 Progress = step(settings.DryRun ? "count" : remote is null ? "archive, verify, delete" : "archive, verify, upload, delete"),
             },
             cancellationToken)).ConfigureAwait(false);

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands.Ops;
 
 /// <summary>qplan ops archive restore FILE: verifies the archive, then puts back the jobs that are not in the store (idempotent).</summary>
-internal sealed class ArchiveRestoreCommand : AbstractDataSafetyCommand<ArchiveRestoreCommand.Settings>
+internal sealed class ArchiveRestoreCommand(Consoles consoles) : AbstractDataSafetyCommand<ArchiveRestoreCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {
@@ -20,7 +20,7 @@ internal sealed class ArchiveRestoreCommand : AbstractDataSafetyCommand<ArchiveR
     {
         var store = StoreOf(settings);
         Progress($"archive restore: {settings.File} → {store.Kind} {store.DisplayName}");
-        var restored = await WorkProgress.RunAsync(settings, step =>
+        var restored = await WorkProgress.RunAsync(Consoles.Error, settings, step =>
         {
             step("verify and restore the archive");
             return Archives.RestoreAsync(Path.GetFullPath(settings.File), store, cancellationToken: cancellationToken);

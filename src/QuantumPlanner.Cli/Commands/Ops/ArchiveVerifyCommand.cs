@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands.Ops;
 
 /// <summary>qplan ops archive verify FILE: manifest, SHA-256, every row parses, counts and content checksum equal, no duplicates.</summary>
-internal sealed class ArchiveVerifyCommand : AbstractDataSafetyCommand<ArchiveVerifyCommand.Settings>
+internal sealed class ArchiveVerifyCommand(Consoles consoles) : AbstractDataSafetyCommand<ArchiveVerifyCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {

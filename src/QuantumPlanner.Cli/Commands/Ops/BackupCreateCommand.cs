@@ -10,7 +10,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops backup create [--to DIR|s3://BUCKET/PREFIX] [--keep-days 7]: the runbook's daily 02:00 backup, with a
 /// manifest beside it, optional upload to object storage and retention that keeps the newest good backup.
 /// </summary>
-internal sealed class BackupCreateCommand : AbstractDataSafetyCommand<BackupCreateCommand.Settings>
+internal sealed class BackupCreateCommand(Consoles consoles) : AbstractDataSafetyCommand<BackupCreateCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {
@@ -42,7 +42,7 @@ internal sealed class BackupCreateCommand : AbstractDataSafetyCommand<BackupCrea
         var local = remote is null ? settings.To ?? DefaultBackupDirectory(settings) : settings.LocalDir ?? DefaultBackupDirectory(settings);
         var store = StoreOf(settings);
         Progress($"backup: {store.Kind} {store.DisplayName} → {local}{(remote is null ? string.Empty : " → " + remote)}");
-        var created = await WorkProgress.RunAsync(settings, step =>
+        var created = await WorkProgress.RunAsync(Consoles.Error, settings, step =>
         {
             step(remote is null ? "backup" : "backup and upload");
             return Backups.CreateAsync(

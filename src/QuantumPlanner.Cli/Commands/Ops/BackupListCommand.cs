@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands.Ops;
 
 /// <summary>qplan ops backup list [--to DIR|s3://…]: the backups in a location, newest first; exit 1 when one is damaged.</summary>
-internal sealed class BackupListCommand : AbstractDataSafetyCommand<BackupListCommand.Settings>
+internal sealed class BackupListCommand(Consoles consoles) : AbstractDataSafetyCommand<BackupListCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {

@@ -10,7 +10,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops backup restore FILE|URL --db CONN|--data-dir DIR [--force]: the runbook's staging restore. Refuses a
 /// target that holds tables unless --force; checks the result against the manifest and writes an audit record there.
 /// </summary>
-internal sealed class BackupRestoreCommand : AbstractDataSafetyCommand<BackupRestoreCommand.Settings>
+internal sealed class BackupRestoreCommand(Consoles consoles) : AbstractDataSafetyCommand<BackupRestoreCommand.Settings>(consoles)
 {
     internal sealed class Settings : BackupFileSettings
     {
@@ -23,7 +23,7 @@ internal sealed class BackupRestoreCommand : AbstractDataSafetyCommand<BackupRes
     {
         var target = StoreOf(settings);
         Progress($"restore: {settings.Backup} → {target.Kind} {target.DisplayName}");
-        var restored = await WorkProgress.RunAsync(settings, step =>
+        var restored = await WorkProgress.RunAsync(Consoles.Error, settings, step =>
         {
             step("restore and compare tables");
             return Backups.RestoreAsync(settings.Backup, target, settings.Force, settings.PgBin, cancellationToken: cancellationToken);

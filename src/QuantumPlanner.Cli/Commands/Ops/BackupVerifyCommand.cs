@@ -8,12 +8,12 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops backup verify FILE|URL: manifest checksum, pg_restore --list, a restore into a scratch database (or file)
 /// and equal per-table counts and checksums. PostgreSQL backups need --db for the server of the scratch database.
 /// </summary>
-internal sealed class BackupVerifyCommand : AbstractDataSafetyCommand<BackupFileSettings>
+internal sealed class BackupVerifyCommand(Consoles consoles) : AbstractDataSafetyCommand<BackupFileSettings>(consoles)
 {
     protected override async Task<int> RunAsync(BackupFileSettings settings, CancellationToken cancellationToken)
     {
         Progress($"verify: {settings.Backup}");
-        var verified = await WorkProgress.RunAsync(settings, step =>
+        var verified = await WorkProgress.RunAsync(Consoles.Error, settings, step =>
         {
             step("verify: checksum, restore into scratch, compare tables");
             return Backups.VerifyAsync(settings.Backup, StoreOf(settings), settings.PgBin, cancellationToken: cancellationToken);

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Caching;
 using Spectre.Console;
@@ -96,7 +95,7 @@ internal sealed class CleanupCommand(Consoles consoles) : AsyncCommand<CleanupCo
             var audit = await settings.OpenAuditAsync(cancellationToken).ConfigureAwait(false);
             await using (audit.ConfigureAwait(false))
             {
-                await audit.WriteAsync(new AuditRecord("ops.cleanup", DetailsJson: JsonSerializer.Serialize(new { tempFiles = files.Count, tempTables = tables, requeuedJobs = requeued, staleCacheKeys = cacheKeys })), cancellationToken).ConfigureAwait(false);
+                await audit.WriteAsync(new AuditRecord("ops.cleanup", DetailsJson: JsonOutput.Serialize(new { tempFiles = files.Count, tempTables = tables, requeuedJobs = requeued, staleCacheKeys = cacheKeys })), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -161,7 +160,7 @@ internal sealed class CacheFlushCommand(Consoles consoles) : AsyncCommand<CacheF
         var audit = await settings.OpenAuditAsync(cancellationToken).ConfigureAwait(false);
         await using (audit.ConfigureAwait(false))
         {
-            await audit.WriteAsync(new AuditRecord("cache.flush", Target: settings.All ? "redis database" : CacheMaintenance.ServicePattern, DetailsJson: JsonSerializer.Serialize(new { removed, all = settings.All })), cancellationToken).ConfigureAwait(false);
+            await audit.WriteAsync(new AuditRecord("cache.flush", Target: settings.All ? "redis database" : CacheMaintenance.ServicePattern, DetailsJson: JsonOutput.Serialize(new { removed, all = settings.All })), cancellationToken).ConfigureAwait(false);
         }
 
         consoles.Print(settings.Json

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using QuantumPlanner.Cli.Operations;
 using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Operations;
@@ -226,7 +225,7 @@ internal sealed class DbSlowLogCommand(Consoles consoles) : AsyncCommand<DbSlowL
         var audit = await settings.OpenAuditAsync(cancellationToken).ConfigureAwait(false);
         await using (audit.ConfigureAwait(false))
         {
-            await audit.WriteAsync(new AuditRecord("db.slow-log", Target: "log_min_duration_statement", DetailsJson: JsonSerializer.Serialize(new { from = current?.TotalMilliseconds, to = wanted?.TotalMilliseconds })), cancellationToken).ConfigureAwait(false);
+            await audit.WriteAsync(new AuditRecord("db.slow-log", Target: "log_min_duration_statement", DetailsJson: JsonOutput.Serialize(new { from = current?.TotalMilliseconds, to = wanted?.TotalMilliseconds })), cancellationToken).ConfigureAwait(false);
         }
 
         consoles.Print(settings.Json ? JsonOutput.Serialize(new { thresholdMs = wanted?.TotalMilliseconds }) : $"log_min_duration_statement = {described} (reloaded; no restart needed).");

@@ -11,7 +11,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// verifies it, and reports RPO (age of the newest good backup before the drill: the data a disaster now would lose)
 /// and RTO (the measured restore time). Exit 1 when any check fails.
 /// </summary>
-internal sealed class DrDrillCommand : AbstractDataSafetyCommand<DrDrillCommand.Settings>
+internal sealed class DrDrillCommand(Consoles consoles) : AbstractDataSafetyCommand<DrDrillCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {
@@ -39,7 +39,7 @@ internal sealed class DrDrillCommand : AbstractDataSafetyCommand<DrDrillCommand.
         var drillStart = DateTimeOffset.UtcNow;
         BackupVerified? verified = null;
         string? failure = null;
-        var created = await WorkProgress.RunAsync(settings, async step =>
+        var created = await WorkProgress.RunAsync(Consoles.Error, settings, async step =>
         {
             step("1/2 back up");
             var backup = await Backups.CreateAsync(

@@ -9,7 +9,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops gdpr check [--log-file FILE]: the runbook's gdpr_compliance_check: retention configured, last purge
 /// recent, no payload older than the policy, erasures completed, no problem content in the log. Exit 1 on any failure.
 /// </summary>
-internal sealed class GdprCheckCommand : AbstractDataSafetyCommand<GdprCheckCommand.Settings>
+internal sealed class GdprCheckCommand(Consoles consoles) : AbstractDataSafetyCommand<GdprCheckCommand.Settings>(consoles)
 {
     internal sealed class Settings : RetentionSettings
     {
@@ -31,7 +31,7 @@ internal sealed class GdprCheckCommand : AbstractDataSafetyCommand<GdprCheckComm
             var path when File.Exists(path) => new StreamReader(path),
             var path => throw new UserInputException($"--log-file {path} does not exist. Maybe kubectl logs deploy/quantum-planner > service.log first, or pipe it in: kubectl logs deploy/quantum-planner | qplan ops gdpr check --log-file -."),
         };
-        var log = settings.LogFile == "-" ? Console.In : file;
+        var log = settings.LogFile == "-" ? Consoles.In : file;
         var logName = settings.LogFile == "-" ? "standard input" : settings.LogFile;
         var checks = await TenantData.CheckAsync(StoreOf(settings), settings.PolicyDays, settings.PolicyConfigured, settings.MaxPurgeAgeDays, log, logName, cancellationToken).ConfigureAwait(false);
         var ok = checks.All(c => c.Passed != false);

@@ -10,7 +10,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops gdpr erase --tenant T --confirm: deletes the tenant's jobs, payloads and keys, evicts its cached results
 /// (Redis with --redis/QP_REDIS; running services drop in-process copies), keeps anonymous totals, writes an audit record.
 /// </summary>
-internal sealed class GdprEraseCommand : AbstractDataSafetyCommand<GdprEraseCommand.Settings>
+internal sealed class GdprEraseCommand(Consoles consoles) : AbstractDataSafetyCommand<GdprEraseCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace QuantumPlanner.Cli.Commands.Ops;
 
 /// <summary>qplan ops gdpr export --tenant T [--to FILE]: every job, problem, result, key (metadata only) and audit entry of the tenant, one file.</summary>
-internal sealed class GdprExportCommand : AbstractDataSafetyCommand<GdprExportCommand.Settings>
+internal sealed class GdprExportCommand(Consoles consoles) : AbstractDataSafetyCommand<GdprExportCommand.Settings>(consoles)
 {
     internal sealed class Settings : OpsSettings
     {

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using QuantumPlanner.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -42,7 +41,7 @@ internal sealed class MaintenanceCommand(IAnsiConsole console) : AsyncCommand<Ma
                 var audit = await settings.OpenAuditAsync(cancellationToken).ConfigureAwait(false);
                 await using (audit.ConfigureAwait(false))
                 {
-                    var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["message"] = view.Message, ["via"] = "qplan ops maintenance" });
+                    var details = JsonOutput.Serialize(new Dictionary<string, string?> { ["message"] = view.Message, ["via"] = "qplan ops maintenance" });
                     await audit.WriteAsync(new AuditRecord(view.Enabled ? "maintenance.on" : "maintenance.off", DetailsJson: details), cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -10,7 +10,7 @@ namespace QuantumPlanner.Cli.Commands.Ops;
 /// qplan ops retention-audit [--report-file audit-YYYYMMDD.json]: per tenant, jobs by age band and status, the oldest,
 /// payload bytes and rows past the policy, and when the last purge ran. Exit 1 when rows are past the policy.
 /// </summary>
-internal sealed class RetentionAuditCommand : AbstractDataSafetyCommand<RetentionAuditCommand.Settings>
+internal sealed class RetentionAuditCommand(Consoles consoles) : AbstractDataSafetyCommand<RetentionAuditCommand.Settings>(consoles)
 {
     internal sealed class Settings : RetentionSettings
     {

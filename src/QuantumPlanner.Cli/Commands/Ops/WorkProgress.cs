@@ -23,6 +23,9 @@ internal static class WorkProgress
     /// Runs <paramref name="work"/>, which opens its steps with the function it is given (a description each); on
     /// the console only when <see cref="Shows"/>, else the steps are silent.
     /// </summary>
+    /// <summary><see cref="RunAsync{T}(OpsSettings, Func{Func{string, IStep}, Task{T}}, IAnsiConsole?)"/> on the command's injected stderr.</summary>
+    public static Task<T> RunAsync<T>(IAnsiConsole console, OpsSettings settings, Func<Func<string, IStep>, Task<T>> work) => RunAsync(settings, work, console);
+
     public static async Task<T> RunAsync<T>(OpsSettings settings, Func<Func<string, IStep>, Task<T>> work, IAnsiConsole? console = null)
     {
         ArgumentNullException.ThrowIfNull(work);

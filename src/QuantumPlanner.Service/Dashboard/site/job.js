@@ -127,10 +127,30 @@ async function showPlan(job, points, signal) {
   // A job that finished between two heartbeats reported no progress; its plan's objective is the best it found.
   if (job.progress?.bestObjective === null || job.progress?.bestObjective === undefined) $('#job-facts [data-fact="best objective"]').textContent = num(plan.score.objective);
   const replan = mountReplan({ job, plan, problem });
-  gantt = mountGantt($('#gantt'), svgText, { problem, plan, onBarClick: (task) => replan.togglePin(task) });
-  replan.attach(gantt);
-  for (const change of plan.changes ?? []) gantt.mark(change.task, 'moved', true);
+  const draw = (text) => {
+    gantt = mountGantt($('#gantt'), text, { problem, plan, onBarClick: (task) => replan.togglePin(task) });
+    replan.attach(gantt);
+    for (const change of plan.changes ?? []) gantt.mark(change.task, 'moved', true);
+    for (const box of document.querySelectorAll('#pins input:checked')) gantt.mark(box.dataset.task, 'pinned', true);
+  };
+  draw(svgText);
+  rowsSwitch(job, problem, draw, signal);
   score(plan);
+}
+
+/** Agents or resources as the Gantt's rows, for problems with shared resources (the service draws either). */
+function rowsSwitch(job, problem, draw, signal) {
+  const select = $('#gantt-rows');
+  $('#gantt-rows-switch').hidden = !(problem.resources?.length > 0);
+  select.value = 'agents';
+  select.onchange = async () => {
+    try {
+      const text = await api(`/api/v1/jobs/${job.id}/gantt.svg?rows=${select.value}`, { signal });
+      if (!signal.aborted) draw(text);
+    } catch (error) {
+      if (!signal.aborted) $('#job-error').textContent = describe(error);
+    }
+  };
 }
 
 function table(caption, head, rows, rowAttributes = () => ({})) {

@@ -1,7 +1,9 @@
 // Submit: paste, upload or pick an example; the service's /api/v1/validate checks the text as typed, so every issue
-// comes back with the line and column of this editor; a click on an issue puts the caret there.
+// comes back with the line and column of this editor; a click on an issue puts the caret there. The problem schema
+// gives the field reference below the editor and the description of the field under the caret.
 import { api, describe } from './api.js';
 import { $, el } from './dom.js';
+import { describeField, fieldTables, problemSchema } from './schema-help.js';
 
 const text = $('#problem-text');
 const output = $('#validation');
@@ -15,6 +17,7 @@ export async function show() {
       $('#example').append(...examples.map((name) => el('option', { value: name }, name)));
       const { backends } = await api('/api/v1/backends');
       $('#backend').append(...backends.filter((b) => b.available && b.name !== 'auto').map((b) => el('option', { value: b.name }, b.name)));
+      $('#schema-fields').replaceChildren(...fieldTables(await problemSchema()));
     } catch (error) {
       examplesLoaded = false;
       output.replaceChildren(el('p', { class: 'error' }, describe(error)));
@@ -63,6 +66,26 @@ function jumpTo(line, column) {
 function showCaret() {
   const { line, column } = position(text.selectionStart);
   $('#caret').textContent = `Line ${line}, column ${column}`;
+  showField();
+}
+
+/** The schema's word on the property whose name is at or before the caret on its line ("duration": ...). */
+async function showField() {
+  const start = text.value.lastIndexOf('\n', text.selectionStart - 1) + 1;
+  const end = text.value.indexOf('\n', text.selectionStart);
+  const line = text.value.slice(start, end < 0 ? undefined : end);
+  const column = text.selectionStart - start;
+  let name = null;
+  for (const match of line.matchAll(/"([A-Za-z]+)"\s*:/g)) if (match.index <= column) name = match[1];
+  let help = '';
+  if (name) {
+    try {
+      help = describeField(await problemSchema(), name) ?? `${name}: not a field of the problem schema. Maybe a typo?`;
+    } catch {
+      help = '';
+    }
+  }
+  $('#field-help').textContent = help;
 }
 
 function showIssues(issues) {

@@ -2,22 +2,33 @@ using System.Diagnostics;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Core.Qubo.Compilation;
+using QuantumPlanner.Solvers.Planning.Greedy;
+using QuantumPlanner.Solvers.Planning.LocalSearch;
+using QuantumPlanner.Solvers.Planning.ScheduleGeneration;
 using QuantumPlanner.Solvers.Sampling;
 
 namespace QuantumPlanner.Solvers.Planning.Anneal;
 
 /// <summary>
-/// "anneal": the quantum path for pure assignment problems. Compiles the problem to a BQM
-/// (<see cref="AssignmentQuboCompiler"/>), samples it with the sampler the options name (<see cref="PlanningOptions.Sampler"/>:
-/// local, or qpu:/hybrid: through <see cref="PlanningOptions.CreateSampler"/>), decodes every distinct sample,
-/// repairs it greedily, polishes it on the native model (first-improvement moves of one task and swaps of two, within
-/// every maxWorkload) and keeps the cheapest feasible plan. The penalty starts at the objective's scale; while the
-/// best sample decodes infeasible it doubles, up to the bound that provably separates feasible from infeasible
-/// states, and the model is sampled again. The result's <see cref="BackendResult.Qubo"/> reports the model, the
-/// weights, the rounds and where the time went. Once a remote annealer has fallen back to the local sampler, later
-/// rounds go to the local sampler directly instead of waiting for the outage again.
-/// Problems where timing matters (dependencies, windows, resources, makespan) are refused: their compilation is not
-/// built yet.
+/// "anneal": the quantum path. Compiles the problem's assignment to a BQM (<see cref="AssignmentQuboCompiler"/> over
+/// the catalogue's <see cref="AssignmentSurrogate"/>), samples it with the sampler the options name
+/// (<see cref="PlanningOptions.Sampler"/>: local, or qpu:/hybrid: through <see cref="PlanningOptions.CreateSampler"/>),
+/// decodes every distinct sample and repairs it greedily (one-hot and maxWorkload). The penalty starts at the
+/// objective's scale; while no sample decodes feasible it doubles, up to the bound that provably separates feasible
+/// from infeasible states, and the model is sampled again.
+/// <list type="bullet">
+/// <item>A pure assignment (<see cref="PureAssignment"/>): the model is exact (its ground state is the optimum); each
+/// repaired sample is polished on the native model (moves of one task and swaps of two within every maxWorkload) and
+/// the cheapest plan is kept.</item>
+/// <item>Any other problem with agents: the model is the assignment surrogate (costs, preferences, changes, drops,
+/// priority and tardiness at the earliest start, load balance and makespan as quadratic workload terms). Sampling
+/// takes at most <see cref="SurrogateSampleShare"/> of the limit; each repaired sample is placed by the serial
+/// schedule generator (dependencies, windows, resources, agent capacity, deadlines), the best schedule by the real
+/// objective is kept, and the local search (<see cref="LocalSearchBackend"/>) polishes it for the rest of the limit.</item>
+/// </list>
+/// The result's <see cref="BackendResult.Qubo"/> reports the model, the weights, the rounds and where the time went.
+/// Once a remote annealer has fallen back to the local sampler, later rounds go to the local sampler directly instead
+/// of waiting for the outage again. Problems without agents (RCPSP) have no assignment to compile and are refused.
 /// </summary>
 public sealed class AnnealBackend : IPlanningBackend
 {
@@ -26,6 +37,12 @@ public sealed class AnnealBackend : IPlanningBackend
 
     /// <summary>Rounds (each twice as long as the one before) without a better feasible plan after which the search ends.</summary>
     private const int StagnantRoundsToStop = 4;
+
+    /// <summary>
+    /// Share of the time limit the sampling rounds of a surrogate model may take; the schedule polish gets the rest,
+    /// since the surrogate does not see timing and only the polish judges by the real objective.
+    /// </summary>
+    public const double SurrogateSampleShare = 0.3;
 
     public string Name => "anneal";
 
@@ -38,81 +55,181 @@ public sealed class AnnealBackend : IPlanningBackend
         return true;
     }
 
-    /// <summary>Only pure assignment problems compile to this QUBO; timing is not modelled.</summary>
-    public bool Accepts(PlanningProblem problem) => PureAssignment.TryCreate(problem) is not null;
+    /// <summary>Every problem with agents compiles (exactly when it is a pure assignment, else as the surrogate).</summary>
+    public bool Accepts(PlanningProblem problem) => problem is not null && problem.Agents.Count > 0;
 
     public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
-        var view = PureAssignment.TryCreate(problem)
-            ?? throw new ArgumentException($"Problem '{problem.Name}' is not a pure assignment (timing matters in it); anneal compiles pure assignment problems only. Maybe --backend cpsat.");
-        var create = options.CreateSampler ?? SamplerCatalog.Create;
-        var sampler = create(options.Sampler);
-        var clock = Stopwatch.StartNew();
-        var (compileClock, sampleClock, decodeClock) = (new Stopwatch(), new Stopwatch(), new Stopwatch());
-        var penalty = AssignmentQuboCompiler.ScalePenalty(view);
-        var bound = AssignmentQuboCompiler.ProvablePenalty(view);
-        CompiledAssignmentQubo? compiled = null;
-        QuboFallback? fallback = null;
-        int[]? best = null;
-        double? bestEnergy = null;
-        var bestCost = double.PositiveInfinity;
-        var round = 0;
-        var roundsWithoutGain = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        if (!Accepts(problem))
         {
-            var remaining = options.TimeLimit - clock.Elapsed;
-            if (remaining <= TimeSpan.Zero && best is not null)
-            {
-                break;
-            }
+            throw new ArgumentException($"Problem '{problem.Name}' has no agents, so there is no assignment for anneal to compile. Maybe --backend cpsat or localsearch.");
+        }
 
-            compileClock.Start();
-            compiled = AssignmentQuboCompiler.Compile(view, penalty, Slack);
-            compileClock.Stop();
-            // Short rounds first, each twice the last: small models settle in milliseconds instead of holding the
-            // whole limit, large ones still get long anneals.
-            var slice = TimeSpan.FromSeconds(Math.Clamp(FirstRoundSeconds * Math.Pow(2, round), FirstRoundSeconds, Math.Max(FirstRoundSeconds, remaining.TotalSeconds / 2)));
-            var bestBefore = bestCost;
-            sampleClock.Start();
-            var samples = sampler.Sample(compiled.Model, new SamplerOptions { Seed = options.Seed + (ulong)round, TimeLimit = slice }, cancellationToken);
-            sampleClock.Stop();
-            round++;
-            if (fallback is null && ReadFallback(samples) is { } fell)
-            {
-                fallback = fell;
-                sampler = create(fell.To);
-            }
+        if (problem.Tasks.Count == 0)
+        {
+            return new BackendResult([], true, 0, "optimal");
+        }
 
-            decodeClock.Start();
-            var rawFeasible = false;
-            foreach (var record in samples.Records)
+        var clock = Stopwatch.StartNew();
+        if (PureAssignment.TryCreate(problem) is { } view)
+        {
+            var run = new Rounds(this, AssignmentSurrogate.Of(view), options, options.TimeLimit, cancellationToken);
+            int[]? best = null;
+            var bestCost = double.PositiveInfinity;
+            run.Sample(agentOf =>
             {
-                var (agentOf, feasible) = compiled.Decode(record.Sample);
-                rawFeasible |= feasible;
-                var repaired = Polish(view, compiled.Repair(agentOf));
-                var (cost, overload) = view.Evaluate(repaired);
-                if (overload == 0 && cost < bestCost)
+                var polished = Polish(view, agentOf);
+                var (cost, overload) = view.Evaluate(polished);
+                if (overload != 0 || cost >= bestCost)
                 {
-                    (best, bestCost, bestEnergy) = (repaired, cost, record.Energy);
-                    options.OnProgress?.Invoke(cost);
+                    return false;
                 }
+
+                (best, bestCost) = (polished, cost);
+                options.OnProgress?.Invoke(cost);
+                return true;
+            });
+            var qubo = run.Info("exact", null);
+            return best is null
+                ? new BackendResult([], false, null, "no-solution") { Strategy = run.SamplerName, Qubo = qubo }
+                : new BackendResult(view.ToAssignments(best), false, null, "feasible") { Strategy = run.SamplerName, Qubo = qubo };
+        }
+
+        return SolveSurrogate(problem, options, clock, cancellationToken);
+    }
+
+    /// <summary>Sample the surrogate, place every repaired sample in a schedule, polish the best schedule with the local search.</summary>
+    private BackendResult SolveSurrogate(PlanningProblem problem, PlanningOptions options, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var terms = AssignmentSurrogate.Create(problem)!;
+        var compiled = new CompiledProblem(problem);
+        var schedules = LocalSearchBackend.Schedules(compiled, options, cancellationToken);
+        var order = GreedyBackend.Best(compiled).Genotype.Order;
+        var scheduleClock = new Stopwatch();
+        int[]? bestGenes = null;
+        var best = (Hard: double.PositiveInfinity, Objective: double.PositiveInfinity);
+        var run = new Rounds(this, terms, options, options.TimeLimit * SurrogateSampleShare, cancellationToken);
+        run.Sample(agentOf =>
+        {
+            scheduleClock.Start();
+            var genes = agentOf.Select(a => a == PureAssignment.Dropped ? -2 : a).ToArray();
+            var placed = schedules.Place(order, genes);
+            scheduleClock.Stop();
+            if (placed.Hard > best.Hard + 1e-9 || (Math.Abs(placed.Hard - best.Hard) <= 1e-9 && placed.Objective >= best.Objective - 1e-9))
+            {
+                return false;
             }
 
-            decodeClock.Stop();
-            roundsWithoutGain = best is not null && bestCost >= bestBefore - 1e-9 ? roundsWithoutGain + 1 : 0;
-            if (!rawFeasible && penalty < bound)
+            (best, bestGenes) = (placed, genes);
+            if (placed.Hard == 0)
             {
-                penalty = Math.Min(bound, penalty * 2);
+                options.OnProgress?.Invoke(placed.Objective);
             }
-            else if (clock.Elapsed >= options.TimeLimit || roundsWithoutGain >= StagnantRoundsToStop)
+
+            return true;
+        });
+
+        if (bestGenes is null)
+        {
+            return new BackendResult([], false, null, "no-solution") { Strategy = run.SamplerName, Qubo = run.Info("surrogate", scheduleClock.ElapsedMilliseconds) };
+        }
+
+        // The polish starts from the best placed sample; cancelled, it returns that schedule at once.
+        scheduleClock.Start();
+        var remaining = options.TimeLimit - clock.Elapsed;
+        var polish = LocalSearchBackend.Schedules(compiled, options with { TimeLimit = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1) }, cancellationToken);
+        polish.Place(order, bestGenes);
+        var (assignments, hard) = polish.Run();
+        scheduleClock.Stop();
+        var qubo = run.Info("surrogate", scheduleClock.ElapsedMilliseconds);
+        return new BackendResult(assignments, false, null, hard > 0 ? "infeasible" : "feasible") { Strategy = run.SamplerName, Qubo = qubo };
+    }
+
+    /// <summary>The sampling rounds: compile at the current penalty, sample, decode and repair every sample, hand it on.</summary>
+    private sealed class Rounds(AnnealBackend backend, AssignmentSurrogate terms, PlanningOptions options, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        private readonly Func<string, ISampler> create = options.CreateSampler ?? SamplerCatalog.Create;
+        private readonly Stopwatch compileClock = new();
+        private readonly Stopwatch sampleClock = new();
+        private readonly Stopwatch decodeClock = new();
+        private CompiledAssignmentQubo? compiled;
+        private ISampler? sampler;
+        private QuboFallback? fallback;
+        private double? bestEnergy;
+        private int round;
+
+        public string SamplerName => fallback?.To ?? sampler?.Name ?? options.Sampler;
+
+        /// <summary>
+        /// Runs rounds until the budget is spent (once something feasible is kept), cancellation, or
+        /// <see cref="StagnantRoundsToStop"/> rounds without a kept candidate. <paramref name="consider"/> gets each
+        /// repaired assignment and says whether it was kept as the best so far (which needs it feasible).
+        /// </summary>
+        public void Sample(Func<int[], bool> consider)
+        {
+            sampler = create(options.Sampler);
+            var clock = Stopwatch.StartNew();
+            var penalty = AssignmentQuboCompiler.ScalePenalty(terms);
+            var bound = AssignmentQuboCompiler.ProvablePenalty(terms);
+            var kept = false;
+            var roundsWithoutGain = 0;
+            while (!cancellationToken.IsCancellationRequested)
             {
-                break;
+                var remaining = budget - clock.Elapsed;
+                if (remaining <= TimeSpan.Zero && kept)
+                {
+                    break;
+                }
+
+                compileClock.Start();
+                compiled = AssignmentQuboCompiler.Compile(terms, penalty, backend.Slack);
+                compileClock.Stop();
+
+                // Short rounds first, each twice the last: small models settle in milliseconds instead of holding the
+                // whole limit, large ones still get long anneals.
+                var slice = TimeSpan.FromSeconds(Math.Clamp(FirstRoundSeconds * Math.Pow(2, round), FirstRoundSeconds, Math.Max(FirstRoundSeconds, remaining.TotalSeconds / 2)));
+                sampleClock.Start();
+                var samples = sampler.Sample(compiled.Model, new SamplerOptions { Seed = options.Seed + (ulong)round, TimeLimit = slice }, cancellationToken);
+                sampleClock.Stop();
+                round++;
+                if (fallback is null && ReadFallback(samples) is { } fell)
+                {
+                    fallback = fell;
+                    sampler = create(fell.To);
+                }
+
+                decodeClock.Start();
+                var rawFeasible = false;
+                var gained = false;
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var record in samples.Records)
+                {
+                    var (agentOf, feasible) = compiled.Decode(record.Sample);
+                    rawFeasible |= feasible;
+                    var repaired = compiled.Repair(agentOf);
+                    if (seen.Add(string.Join(',', repaired)) && consider(repaired))
+                    {
+                        (bestEnergy, gained, kept) = (record.Energy, true, true);
+                    }
+                }
+
+                decodeClock.Stop();
+                roundsWithoutGain = kept && !gained ? roundsWithoutGain + 1 : 0;
+                if (!rawFeasible && penalty < bound)
+                {
+                    penalty = Math.Min(bound, penalty * 2);
+                }
+                else if ((clock.Elapsed >= budget && kept) || roundsWithoutGain >= StagnantRoundsToStop)
+                {
+                    break;
+                }
             }
         }
 
-        var qubo = compiled is null ? null : new QuboInfo(compiled.Model.VariableCount, compiled.Model.InteractionCount, new Dictionary<string, double>
+        /// <summary>The plan's qubo section for the last round's model.</summary>
+        public QuboInfo? Info(string model, long? scheduleMs) => compiled is null ? null : new QuboInfo(compiled.Model.VariableCount, compiled.Model.InteractionCount, new Dictionary<string, double>
         {
             ["oneHot"] = compiled.OneHotPenalty,
             ["capacity"] = compiled.CapacityPenalty,
@@ -126,14 +243,10 @@ public sealed class AnnealBackend : IPlanningBackend
             CompileMs = compileClock.ElapsedMilliseconds,
             SampleMs = sampleClock.ElapsedMilliseconds,
             DecodeMs = decodeClock.ElapsedMilliseconds,
+            Model = model,
+            ScheduleMs = scheduleMs,
             Fallback = fallback,
         };
-        if (best is null)
-        {
-            return new BackendResult([], false, null, "no-solution") { Strategy = sampler.Name, Qubo = qubo };
-        }
-
-        return new BackendResult(view.ToAssignments(best), false, null, "feasible") { Strategy = fallback?.To ?? sampler.Name, Qubo = qubo };
     }
 
     /// <summary>The fallback a remote sampler reports in its info (QuantumPlanner.Remote's FallbackSampler), if any.</summary>

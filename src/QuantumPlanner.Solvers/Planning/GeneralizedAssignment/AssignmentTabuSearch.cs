@@ -353,9 +353,8 @@ internal sealed class AssignmentTabuSearch
         tabuUntil[(task * slots) + (from < 0 ? m : from)] = iter + tenureBase + rng.NextInt(tenureBase);
     }
 
-    /// <summary>One penalty for all agents: raised while the plan overfills any agent, lowered while it fits.
-    /// Per-agent weights (Yagiura et al.) chased overload from agent to agent on tight type C instances (c20200
-    /// never became feasible in 2 s), where a shared weight found feasible plans at once.</summary>
+    /// <summary>One penalty for all agents: raised while the plan overfills any agent, lowered while it fits, so
+    /// overload cannot be chased from agent to agent on tight instances (docs/planning.md, "Pure assignment problems").</summary>
     private void AdaptPenalty()
     {
         penalty = excess > 0

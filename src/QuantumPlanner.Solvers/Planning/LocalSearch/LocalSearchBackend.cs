@@ -64,7 +64,13 @@ public sealed class LocalSearchBackend : IPlanningBackend
         return new BackendResult(model.ToAssignments(agentOf), false, null, feasible ? "feasible" : "infeasible") { Strategy = AssignmentTabu };
     }
 
-    private sealed class Search
+    /// <summary>
+    /// The search over schedules, for the anneal backend: <see cref="Search.Place"/> decodes a given order and agent per
+    /// task with the serial schedule generator, <see cref="Search.Run"/> polishes from the last one placed.
+    /// </summary>
+    internal static Search Schedules(CompiledProblem problem, PlanningOptions options, CancellationToken ct) => new(problem, options, ct);
+
+    internal sealed class Search
     {
         private readonly CompiledProblem p;
         private readonly PlanningOptions options;
@@ -100,10 +106,29 @@ public sealed class LocalSearchBackend : IPlanningBackend
             reassignable = list.ToArray();
         }
 
+        private bool started;
+
+        /// <summary>
+        /// Places the tasks in <paramref name="taskOrder"/> (a topological order), each on its agent in
+        /// <paramref name="agentGenes"/> (−2: left out) or, when that agent has no room, on the first capable one that
+        /// has; returns the hard units and the weighted objective. <see cref="Run"/> then starts from this genotype.
+        /// </summary>
+        public (double Hard, double Objective) Place(int[] taskOrder, int[] agentGenes)
+        {
+            Restore(taskOrder, agentGenes);
+            started = true;
+            Decode(0);
+            return (b.Hard, b.Objective());
+        }
+
         public (List<Assignment> Assignments, double Hard) Run()
         {
             var watch = Stopwatch.StartNew();
-            Initialise();
+            if (!started)
+            {
+                Initialise();
+            }
+
             Decode(0);
             if (options.Check)
             {

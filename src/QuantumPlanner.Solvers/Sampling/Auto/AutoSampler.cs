@@ -78,7 +78,7 @@ public sealed class AutoSampler : ISampler
             var start = clock.Elapsed;
             var annealed = new SimulatedAnnealingSampler().Sample(
                 model,
-                options with { TimeLimit = (limit * (ProbeShare + AnnealShare)) - start, InitialStates = null, OnImprovement = Shift(options.OnImprovement, start) },
+                options with { TimeLimit = AtLeastATick((limit * (ProbeShare + AnnealShare)) - start), InitialStates = null, OnImprovement = Shift(options.OnImprovement, start) },
                 cancellationToken);
             stages.Add(("sa", annealed, start));
         }
@@ -99,7 +99,7 @@ public sealed class AutoSampler : ISampler
 
             var polished = new TabuSampler().Sample(
                 model,
-                options with { TimeLimit = limit - start, InitialStates = starts, Reads = null, OnImprovement = Shift(options.OnImprovement, start) },
+                options with { TimeLimit = AtLeastATick(limit - start), InitialStates = starts, Reads = null, OnImprovement = Shift(options.OnImprovement, start) },
                 cancellationToken);
             stages.Add(("tabu", polished, start));
         }
@@ -123,6 +123,12 @@ public sealed class AutoSampler : ISampler
         };
         return SampleSet.FromReads(model.Vartype, reads, timing, info);
     }
+
+    /// <summary>
+    /// A stage's share, never zero or negative: a stage that begins just after the share of the one before ran out
+    /// (the clock moved between the check and the start) still gets a valid limit and stops at once.
+    /// </summary>
+    private static TimeSpan AtLeastATick(TimeSpan share) => share > TimeSpan.FromMilliseconds(1) ? share : TimeSpan.FromMilliseconds(1);
 
     private static bool Meets(double? target, List<(string Name, SampleSet Result, TimeSpan Start)> stages) =>
         target is { } t && stages.Any(st => st.Result.Records.Count > 0 && st.Result.Best.Energy <= t + (1e-9 * Math.Max(1.0, Math.Abs(t))));

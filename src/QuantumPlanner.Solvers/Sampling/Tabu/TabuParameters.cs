@@ -31,15 +31,10 @@ internal sealed record TabuParameters
     public int PerturbMax { get; init; }
 
     /// <summary>
-    /// Defaults scaled with n, compared at fixed move budgets (bench/QuantumPlanner.SamplerBench --sweeps) over several
-    /// seeds: a tenure of n/20 + U[0, n/10] per phase + U[0, 10] per move was the best of the settings tried on G-set
-    /// (dense G1-G10 and sparse G11-G20 alike, where n/150 as in Glover-Lü-Hao's UBQP tabu stalled) and still reaches
-    /// every Beasley optimum; phases of 20n stalled moves (within [100, 20000]); perturbations of n/100..n/20 flips (n/20..n/5 did
-    /// slightly worse on both dense and sparse G-set).
-    /// The tenure stops growing past n = 3000: on a 10,000-variable sparse model n/20 tenures held too much back.
-    /// Sparse models (average degree below <see cref="SparseDegree"/>: G11-G21, G35-G42) draw the phase part of the tenure
-    /// from U[0, n/5] instead: on G39/G40 it cut the gap from 2.3% to 1.4% and helped G14-G19, but hurt dense G1-G10.
-    /// Tiny models keep some move free and some real perturbation (at least 3 flips).
+    /// Defaults scaled with n: a tenure of n/20 (at most 150) + U[0, n/10] per phase (U[0, n/5] on sparse models,
+    /// average degree below <see cref="SparseDegree"/>) + U[0, 10] per move; phases of 20n stalled moves within
+    /// [100, 20000]; perturbations of n/100..n/20 flips. Tiny models keep some move free and some real perturbation
+    /// (at least 3 flips). How these were chosen, with the measurements, is in docs/architecture.md ("Tabu defaults").
     /// </summary>
     public static TabuParameters For(int n, double averageDegree) => new()
     {

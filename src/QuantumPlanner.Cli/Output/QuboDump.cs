@@ -3,12 +3,14 @@ using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Core.Qubo;
 using QuantumPlanner.Core.Qubo.Compilation;
 
-namespace QuantumPlanner.Cli.Commands;
+namespace QuantumPlanner.Cli.Output;
 
 /// <summary>
 /// qplan solve --dump-qubo FILE [--qubo-format qubo|json|dimod]: the problem compiled as the anneal backend compiles
-/// it, with the provable penalty weight (so the model's ground state is the plan's optimum), for any other annealer
-/// or tool. The anneal backend itself starts from a smaller weight and raises it (docs/quantum.md).
+/// it, with the provable penalty weight, for any other annealer or tool. For a pure assignment the model's ground
+/// state is the plan's optimum; otherwise it is the assignment surrogate (docs/quantum.md: timing, dependencies,
+/// windows and resources are left to the schedule built after decoding). The anneal backend itself starts from a
+/// smaller weight and raises it.
 /// </summary>
 internal static class QuboDump
 {
@@ -30,10 +32,10 @@ internal static class QuboDump
     /// <summary>Writes the compiled model and returns the line to print; a problem that does not compile is bad input.</summary>
     public static string Write(PlanningProblem problem, string path, string? format)
     {
-        var view = PureAssignment.TryCreate(problem)
-            ?? throw new UserInputException($"Problem '{problem.Name}' does not compile to a QUBO: timing matters in it (dependencies, resources, availability, priority, deadlines, makespan or load balance), and the compiler takes pure assignment problems only. Maybe drop --dump-qubo, or zero those objective weights.");
+        var terms = AssignmentSurrogate.Create(problem)
+            ?? throw new UserInputException($"Problem '{problem.Name}' does not compile to a QUBO: it has no agents (or no tasks), so there is no assignment to encode. Maybe drop --dump-qubo.");
         var chosen = format is null ? FromExtension(path) : ParseFormat(format)!.Value;
-        var compiled = AssignmentQuboCompiler.Compile(view);
+        var compiled = AssignmentQuboCompiler.Compile(terms);
         var model = compiled.Model;
         try
         {
@@ -52,7 +54,7 @@ internal static class QuboDump
             throw new UserInputException($"--dump-qubo '{path}' cannot be written: {ex.Message} Maybe check the directory.", ex);
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({chosen.ToString().ToLowerInvariant()}: {model.VariableCount} variables, {model.InteractionCount} interactions, penalty {compiled.OneHotPenalty})");
+        return string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({chosen.ToString().ToLowerInvariant()}, {(terms.IsExact ? "exact" : "surrogate")} model: {model.VariableCount} variables, {model.InteractionCount} interactions, penalty {compiled.OneHotPenalty})");
     }
 
     private static Format FromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
