@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/fuzz/run.sh TARGET|all SECONDS
+# bench/fuzz/run.sh TARGET[,TARGET...]|all SECONDS
 # Coverage-guided fuzzing of the readers of outside input (targets: the folders of corpus/, FuzzTargets.Names and
 # HttpFuzzTargets.Names) with SharpFuzz + AFL++: builds the harness once, instruments QuantumPlanner.Core, Remote,
 # Service and Storage, runs afl-fuzz for SECONDS per target from corpus/TARGET and copies every crash it saves to
@@ -8,14 +8,16 @@
 # (apt-get install -y afl++). tests/run calls it with all and 5 s as the test command's smoke run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-which="${1:?usage: bench/fuzz/run.sh TARGET|all SECONDS}"
+which="${1:?usage: bench/fuzz/run.sh TARGET[,TARGET...]|all SECONDS}"
 seconds="${2:-60}"
 if [[ "$which" == all ]]; then
   targets=()
   for dir in "$here"/corpus/*/; do targets+=("$(basename "$dir")"); done
 else
-  [[ -d "$here/corpus/$which" ]] || { echo "no corpus for '$which'. Maybe one of: all $(ls "$here/corpus" | tr '\n' ' ')" >&2; exit 2; }
-  targets=("$which")
+  IFS=, read -r -a targets <<<"$which"
+  for target in "${targets[@]}"; do
+    [[ -d "$here/corpus/$target" ]] || { echo "no corpus for '$target'. Maybe one of: all $(ls "$here/corpus" | tr '\n' ' ')" >&2; exit 2; }
+  done
 fi
 command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found. Maybe: apt-get install -y afl++" >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
