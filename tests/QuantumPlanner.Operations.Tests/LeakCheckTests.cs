@@ -67,7 +67,8 @@ public sealed class LeakCheckTests : IDisposable
             var heap = Trend(result, "gc heap");
             Assert.Equal("leak", heap["status"]!.GetValue<string>());
             Assert.InRange(heap["growth"]!.GetValue<double>(), 100, 400);
-            Assert.True(heap["rSquared"]!.GetValue<double>() > 0.8);
+            // A steady leak fits a line well; the bound leaves room for collections timed by a loaded machine.
+            Assert.True(heap["rSquared"]!.GetValue<double>() > 0.5);
         }
         finally
         {
