@@ -298,17 +298,7 @@ internal sealed class SqliteJobStore : IJobStore
         command.Parameters.AddWithValue("$id", Text(id));
         command.Parameters.AddWithValue("$tenant", tenantId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        List<ProgressPoint>? points = null;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            points ??= [];
-            if (!reader.IsDBNull(0))
-            {
-                points.Add(new ProgressPoint(reader.GetInt64(0), reader.GetDouble(1)));
-            }
-        }
-
-        return points;
+        return await ProgressRows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> CompleteAsync(JobClaim claim, string backendUsed, string resultJson, CancellationToken cancellationToken = default) =>
