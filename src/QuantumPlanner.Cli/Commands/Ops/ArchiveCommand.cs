@@ -112,7 +112,7 @@ internal sealed class ArchiveCommand(Consoles consoles) : AbstractDataSafetyComm
 
         if (run.Manifest is { } manifest)
         {
-            await AuditAsync(settings, "archive.purge", run.RemoteUrl ?? run.Path, new { rows = manifest.Rows, deleted = run.Deleted, cutoff = run.Cutoff, statuses = manifest.Statuses, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await AuditAsync(settings, "archive.purge", run.RemoteUrl ?? run.Path, new { rows = manifest.Rows, progressRows = manifest.ProgressRows, deleted = run.Deleted, cutoff = run.Cutoff, statuses = manifest.Statuses, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         if (settings.Json)
@@ -138,7 +138,7 @@ internal sealed class ArchiveCommand(Consoles consoles) : AbstractDataSafetyComm
             ? "Dry run: nothing was archived or deleted."
             : run.Manifest is null
                 ? "Nothing to archive."
-                : string.Create(CultureInfo.InvariantCulture, $"Archived {run.Manifest.Rows} jobs to {Markup.Escape(run.RemoteUrl ?? run.Path!)} and deleted {run.Deleted} after verifying them."));
+                : string.Create(CultureInfo.InvariantCulture, $"Archived {run.Manifest.Rows} jobs ({run.Manifest.ProgressRows} progress-history rows) to {Markup.Escape(run.RemoteUrl ?? run.Path!)} and deleted {run.Deleted} after verifying them."));
         return ExitCodes.Ok;
     }
 }
