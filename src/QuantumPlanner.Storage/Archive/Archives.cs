@@ -40,6 +40,12 @@ public sealed record ArchiveOptions
     /// upload the rows are deleted only after it, so the count stays 0 until then.
     /// </summary>
     public IProgress<(long Done, long Total)>? Progress { get; init; }
+
+    /// <summary>
+    /// Called after each delete transaction with the rows it deleted (those of archives being finished first too),
+    /// so a caller knows what was deleted even when the run then fails or is cancelled.
+    /// </summary>
+    public Action<long>? Deleted { get; init; }
 }
 
 /// <summary>One matching group for --dry-run and reports.</summary>
@@ -49,7 +55,10 @@ public sealed record ArchiveCount(string Status, long Rows, long PayloadBytes);
 /// What a run did: the archive it wrote (null when nothing matched or on --dry-run), rows deleted, archives of
 /// interrupted runs it finished first, and (always) what matched before it started.
 /// </summary>
-public sealed record ArchiveRun(DateTimeOffset Cutoff, bool DryRun, IReadOnlyList<ArchiveCount> Matching, ArchiveManifest? Manifest, string? Path, string? RemoteUrl, long Deleted, IReadOnlyList<string> Resumed);
+public sealed record ArchiveRun(DateTimeOffset Cutoff, bool DryRun, IReadOnlyList<ArchiveCount> Matching, ArchiveManifest? Manifest, string? Path, string? RemoteUrl, long Deleted, IReadOnlyList<ResumedArchive> Resumed);
+
+/// <summary>An archive an interrupted run left open, finished by this run: its rows, and those this run deleted (its pending batch, or all after an upload).</summary>
+public sealed record ResumedArchive(string Path, long Rows, long ProgressRows, long Deleted);
 
 public sealed record ArchiveVerified(ArchiveManifest Manifest, string Path, IReadOnlyList<string> Checks);
 
@@ -183,7 +192,7 @@ public static class Archives
                     {
                         var ids = readIds;
                         await pace.WaitAsync(deleted, cancellationToken).ConfigureAwait(false);
-                        deleting = Task.Run(() => store.DeleteAsync(ids, cancellationToken), cancellationToken);
+                        deleting = Task.Run(() => DeletedAsync(store.DeleteAsync(ids, cancellationToken), options), cancellationToken);
                     }
                 }
 
@@ -323,7 +332,7 @@ public static class Archives
         store.IsPostgres ? new PostgresArchiveStore(store) : new SqliteArchiveStore(store);
 
     /// <summary>Finishes archives left open by an interrupted run: the one the store names, and any open one in the directory.</summary>
-    private static async Task<IReadOnlyList<string>> ResumeAsync(IJobStore jobs, IArchiveStore store, ArchiveOptions options, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ResumedArchive>> ResumeAsync(IJobStore jobs, IArchiveStore store, ArchiveOptions options, CancellationToken cancellationToken)
     {
         var candidates = new List<string>();
         if (await jobs.GetSettingAsync(OpenRunSetting, cancellationToken).ConfigureAwait(false) is { } setting)
@@ -340,7 +349,7 @@ public static class Archives
             candidates.AddRange(Directory.GetFiles(options.Directory, "archive-*" + Extension + BackupManifest.Suffix).Select(Path.GetFullPath));
         }
 
-        var resumed = new List<string>();
+        var resumed = new List<ResumedArchive>();
         foreach (var manifestPath in candidates.Distinct(StringComparer.Ordinal))
         {
             if (!File.Exists(manifestPath))
@@ -379,9 +388,10 @@ public static class Archives
                 (manifest, _) = await UploadAsync(path, manifest, uploadTo, options.S3, cancellationToken).ConfigureAwait(false);
             }
 
+            long deleted = 0;
             if (manifest.PendingFrom is { } pending)
             {
-                await DeleteArchivedAsync(store, path, pending, options, cancellationToken).ConfigureAwait(false);
+                deleted = await DeleteArchivedAsync(store, path, pending, options, cancellationToken).ConfigureAwait(false);
             }
 
             manifest = manifest with { State = ArchiveManifest.Complete, PendingFrom = null, FinishedAt = options.Time.GetUtcNow() };
@@ -393,7 +403,7 @@ public static class Archives
                 await UploadAsync(path, manifest, options.Remote, options.S3, cancellationToken).ConfigureAwait(false);
             }
 
-            resumed.Add(path);
+            resumed.Add(new ResumedArchive(path, manifest.Rows, manifest.ProgressRows, deleted));
         }
 
         return resumed;
@@ -436,11 +446,19 @@ public static class Archives
         {
             await pace.WaitAsync(sent, cancellationToken).ConfigureAwait(false);
             sent += chunk.Length;
-            deleted += await store.DeleteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            deleted += await DeletedAsync(store.DeleteAsync(chunk, cancellationToken), options).ConfigureAwait(false);
             options.Progress?.Report((deleted, ids.Count));
         }
 
         return deleted;
+    }
+
+    /// <summary>The delete's row count, told to <see cref="ArchiveOptions.Deleted"/> as soon as it committed.</summary>
+    private static async Task<int> DeletedAsync(Task<int> delete, ArchiveOptions options)
+    {
+        var rows = await delete.ConfigureAwait(false);
+        options.Deleted?.Invoke(rows);
+        return rows;
     }
 
     private static async Task RecordPurgeAsync(IJobStore jobs, long rows, string path, DateTimeOffset at, CancellationToken cancellationToken)
