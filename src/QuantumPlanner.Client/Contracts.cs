@@ -28,8 +28,14 @@ public sealed record PlanRequest(JsonObject Problem)
     /// <summary>Submitting the same key twice answers the first job instead of queuing a second.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>
+    /// A previous plan to re-plan from (as <c>qplan solve --baseline</c> reads it: its assignments, those with
+    /// <c>"pinned": true</c> held in place); it replaces the problem's own <c>baseline</c>.
+    /// </summary>
+    public JsonObject? Baseline { get; init; }
+
     internal JsonObject ToBody() => RequestBody.Of(
-        ("problem", Problem.DeepClone()), ("backend", Backend), ("sampler", Sampler), ("timeLimitSeconds", TimeLimitSeconds), ("seed", Seed), ("idempotencyKey", IdempotencyKey));
+        ("problem", Problem.DeepClone()), ("baseline", Baseline?.DeepClone()), ("backend", Backend), ("sampler", Sampler), ("timeLimitSeconds", TimeLimitSeconds), ("seed", Seed), ("idempotencyKey", IdempotencyKey));
 }
 
 public sealed record JobLinks(string Self, string Result, string Cancel);

@@ -146,6 +146,27 @@ public sealed class QuantumPlannerClient : IDisposable
         return SendPayloadAsync<ProblemValidation>(HttpMethod.Post, "api/v1/validate", problemJson, cancellationToken);
     }
 
+    /// <summary>
+    /// Rescores <paramref name="plan"/> against <paramref name="problem"/> on the service (POST /api/v1/explain): the
+    /// objective per term, every hard violation, each task's and agent's share, the tasks moved against a baseline.
+    /// Only the plan's assignments are read; one naming a task or agent the problem lacks throws
+    /// <see cref="InvalidRequestException"/> naming it, as an invalid problem does.
+    /// </summary>
+    public Task<PlanExplanation> ExplainAsync(JsonObject problem, JsonObject plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(plan);
+        return SendAsync<PlanExplanation>(HttpMethod.Post, "api/v1/explain", RequestBody.Of(("problem", problem.DeepClone()), ("plan", plan.DeepClone())), cancellationToken);
+    }
+
+    /// <summary>Explains a plan of a problem built in code (see the overload on JSON objects).</summary>
+    public Task<PlanExplanation> ExplainAsync(PlanningProblem problem, Plan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(plan);
+        return ExplainAsync(JsonNode.Parse(PlanningJson.Serialize(problem))!.AsObject(), JsonNode.Parse(PlanningJson.Serialize(plan))!.AsObject(), cancellationToken);
+    }
+
     /// <summary>The file names of the service's example problems (GET /api/v1/examples).</summary>
     public async Task<IReadOnlyList<string>> ListExamplesAsync(CancellationToken cancellationToken = default) =>
         (await SendAsync<ExampleList>(HttpMethod.Get, "api/v1/examples", null, cancellationToken).ConfigureAwait(false)).Examples;

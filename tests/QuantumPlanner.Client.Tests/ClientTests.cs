@@ -92,6 +92,30 @@ public sealed class ClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExplainAsync_TypedProblemAndPlan_RescoresOnTheServiceAndFlagsABrokenDependency()
+    {
+        var problem = new Core.Planning.PlanningProblem
+        {
+            Name = "typed",
+            Agents = [new Core.Planning.Agent { Id = "a", Skills = ["x"] }, new Core.Planning.Agent { Id = "b", Skills = ["x"] }],
+            Tasks = [new Core.Planning.PlanningTask { Id = "first", RequiredSkills = ["x"], Duration = 2 }, new Core.Planning.PlanningTask { Id = "second", RequiredSkills = ["x"], Duration = 3, DependsOn = ["first"] }],
+        };
+        var solved = await client.SolveAsync(new PlanRequest(problem) { TimeLimitSeconds = 2 });
+        var broken = new Core.Planning.Plan { Assignments = [new("first", "a", 0, 2), new("second", "b", 1, 4)] };
+
+        var good = await client.ExplainAsync(problem, solved);
+        var bad = await client.ExplainAsync(problem, broken);
+
+        Assert.Equal(solved.Score.Objective, good.Objective, 6);
+        Assert.Equal(0, good.HardViolations);
+        Assert.Equal(["first", "second"], good.Tasks.Select(t => t.Task).Order(StringComparer.Ordinal));
+        var violation = Assert.Single(bad.Violations);
+        Assert.Equal("second", violation.Task);
+        Assert.Equal(1, bad.HardViolations);
+        Assert.Empty(bad.Changes);
+    }
+
+    [Fact]
     public async Task SubmitAsync_InvalidProblem_ThrowsInvalidRequestNamingEachIssue()
     {
         var problem = Api.Problem(2);

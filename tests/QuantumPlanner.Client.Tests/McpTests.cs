@@ -121,6 +121,19 @@ public abstract class McpContractTests(McpServerFixture server)
     }
 
     [Fact]
+    public async Task ExplainPlan_PlanNamingAnUnknownAgent_IsAToolErrorNamingTheAssignment()
+    {
+        var plan = JsonSerializer.SerializeToElement(new { assignments = new object[] { new { task = "t1", agent = "a1", start = 0, end = 2 }, new { task = "t2", agent = "zed", start = 0, end = 1 } } });
+
+        var result = await Mcp.CallToolAsync("explain_plan", new Dictionary<string, object?> { ["problem"] = SmallProblem(), ["plan"] = plan });
+
+        Assert.True(result.IsError);
+        Assert.Contains("$.plan.assignments[1].agent", Text(result), StringComparison.Ordinal);
+        Assert.Contains("'zed'", Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain("assignments[0]", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PlanTasks_InvalidProblem_IsAToolErrorNamingEachIssue()
     {
         var problem = JsonSerializer.SerializeToElement(new

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -123,6 +124,19 @@ public sealed class RemoteStdioMcpTests(RemoteStdioMcpFixture server) : McpContr
     }
 
     [Fact]
+    public async Task ExplainPlan_PlanOfAnotherProblem_IsTheServicesRefusalNamingEachAssignment()
+    {
+        var plan = JsonDocument.Parse("{\"assignments\": [{\"task\": \"ghost\", \"agent\": null, \"start\": 0, \"end\": 1}]}").RootElement.Clone();
+
+        var result = await Mcp.CallToolAsync("explain_plan", new Dictionary<string, object?> { ["problem"] = SmallProblem(), ["plan"] = plan });
+
+        Assert.True(result.IsError);
+        Assert.Contains(server.Service + " refused the request (422", Text(result), StringComparison.Ordinal);
+        Assert.Contains("$.plan.assignments[0].task", Text(result), StringComparison.Ordinal);
+        Assert.Contains("'ghost'", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EveryRemoteTool_WithARefusedKey_IsAToolErrorNamingTheKeyAndTheFix()
     {
         var calls = new (string Tool, Dictionary<string, object?> Arguments)[]
@@ -133,6 +147,7 @@ public sealed class RemoteStdioMcpTests(RemoteStdioMcpFixture server) : McpContr
             ("get_job", new() { ["jobId"] = Guid.NewGuid().ToString() }),
             ("cancel_job", new() { ["jobId"] = Guid.NewGuid().ToString() }),
             ("list_backends", []),
+            ("explain_plan", new() { ["problem"] = SmallProblem(), ["plan"] = JsonDocument.Parse("{\"assignments\": []}").RootElement.Clone() }),
         };
 
         foreach (var (tool, arguments) in calls)

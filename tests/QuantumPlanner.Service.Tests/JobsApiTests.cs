@@ -1,20 +1,23 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
+using QuantumPlanner.Client;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>The jobs API end to end through WebApplicationFactory on the SQLite default store.</summary>
+/// <summary>
+/// The jobs, solve and backends API end to end through QuantumPlanner.Client (WebApplicationFactory, SQLite store,
+/// real workers): what a caller of the API sees, problem details as typed exceptions. What only the wire shows
+/// (malformed bodies, header shapes, content types, parameters the client never sends) is in JobsApiWireTests.
+/// </summary>
 public sealed class JobsApiTests : IAsyncLifetime
 {
     private TestService service = null!;
-    private HttpClient client = null!;
+    private QuantumPlannerClient client = null!;
 
     public async Task InitializeAsync()
     {
         service = new TestService();
-        client = service.Client(await service.CreateKeyAsync("acme"));
+        client = service.ApiClient(await service.CreateKeyAsync("acme"));
     }
 
     public async Task DisposeAsync()
@@ -26,272 +29,229 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task SubmitJob_ValidProblem_CompletesWithPlanThatAssignsEveryTask()
     {
-        var problem = Api.Problem(6);
-        var submitted = await Api.SubmitAsync(client, Api.Job(problem, seed: 11));
-        Assert.Equal("queued", submitted["status"]!.GetValue<string>());
-        var id = submitted["id"]!.GetValue<string>();
-        Assert.Equal($"/api/v1/jobs/{id}/result", submitted["links"]!["result"]!.GetValue<string>());
+        var submitted = await client.SubmitAsync(new PlanRequest(Api.Problem(6)) { Seed = 11, TimeLimitSeconds = 5 });
+        Assert.Equal("queued", submitted.Status);
+        Assert.Equal($"/api/v1/jobs/{submitted.Id}/result", submitted.Links.Result);
 
-        var job = await Api.WaitAsync(client, id);
-        Assert.Equal("completed", job["status"]!.GetValue<string>());
-        Assert.NotNull(job["startedAt"]);
-        Assert.NotNull(job["completedAt"]);
-        Assert.False(string.IsNullOrEmpty(job["backendUsed"]?.GetValue<string>()));
+        var job = await client.WaitAsync(submitted.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal("completed", job.Status);
+        Assert.NotNull(job.StartedAt);
+        Assert.NotNull(job.CompletedAt);
+        Assert.False(string.IsNullOrEmpty(job.BackendUsed));
 
-        var plan = await client.GetFromJsonAsync<JsonObject>($"/api/v1/jobs/{id}/result");
-        var tasks = new HashSet<string>();
-        foreach (var assignment in plan!["assignments"]!.AsArray())
-        {
-            tasks.Add(assignment!["task"]!.GetValue<string>());
-        }
-
-        Assert.Equal(problem["tasks"]!.AsArray().Count, tasks.Count);
-        Assert.Equal(0, plan["score"]!["hardViolations"]?.GetValue<int>() ?? plan["score"]!["violations"]!.AsArray().Count);
+        var plan = await client.GetResultAsync(submitted.Id);
+        Assert.Equal(["t0", "t1", "t2", "t3", "t4", "t5"], plan.Assignments.Select(a => a.Task).Order(StringComparer.Ordinal));
+        Assert.Equal(0, plan.Score.HardViolations);
     }
 
     [Fact]
     public async Task SubmitJob_SameIdempotencyKey_ReturnsTheSameJob()
     {
-        var first = await Api.SubmitAsync(client, Api.Job(Api.Problem(4), idempotencyKey: "order-17"));
-        using var again = await client.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), idempotencyKey: "order-17")));
-        var second = await again.ReadObjectAsync();
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
+        var first = await client.SubmitAsync(new PlanRequest(Api.Problem(4)) { IdempotencyKey = "order-17" });
+        var second = await client.SubmitAsync(new PlanRequest(Api.Problem(4)) { IdempotencyKey = "order-17" });
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal("order-17", second.IdempotencyKey);
     }
 
     [Fact]
-    public async Task GetJob_OtherTenantsJob_Answers404()
+    public async Task SubmitJob_IdempotencyKeyReusedWithAnotherProblem_IsAConflictNamingTheKey()
     {
-        var submitted = await Api.SubmitAsync(client, Api.Job(Api.Problem(3)));
-        using var other = service.Client(await service.CreateKeyAsync("globex"));
-        using var response = await other.GetAsync($"/api/v1/jobs/{submitted["id"]}");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var cancel = await other.DeleteAsync($"/api/v1/jobs/{submitted["id"]}");
-        Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+        var first = await client.SubmitAsync(new PlanRequest(Api.Problem(4)) { IdempotencyKey = "order-18" });
+
+        var conflict = await Assert.ThrowsAsync<ConflictException>(() => client.SubmitAsync(new PlanRequest(Api.Problem(5)) { IdempotencyKey = "order-18" }));
+
+        Assert.Equal(HttpStatusCode.Conflict, conflict.Status);
+        Assert.Contains("order-18", conflict.Detail, StringComparison.Ordinal);
+        Assert.Contains(first.Id.ToString(), conflict.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Request_WithoutKeyOrWithUnknownKey_Answers401()
+    public async Task GetJob_OtherTenantsJob_IsNotFoundForGetAndCancel()
     {
-        using var anonymous = service.Client();
-        using var none = await anonymous.GetAsync("/api/v1/jobs");
-        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        var submitted = await client.SubmitAsync(new PlanRequest(Api.Problem(3)));
+        using var other = service.ApiClient(await service.CreateKeyAsync("globex"));
 
-        anonymous.DefaultRequestHeaders.Add("X-Api-Key", "qp_0000000000000000_wrong");
-        using var wrong = await anonymous.GetAsync("/api/v1/jobs");
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        var get = await Assert.ThrowsAsync<NotFoundException>(() => other.GetAsync(submitted.Id));
+        await Assert.ThrowsAsync<NotFoundException>(() => other.CancelAsync(submitted.Id));
+        await Assert.ThrowsAsync<NotFoundException>(() => other.GetResultAsync(submitted.Id));
+
+        Assert.Equal(HttpStatusCode.NotFound, get.Status);
+        Assert.Contains(submitted.Id.ToString(), get.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Request_WithXApiKeyHeader_IsAuthenticated()
-    {
-        using var viaHeader = service.Client();
-        viaHeader.DefaultRequestHeaders.Add("X-Api-Key", await service.CreateKeyAsync("acme"));
-        using var response = await viaHeader.GetAsync("/api/v1/jobs");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task SubmitJob_MalformedJson_Answers400WithLineAndColumn()
-    {
-        using var response = await client.PostAsync("/api/v1/jobs", new StringContent("{\n  \"problem\": {,\n}", Encoding.UTF8, "application/json"));
-        var problem = await response.ReadObjectAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("line 2", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", problem.ToJsonString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task SubmitJob_InvalidProblem_Answers422ListingEveryError()
+    public async Task SubmitJob_InvalidProblem_IsInvalidRequestListingEveryError()
     {
         var problem = Api.Problem(3);
         problem["tasks"]!.AsArray().Add(new JsonObject { ["id"] = "bad", ["duratoin"] = 2 });
         problem["tasks"]!.AsArray().Add(new JsonObject { ["id"] = "worse", ["dependsOn"] = new JsonArray("nowhere"), ["colour"] = "red" });
-        using var response = await client.PostAsync("/api/v1/jobs", Api.Json(Api.Job(problem, backend: "warp-drive")));
-        var body = await response.ReadObjectAsync();
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        var errors = body["errors"]!.AsArray();
-        Assert.True(errors.Count >= 3, body.ToJsonString());
-        Assert.Contains(errors, e => e!["code"]!.GetValue<string>() == "unknown-backend");
-        Assert.Contains(errors, e => e!["message"]!.GetValue<string>().Contains("duratoin", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e!["message"]!.GetValue<string>().Contains("colour", StringComparison.Ordinal));
+
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SubmitAsync(new PlanRequest(problem) { Backend = "warp-drive" }));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.True(refused.Errors.Count >= 3, refused.Message);
+        Assert.Contains(refused.Errors, e => e.Code == "unknown-backend" && e.Item == "$.backend");
+        Assert.Contains(refused.Errors, e => e.Message.Contains("duratoin", StringComparison.Ordinal));
+        Assert.Contains(refused.Errors, e => e.Message.Contains("colour", StringComparison.Ordinal));
+        Assert.All(refused.Errors, e => Assert.False(string.IsNullOrEmpty(e.Suggestion), $"{e.Item}: {e.Message} has no suggestion"));
     }
 
     [Fact]
-    public async Task SubmitJob_OverTaskLimit_Answers422NamingTheLimit()
+    public async Task SubmitJob_OverTaskLimit_IsInvalidRequestNamingTheLimit()
     {
         await using var small = new TestService(new Dictionary<string, string?> { ["MaxTasks"] = "5" });
-        using var limited = small.Client(await small.CreateKeyAsync("acme"));
-        using var response = await limited.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(8))));
-        var body = await response.ReadObjectAsync();
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Contains("MaxTasks", body.ToJsonString(), StringComparison.Ordinal);
+        using var limited = small.ApiClient(await small.CreateKeyAsync("acme"));
+
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => limited.SubmitAsync(new PlanRequest(Api.Problem(8))));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains(refused.Errors, e => e.Item == "$.problem.tasks" && e.Message.Contains("MaxTasks", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task SubmitJob_BodyOverLimit_Answers413()
+    public async Task SubmitJob_BodyOverLimit_IsInvalidRequestWithStatus413()
     {
         await using var small = new TestService(new Dictionary<string, string?> { ["MaxBodyBytes"] = "2000" });
-        using var limited = small.Client(await small.CreateKeyAsync("acme"));
-        using var response = await limited.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(200))));
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Contains("MaxBodyBytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var limited = small.ApiClient(await small.CreateKeyAsync("acme"));
+
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => limited.SubmitAsync(new PlanRequest(Api.Problem(200))));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.Status);
+        Assert.Contains("MaxBodyBytes", refused.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ListJobs_WithLimit_PagesThroughEveryJobOnce()
+    public async Task ListJobs_WithLimitAndStatus_PagesThroughEveryJobOnce()
     {
         await using var idle = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
-        using var lister = idle.Client(await idle.CreateKeyAsync("lister"));
-        var ids = new HashSet<string>();
+        using var lister = idle.ApiClient(await idle.CreateKeyAsync("lister"));
+        var ids = new HashSet<Guid>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add((await Api.SubmitAsync(lister, Api.Job(Api.Problem(2), seed: i)))["id"]!.GetValue<string>());
+            ids.Add((await lister.SubmitAsync(new PlanRequest(Api.Problem(2)) { Seed = i })).Id);
         }
 
-        var seen = new List<string>();
+        var seen = new List<Guid>();
         string? cursor = null;
         do
         {
-            var page = await lister.GetFromJsonAsync<JsonObject>($"/api/v1/jobs?status=queued&limit=2{(cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor))}");
-            foreach (var item in page!["items"]!.AsArray())
-            {
-                seen.Add(item!["id"]!.GetValue<string>());
-            }
-
-            cursor = page["nextCursor"]?.GetValue<string>();
+            var page = await lister.ListAsync(status: "queued", limit: 2, cursor: cursor);
+            Assert.InRange(page.Items.Count, 1, 2);
+            Assert.All(page.Items, j => Assert.Equal("queued", j.Status));
+            seen.AddRange(page.Items.Select(j => j.Id));
+            cursor = page.NextCursor;
         }
         while (cursor is not null);
 
         Assert.Equal(5, seen.Count);
         Assert.True(ids.SetEquals(seen));
-        using var bad = await lister.GetAsync("/api/v1/jobs?status=sleeping");
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Empty((await lister.ListAsync(status: "completed")).Items);
+        var bad = await Assert.ThrowsAsync<InvalidRequestException>(() => lister.ListAsync(status: "sleeping"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
     }
 
     [Fact]
-    public async Task GetJob_WaitSeconds_AnswersOnceTheJobCompleted()
+    public async Task WaitJob_LongPoll_AnswersOnceTheJobCompleted()
     {
-        var ids = new List<string>();
+        var ids = new List<Guid>();
         for (var i = 0; i < 6; i++)
         {
-            ids.Add((await Api.SubmitAsync(client, Api.Job(Api.Problem(4), backend: "greedy", seed: 300 + i)))["id"]!.GetValue<string>());
+            ids.Add((await client.SubmitAsync(new PlanRequest(Api.Problem(4)) { Backend = "greedy", Seed = 300 + i })).Id);
         }
 
         foreach (var id in ids)
         {
-            using var response = await client.GetAsync($"/api/v1/jobs/{id}?waitSeconds=30");
-            var job = await response.ReadObjectAsync();
+            var job = await client.WaitAsync(id, TimeSpan.FromSeconds(30));
 
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("completed", job["status"]!.GetValue<string>());
-            Assert.NotNull(job["completedAt"]);
+            Assert.Equal("completed", job.Status);
+            Assert.NotNull(job.CompletedAt);
         }
     }
 
     [Fact]
-    public async Task GetJob_WaitSecondsWithoutWorkers_AnswersQueuedWhenTheWaitRunsOut()
+    public async Task WaitJob_WithoutWorkers_AnswersQueuedWhenTheWaitRunsOut()
     {
         await using var idle = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
-        using var c = idle.Client(await idle.CreateKeyAsync("acme"));
-        var id = (await Api.SubmitAsync(c, Api.Job(Api.Problem(3))))["id"]!.GetValue<string>();
+        using var c = idle.ApiClient(await idle.CreateKeyAsync("acme"));
+        var id = (await c.SubmitAsync(new PlanRequest(Api.Problem(3)))).Id;
 
-        using var response = await c.GetAsync($"/api/v1/jobs/{id}?waitSeconds=0.3");
+        var job = await c.WaitAsync(id, TimeSpan.FromSeconds(0.3));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("queued", (await response.ReadObjectAsync())["status"]!.GetValue<string>());
+        Assert.Equal("queued", job.Status);
+        Assert.False(job.IsFinished);
     }
 
     [Fact]
-    public async Task GetJob_WaitSecondsThenCancel_AnswersCancelled()
+    public async Task WaitJob_ThenCancel_AnswersCancelled()
     {
         await using var idle = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
-        using var c = idle.Client(await idle.CreateKeyAsync("acme"));
-        var id = (await Api.SubmitAsync(c, Api.Job(Api.Problem(3))))["id"]!.GetValue<string>();
+        using var c = idle.ApiClient(await idle.CreateKeyAsync("acme"));
+        var id = (await c.SubmitAsync(new PlanRequest(Api.Problem(3)))).Id;
 
-        var waiting = c.GetAsync($"/api/v1/jobs/{id}?waitSeconds=30");
-        using (var cancel = await c.DeleteAsync($"/api/v1/jobs/{id}"))
-        {
-            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
-        }
+        var waiting = c.WaitAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal("cancelled", (await c.CancelAsync(id)).Status);
 
-        using var response = await waiting;
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("cancelled", (await response.ReadObjectAsync())["status"]!.GetValue<string>());
+        Assert.Equal("cancelled", (await waiting).Status);
     }
 
     [Fact]
-    public async Task GetJob_WaitSecondsOutOfRangeOrOtherTenant_Answers400Or404()
-    {
-        var id = (await Api.SubmitAsync(client, Api.Job(Api.Problem(3), seed: 77)))["id"]!.GetValue<string>();
-        using var other = service.Client(await service.CreateKeyAsync("globex"));
-
-        foreach (var wait in new[] { "-1", "31", "NaN" })
-        {
-            using var bad = await client.GetAsync($"/api/v1/jobs/{id}?waitSeconds={wait}");
-            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-            Assert.Contains("waitSeconds", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
-
-        using var foreign = await other.GetAsync($"/api/v1/jobs/{id}?waitSeconds=5");
-        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
-    }
-
-    [Fact]
-    public async Task CancelJob_Queued_BecomesCancelledAndHasNoResult()
+    public async Task CancelJob_Queued_BecomesCancelledAndItsResultIsAConflict()
     {
         await using var idle = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
-        using var c = idle.Client(await idle.CreateKeyAsync("acme"));
-        var id = (await Api.SubmitAsync(c, Api.Job(Api.Problem(3))))["id"]!.GetValue<string>();
-        using var cancel = await c.DeleteAsync($"/api/v1/jobs/{id}");
-        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
-        Assert.Equal("cancelled", (await cancel.ReadObjectAsync())["status"]!.GetValue<string>());
-        using var result = await c.GetAsync($"/api/v1/jobs/{id}/result");
-        Assert.Equal(HttpStatusCode.Conflict, result.StatusCode);
+        using var c = idle.ApiClient(await idle.CreateKeyAsync("acme"));
+        var id = (await c.SubmitAsync(new PlanRequest(Api.Problem(3)))).Id;
+
+        var cancelled = await c.CancelAsync(id);
+
+        Assert.Equal("cancelled", cancelled.Status);
+        var conflict = await Assert.ThrowsAsync<ConflictException>(() => c.GetResultAsync(id));
+        Assert.Contains("cancelled", conflict.Detail, StringComparison.Ordinal);
+        Assert.Equal("cancelled", (await c.CancelAsync(id)).Status); // a second cancel is answered, not refused
     }
 
     [Fact]
     public async Task CancelJob_Running_StopsTheSolverPromptly()
     {
-        var id = (await Api.SubmitAsync(client, Api.LongJob(timeLimit: 120)))["id"]!.GetValue<string>();
-        var running = await Api.WaitAsync(client, id, TimeSpan.FromSeconds(20), j => j["status"]!.GetValue<string>() != "queued");
-        Assert.Equal("running", running["status"]!.GetValue<string>());
-        using var cancel = await client.DeleteAsync($"/api/v1/jobs/{id}");
-        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var id = (await client.SubmitAsync(new PlanRequest(Api.Problem(300, "long")) { Backend = "localsearch", TimeLimitSeconds = 120 })).Id;
+        var running = await WaitUntilAsync(id, j => j.Status != "queued", TimeSpan.FromSeconds(20));
+        Assert.Equal("running", running.Status);
+
+        Assert.Equal("cancelled", (await client.CancelAsync(id)).Status);
 
         // The worker slot frees up: a small job submitted now completes long before the 120 s limit of the first.
-        var next = (await Api.SubmitAsync(client, Api.Job(Api.Problem(3), seed: 99)))["id"]!.GetValue<string>();
-        var done = await Api.WaitAsync(client, next, TimeSpan.FromSeconds(20));
-        Assert.Equal("completed", done["status"]!.GetValue<string>());
-        Assert.Equal("cancelled", (await Api.WaitAsync(client, id, TimeSpan.FromSeconds(1)))["status"]!.GetValue<string>());
+        var next = (await client.SubmitAsync(new PlanRequest(Api.Problem(3)) { Seed = 99 })).Id;
+        Assert.Equal("completed", (await client.WaitAsync(next, TimeSpan.FromSeconds(20))).Status);
+        Assert.Equal("cancelled", (await client.GetAsync(id)).Status);
     }
 
     [Fact]
     public async Task SolveNow_SmallProblem_ReturnsPlanInTheResponse()
     {
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(Api.Job(Api.Problem(5), timeLimit: 2)));
-        var plan = await response.ReadObjectAsync();
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(5, plan["assignments"]!.AsArray().Count);
+        var plan = await client.SolveAsync(new PlanRequest(Api.Problem(5)) { TimeLimitSeconds = 2 });
+
+        Assert.Equal(5, plan.Assignments.Count);
+        Assert.Contains(plan.Status, new[] { "optimal", "feasible" });
     }
 
     [Fact]
-    public async Task SolveNow_TimeLimitAboveSyncBound_Answers422()
+    public async Task SolveNow_TimeLimitAboveSyncBound_IsInvalidRequestNamingTheLimit()
     {
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(Api.Job(Api.Problem(3), timeLimit: 3600)));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Contains("MaxTimeLimitSeconds", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SolveAsync(new PlanRequest(Api.Problem(3)) { TimeLimitSeconds = 3600 }));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains(refused.Errors, e => e.Item == "$.timeLimitSeconds" && e.Message.Contains("MaxTimeLimitSeconds", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Backends_ListsAutoAndAvailability()
     {
-        var body = await client.GetFromJsonAsync<JsonObject>("/api/v1/backends");
-        var names = body!["backends"]!.AsArray().Select(b => b!["name"]!.GetValue<string>()).ToList();
-        Assert.Contains("auto", names);
-        Assert.Contains("greedy", names);
-        Assert.All(body["backends"]!.AsArray(), b => Assert.NotNull(b!["available"]));
+        var backends = await client.GetBackendsAsync();
+
+        Assert.Contains(backends.Backends, b => b.Name == "auto");
+        Assert.Contains(backends.Backends, b => b.Name == "greedy" && b.Available);
+        Assert.All(backends.Backends, b => Assert.True(b.Available || !string.IsNullOrEmpty(b.Reason), $"{b.Name} is unavailable without a reason"));
+        Assert.NotEmpty(backends.Samplers);
     }
 
     /// <summary>Re-planning goes through the problem's own "baseline" field: pins hold and the plan reports changes.</summary>
@@ -307,14 +267,12 @@ public sealed class JobsApiTests : IAsyncLifetime
                 new JsonObject { ["task"] = "t0", ["agent"] = "a2", ["start"] = 0 }),
         };
 
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(Api.Job(problem, "localsearch", timeLimit: 2)));
-        var plan = await response.ReadObjectAsync();
+        var plan = await client.SolveAsync(new PlanRequest(problem) { Backend = "localsearch", TimeLimitSeconds = 2 });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var pinned = plan["assignments"]!.AsArray().Single(a => a!["task"]!.GetValue<string>() == "t1")!;
-        Assert.Equal(("a3", 4), (pinned["agent"]!.GetValue<string>(), pinned["start"]!.GetValue<int>()));
-        Assert.NotNull(plan["changes"]);
-        Assert.Contains(plan["score"]!["breakdown"]!.AsArray(), t => t!["term"]!.GetValue<string>() == "changes");
+        var pinned = plan.Assignments.Single(a => a.Task == "t1");
+        Assert.Equal(("a3", 4), (pinned.Agent, pinned.Start));
+        Assert.NotNull(plan.Changes);
+        Assert.Contains(plan.Score.Breakdown, t => t.Term == "changes");
     }
 
     [Fact]
@@ -326,15 +284,14 @@ public sealed class JobsApiTests : IAsyncLifetime
             ["assignments"] = new JsonArray(new JsonObject { ["task"] = "t1", ["agent"] = "a9", ["start"] = 0, ["pinned"] = true }),
         };
 
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(Api.Job(problem, timeLimit: 2)));
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SolveAsync(new PlanRequest(problem) { TimeLimitSeconds = 2 }));
 
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity, response.StatusCode.ToString());
-        Assert.Contains("baseline task 't1'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(refused.Errors, e => e.Item?.Contains("baseline task 't1'", StringComparison.Ordinal) is true || e.Message.Contains("baseline task 't1'", StringComparison.Ordinal));
     }
 
     /// <summary>The request's own "baseline" (a previous plan, as qplan solve --baseline reads it) replaces the problem's.</summary>
     [Fact]
-    public async Task SolveNow_TopLevelBaseline_ReplacesTheProblemsOwnAndKeepsItsPin()
+    public async Task SolveNow_RequestBaseline_ReplacesTheProblemsOwnAndKeepsItsPin()
     {
         var problem = Api.Problem(6);
         problem["objective"] = new JsonObject { ["makespan"] = 1, ["changes"] = 5 };
@@ -342,62 +299,39 @@ public sealed class JobsApiTests : IAsyncLifetime
         {
             ["assignments"] = new JsonArray(new JsonObject { ["task"] = "t1", ["agent"] = "a1", ["start"] = 0, ["pinned"] = true }),
         };
-        var body = Api.Job(problem, "localsearch", timeLimit: 2);
-        body["baseline"] = PinT1OnA3At4();
 
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(body));
-        var plan = await response.ReadObjectAsync();
+        var plan = await client.SolveAsync(new PlanRequest(problem) { Backend = "localsearch", TimeLimitSeconds = 2, Baseline = PinT1OnA3At4() });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var pinned = plan["assignments"]!.AsArray().Single(a => a!["task"]!.GetValue<string>() == "t1")!;
-        Assert.Equal(("a3", 4), (pinned["agent"]!.GetValue<string>(), pinned["start"]!.GetValue<int>()));
-        Assert.NotNull(plan["changes"]);
+        var pinned = plan.Assignments.Single(a => a.Task == "t1");
+        Assert.Equal(("a3", 4), (pinned.Agent, pinned.Start));
+        Assert.NotNull(plan.Changes);
     }
 
     [Fact]
-    public async Task SubmitJob_TopLevelBaseline_TheWorkerSolvesWithItsPin()
+    public async Task SubmitJob_RequestBaseline_TheWorkerSolvesWithItsPin()
     {
-        var body = Api.Job(Api.Problem(6), "greedy", timeLimit: 2);
-        body["baseline"] = PinT1OnA3At4();
+        var id = (await client.SubmitAsync(new PlanRequest(Api.Problem(6)) { Backend = "greedy", TimeLimitSeconds = 2, Baseline = PinT1OnA3At4() })).Id;
 
-        var id = (await Api.SubmitAsync(client, body))["id"]!.GetValue<string>();
-
-        Assert.Equal("completed", (await Api.WaitAsync(client, id))["status"]!.GetValue<string>());
-        var plan = await client.GetFromJsonAsync<JsonObject>($"/api/v1/jobs/{id}/result");
-        var pinned = plan!["assignments"]!.AsArray().Single(a => a!["task"]!.GetValue<string>() == "t1")!;
-        Assert.Equal(("a3", 4), (pinned["agent"]!.GetValue<string>(), pinned["start"]!.GetValue<int>()));
+        Assert.Equal("completed", (await client.WaitAsync(id, TimeSpan.FromSeconds(30))).Status);
+        var pinned = (await client.GetResultAsync(id)).Assignments.Single(a => a.Task == "t1");
+        Assert.Equal(("a3", 4), (pinned.Agent, pinned.Start));
     }
 
     [Fact]
-    public async Task SubmitJob_TopLevelBaselineNotAnObject_Is400NamingTheField()
+    public async Task SubmitJob_RequestBaselineWithoutAssignmentsAndPinToUnknownAgent_IsInvalidRequestNamingEach()
     {
-        var body = Api.Job(Api.Problem(4));
-        body["baseline"] = new JsonArray(1, 2);
-
-        using var response = await client.PostAsync("/api/v1/jobs", Api.Json(body));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("$.baseline", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task SubmitJob_TopLevelBaselineWithoutAssignmentsAndPinToUnknownAgent_Is422NamingEach()
-    {
-        var missing = Api.Job(Api.Problem(4));
-        missing["baseline"] = new JsonObject { ["status"] = "feasible" };
-        var unknownAgent = Api.Job(Api.Problem(4));
-        unknownAgent["baseline"] = new JsonObject
+        var unknownAgent = new JsonObject
         {
             ["assignments"] = new JsonArray(new JsonObject { ["task"] = "t1", ["agent"] = "a9", ["start"] = 0, ["pinned"] = true }),
         };
 
-        using var noAssignments = await client.PostAsync("/api/v1/jobs", Api.Json(missing));
-        using var badPin = await client.PostAsync("/api/v1/jobs", Api.Json(unknownAgent));
+        var noAssignments = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SubmitAsync(new PlanRequest(Api.Problem(4)) { Baseline = new JsonObject { ["status"] = "feasible" } }));
+        var badPin = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SubmitAsync(new PlanRequest(Api.Problem(4)) { Baseline = unknownAgent }));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, noAssignments.StatusCode);
-        Assert.Contains("$.baseline", await noAssignments.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, badPin.StatusCode);
-        Assert.Contains("baseline task 't1'", await badPin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noAssignments.Status);
+        Assert.Contains(noAssignments.Errors, e => e.Item?.StartsWith("$.baseline", StringComparison.Ordinal) is true);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badPin.Status);
+        Assert.Contains("baseline task 't1'", badPin.Message, StringComparison.Ordinal);
     }
 
     private static JsonObject PinT1OnA3At4() => new()
@@ -408,13 +342,20 @@ public sealed class JobsApiTests : IAsyncLifetime
             new JsonObject { ["task"] = "t0", ["agent"] = "a2", ["start"] = 0, ["end"] = 1 }),
     };
 
-    [Fact]
-    public async Task OptimizeTest_BuiltInProblem_Passes()
+    /// <summary>Reads the job until <paramref name="until"/> holds or <paramref name="timeout"/> runs out; the last view.</summary>
+    private async Task<Job> WaitUntilAsync(Guid id, Func<Job, bool> until, TimeSpan timeout)
     {
-        using var response = await client.PostAsync("/api/v1/optimize/test", null);
-        var body = await response.ReadObjectAsync();
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(body["passed"]!.GetValue<bool>(), body.ToJsonString());
+        var end = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var job = await client.GetAsync(id);
+            if (until(job) || DateTime.UtcNow > end)
+            {
+                return job;
+            }
+
+            await Task.Delay(50);
+        }
     }
 }
 
@@ -425,22 +366,26 @@ public sealed class ShutdownTests
     public async Task Shutdown_WithRunningJob_ReleasesItBackToTheQueue()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "qp-service-tests", Guid.NewGuid().ToString("N"));
-        string id;
+        Guid id;
         string key;
         var first = new TestService(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["ShutdownGraceSeconds"] = "1", ["Workers"] = "1" });
         key = await first.CreateKeyAsync("acme");
-        using (var client = first.Client(key))
+        using (var client = first.ApiClient(key))
         {
-            id = (await Api.SubmitAsync(client, Api.LongJob(timeLimit: 120)))["id"]!.GetValue<string>();
-            var running = await Api.WaitAsync(client, id, TimeSpan.FromSeconds(20), j => j["status"]!.GetValue<string>() != "queued");
-            Assert.Equal("running", running["status"]!.GetValue<string>());
+            id = (await client.SubmitAsync(new PlanRequest(Api.Problem(300, "long")) { Backend = "localsearch", TimeLimitSeconds = 120 })).Id;
+            var end = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while ((await client.GetAsync(id)).Status == "queued" && DateTime.UtcNow < end)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Equal("running", (await client.GetAsync(id)).Status);
         }
 
         await first.DisposeAsync();
 
         await using var second = new TestService(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["Workers"] = "0" });
-        using var reader = second.Client(key);
-        var job = await reader.GetFromJsonAsync<JsonObject>($"/api/v1/jobs/{id}");
-        Assert.Equal("queued", job!["status"]!.GetValue<string>());
+        using var reader = second.ApiClient(key);
+        Assert.Equal("queued", (await reader.GetAsync(id)).Status);
     }
 }

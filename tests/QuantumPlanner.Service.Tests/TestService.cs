@@ -69,6 +69,14 @@ internal sealed class TestService : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The typed client (QuantumPlanner.Client) over this instance, with <paramref name="key"/> when given.</summary>
+    public QuantumPlanner.Client.QuantumPlannerClient ApiClient(string? key = null, QuantumPlanner.Client.QuantumPlannerClientOptions? options = null)
+    {
+        options ??= new QuantumPlanner.Client.QuantumPlannerClientOptions();
+        options.ApiKey ??= key;
+        return new QuantumPlanner.Client.QuantumPlannerClient(Client(), options);
+    }
+
     public async Task<string> CreateKeyAsync(string tenant, bool admin = false)
     {
         var keys = Services.GetRequiredService<IApiKeyStore>();

@@ -27,6 +27,12 @@ internal sealed record ProblemRequest(
     public string StoredBackend => ToSolveInput(string.Empty).StoredBackend;
 }
 
+/// <summary>A plan to explain and the validated problem it is for (<see cref="ProblemRequestReader.ReadExplain"/>).</summary>
+internal sealed record ExplainRequest(ValidatedProblem Problem, IReadOnlyList<Assignment> Assignments)
+{
+    public PlanExplanation Explain() => PlanExplanation.Of(Problem.Problem, Assignments);
+}
+
 /// <summary>The fields of a jobs or solve request after their shape was checked; a null time limit takes the default.</summary>
 internal sealed record RequestFields(JsonElement Problem)
 {
@@ -312,6 +318,33 @@ internal static class ProblemRequestReader
             IdempotencyKey = idempotencyKey,
         };
         return Read(fields, options, engine, synchronous: false);
+    }
+
+    /// <summary>
+    /// The problem and plan of an explanation (<c>POST /api/v1/explain</c>, the MCP tool explain_plan): the problem read
+    /// by the intake of <c>/solve</c> (shape, limits, validation), then the plan's assignments checked against it, each
+    /// issue naming its item under <c>$.plan</c>.
+    /// </summary>
+    internal static (ExplainRequest? Request, RequestRejection? Rejection) ReadExplain(JsonElement problem, JsonElement plan, QuantumPlannerOptions options, PlanningEngine engine)
+    {
+        if (problem.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ShapeRejection([ProblemShapeError(problem)]));
+        }
+
+        var (request, rejection) = Read(new RequestFields(problem), options, engine, synchronous: true);
+        if (request is null)
+        {
+            return (null, rejection);
+        }
+
+        var (assignments, issues) = PlanExplanation.ReadAssignments(plan, request.Problem.Problem);
+        if (assignments is null)
+        {
+            return (null, new RequestRejection(true, $"The plan has {issues.Count} error(s) against the problem; each is listed in \"errors\".", [.. issues.Select(ToApiError)]));
+        }
+
+        return (new ExplainRequest(request.Problem, assignments), null);
     }
 
     /// <summary>Everything after the shape: names, limits, the problem read once from its element, validated once, hashed once.</summary>

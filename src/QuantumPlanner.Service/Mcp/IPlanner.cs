@@ -22,6 +22,9 @@ public interface IPlanner
 
     Task<string> ListBackendsAsync(CancellationToken cancellationToken);
 
+    /// <summary>The plan rescored against its problem (<see cref="Core.Planning.PlanExplanation"/>), by the intake of POST /api/v1/explain.</summary>
+    Task<string> ExplainAsync(JsonElement problem, JsonElement plan, CancellationToken cancellationToken);
+
     /// <summary>The queued job (id, status, links).</summary>
     Task<string> SubmitAsync(ClaimsPrincipal? user, PlanArguments arguments, string? idempotencyKey, CancellationToken cancellationToken);
 

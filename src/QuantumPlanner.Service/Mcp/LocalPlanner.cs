@@ -36,6 +36,14 @@ public sealed class LocalPlanner(PlanningEngine engine, IPlannerJobs jobs, IOpti
     public Task<string> ListBackendsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(JsonSerializer.Serialize(new { backends = engine.Backends(), samplers = PlanningEngine.SamplerNames }, PlannerTools.Json));
 
+    public Task<string> ExplainAsync(JsonElement problem, JsonElement plan, CancellationToken cancellationToken)
+    {
+        var (request, rejection) = Api.ProblemRequestReader.ReadExplain(problem, plan, options.Value, engine);
+        return request is null
+            ? throw new McpToolException(rejection!.ToString())
+            : Task.FromResult(JsonSerializer.Serialize(request.Explain(), PlannerTools.Json));
+    }
+
     public async Task<string> SubmitAsync(ClaimsPrincipal? user, PlanArguments arguments, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);

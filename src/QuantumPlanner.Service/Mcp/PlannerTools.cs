@@ -82,32 +82,11 @@ public sealed class PlannerTools(IPlanner planner, IOptions<QuantumPlannerOption
         });
 
     [McpServerTool(Name = "explain_plan", Title = "Explain a plan", ReadOnly = true, Idempotent = true, OpenWorld = false)]
-    [Description("Scores a plan against its problem from scratch and explains it: the objective per term (weight × value), every hard violation, and each task's and agent's share (cost, lateness, workload).")]
-    public CallToolResult ExplainPlan(
+    [Description("Scores a plan against its problem from scratch and explains it: the objective per term (weight × value), every hard violation, and each task's and agent's share (cost, lateness, workload), and with a baseline the tasks that moved. A plan naming tasks or agents the problem lacks is a tool error.")]
+    public Task<CallToolResult> ExplainPlan(
         [Description("The planning problem object the plan is for.")] JsonElement problem,
-        [Description("The plan object (as plan_tasks or get_job return it); only its assignments are read.")] JsonElement plan) => Answer(() =>
-        {
-            var checkedProblem = PlanningJson.Check(problem.GetRawText(), "problem");
-            if (!checkedProblem.IsValid)
-            {
-                throw new McpToolException(Issues(checkedProblem.Issues));
-            }
-
-            Plan given;
-            try
-            {
-                given = PlanningJson.DeserializePlan(plan.GetRawText());
-            }
-            catch (JsonException ex)
-            {
-                throw new McpToolException($"plan is not a plan document: {ex.Message} Maybe pass the object plan_tasks returned.", ex);
-            }
-
-            var scored = PlanScorer.Evaluate(checkedProblem.Problem!, given.Assignments);
-            var terms = scored.Score.Breakdown.Select(t => new { t.Term, t.Weight, t.Value, weighted = t.Weight * t.Value });
-            var summary = $"objective {scored.Score.Objective.ToString("0.###", CultureInfo.InvariantCulture)}, {scored.Score.HardViolations} hard violation(s), makespan {scored.Metrics.Makespan}, cost {scored.Metrics.Cost.ToString("0.###", CultureInfo.InvariantCulture)}, {scored.Unassigned.Count} dropped";
-            return JsonSerializer.Serialize(new { summary, objective = scored.Score.Objective, hardViolations = scored.Score.HardViolations, terms, violations = scored.Score.Violations, metrics = scored.Metrics, unassigned = scored.Unassigned, tasks = scored.Tasks, agents = scored.Agents }, Json);
-        });
+        [Description("The plan object (as plan_tasks or get_job return it); only its assignments are read.")] JsonElement plan,
+        CancellationToken cancellationToken = default) => AnswerAsync(() => planner.ExplainAsync(problem, plan, cancellationToken));
 
     [McpServerTool(Name = "list_backends", Title = "List backends", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("The planning backends (name, kind, whether they can run here and why not) and the QUBO samplers.")]
@@ -131,18 +110,6 @@ public sealed class PlannerTools(IPlanner planner, IOptions<QuantumPlannerOption
         : throw new McpToolException($"jobId '{jobId}' is not a job id. Maybe pass the id that submit_job returned, like 0f8fad5b-d9cb-469f-a165-70867728950e.");
 
     private static McpToolException NotFound(Guid id) => new($"Job {id} was not found. Maybe it belongs to another tenant, the id is mistyped, or (qplan mcp) it was submitted to an earlier server process.");
-
-    private static CallToolResult Answer(Func<string> work)
-    {
-        try
-        {
-            return Text(work(), isError: false);
-        }
-        catch (McpToolException ex)
-        {
-            return Text(ex.Message, isError: true);
-        }
-    }
 
     private static async Task<CallToolResult> AnswerAsync(Func<Task<string>> work)
     {

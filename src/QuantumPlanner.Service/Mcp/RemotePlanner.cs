@@ -13,7 +13,7 @@ namespace QuantumPlanner.Service.Mcp;
 /// API key: plan_tasks and submit_job go through the service's jobs route (its limits, backends, quota and tenant),
 /// validate_problem through /api/v1/validate, resources from its examples and schemas. The service's refusals
 /// (problem details) come back as tool errors listing each item; an unreachable service or a refused key say so.
-/// explain_plan scores locally: it is the same deterministic scorer and needs no solve.
+/// explain_plan goes through /api/v1/explain, so the service's limits and its version of the scorer apply.
 /// </summary>
 public sealed class RemotePlanner(QuantumPlannerClient client, Uri service) : IPlanner
 {
@@ -33,6 +33,13 @@ public sealed class RemotePlanner(QuantumPlannerClient client, Uri service) : IP
 
     public Task<string> ListBackendsAsync(CancellationToken cancellationToken) => CallAsync(async () =>
         JsonSerializer.Serialize(await client.GetBackendsAsync(cancellationToken).ConfigureAwait(false), PlannerTools.Json));
+
+    public Task<string> ExplainAsync(JsonElement problem, JsonElement plan, CancellationToken cancellationToken) => CallAsync(async () =>
+    {
+        var problemObject = Object(problem, "problem", "the problem object itself (qplan://schemas/problem.json)");
+        var planObject = Object(plan, "plan", "the plan object plan_tasks or get_job returned");
+        return JsonSerializer.Serialize(await client.ExplainAsync(problemObject, planObject, cancellationToken).ConfigureAwait(false), PlannerTools.Json);
+    });
 
     public Task<string> SubmitAsync(ClaimsPrincipal? user, PlanArguments arguments, string? idempotencyKey, CancellationToken cancellationToken) => CallAsync(async () =>
     {
@@ -96,19 +103,19 @@ public sealed class RemotePlanner(QuantumPlannerClient client, Uri service) : IP
         }
     }
 
+    private static JsonObject Object(JsonElement value, string name, string what) => value.ValueKind == JsonValueKind.Object
+        ? JsonNode.Parse(value.GetRawText())!.AsObject()
+        : throw new McpToolException($"{name} is a JSON {value.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe pass {what}, not a string holding it.");
+
     private static PlanRequest Request(PlanArguments arguments, string? idempotencyKey)
     {
-        if (arguments.Problem.ValueKind != JsonValueKind.Object)
-        {
-            throw new McpToolException($"problem is a JSON {arguments.Problem.ValueKind.ToString().ToLowerInvariant()}, not an object. Maybe pass the problem object itself (qplan://schemas/problem.json), not a string holding it.");
-        }
-
+        var problem = Object(arguments.Problem, "problem", "the problem object itself (qplan://schemas/problem.json)");
         if (arguments.TimeLimitSeconds is { } seconds && !double.IsFinite(seconds))
         {
             throw new McpToolException($"timeLimitSeconds {seconds.ToString(CultureInfo.InvariantCulture)} is not a number of seconds. Maybe 10.");
         }
 
-        return new PlanRequest(JsonNode.Parse(arguments.Problem.GetRawText())!.AsObject())
+        return new PlanRequest(problem)
         {
             Backend = arguments.Backend ?? "auto",
             TimeLimitSeconds = arguments.TimeLimitSeconds,
