@@ -7,9 +7,10 @@
 # each with peak RSS and the process's CPU time (user + system, GNU time), and prints the median of the runs per
 # measurement (the single runs in brackets). CPU time says what the work costs when the machine is shared: on a busy
 # host the wall-clock rate mostly measures the wait for a core.
-# Usage: [STORES="pg sqlite"] [STEPS="backup archive"] [QPLAN_DLL=...] [SEED_ORDER=time|random] [ARCHIVE_ARGS="--batch 5000 ..."]
+# Usage: [STORES="pg sqlite"] [STEPS="backup archive"] [QPLAN_DLL=...] [SEED_ORDER=time|random] [PROGRESS_POINTS=10]
+#        [ARCHIVE_ARGS="--batch 5000 ..."]
 #        bench/ops/data-safety.sh [JOBS] [RUNS]   (defaults 1000000 and 3; needs QP_TEST_PG or PG=<connection string>
-# of a role with CREATEDB). SEED_ORDER is bench/ops/seed.sh's. Leaves nothing behind (databases and folders are dropped).
+# of a role with CREATEDB). SEED_ORDER and PROGRESS_POINTS are bench/ops/seed.sh's. Leaves nothing behind (databases and folders are dropped).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jobs="${1:-1000000}"
@@ -86,7 +87,7 @@ if [[ "$stores" == *" pg "* ]]; then
   "${qplan[@]}" db migrate --db "$(conn "$template")" >/dev/null
   seed_pg "$template" "$jobs"
   old=$(old_pg "$template")
-  echo "pg database size: $(psql -qtA -X -d "$template" -c "SELECT pg_size_pretty(pg_database_size('$template'))")"
+  echo "pg database size: $(psql -qtA -X -d "$template" -c "SELECT pg_size_pretty(pg_database_size('$template'))"), job_progress rows: $(psql -qtA -X -d "$template" -c "SELECT count(*) FROM job_progress")"
   for run in $(seq 1 "$runs"); do
     db="${prefix}_$run" target="${prefix}_${run}_restored"
     psql -q -X -d postgres -c "CREATE DATABASE $db TEMPLATE $template" -c "CREATE DATABASE $target" >/dev/null
@@ -111,7 +112,7 @@ if [[ "$stores" == *" sqlite "* ]]; then
   "${qplan[@]}" db migrate --data-dir "$work/sqlite-template" >/dev/null
   seed_sqlite "$work/sqlite-template/jobs.db" "$jobs"
   old=$(old_sqlite "$work/sqlite-template/jobs.db")
-  echo "sqlite file size: $(du -h "$work/sqlite-template/jobs.db" | cut -f1)"
+  echo "sqlite file size: $(du -h "$work/sqlite-template/jobs.db" | cut -f1), job_progress rows: $(sqlite3 "$work/sqlite-template/jobs.db" "SELECT count(*) FROM job_progress")"
   for run in $(seq 1 "$runs"); do
     rm -rf "$work/sqlite" "$work/sqlite-restored" "$work/sqlite-backups" "$work/sqlite-archives"
     cp -r "$work/sqlite-template" "$work/sqlite"

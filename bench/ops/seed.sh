@@ -7,21 +7,34 @@
 # primary key and its created_at index then agree, as in a real store. SEED_ORDER=random keeps the first benchmarks'
 # history, rows created (i % 400) days and (i % 86400) s ago with random UUIDv4 ids: every index is then in an
 # order unrelated to the table's, the worst case for a purge (each deleted row touches its own page of each index).
+# PROGRESS_POINTS (default 10) job_progress rows per completed or failed job (claim token 1, one point a second,
+# the objective falling), the dashboard's best-objective history a worker leaves; 0 seeds none, as before migration 5.
 seed_order="${SEED_ORDER:-time}"
 [[ "$seed_order" == time || "$seed_order" == random ]] || { echo "bench/ops/seed.sh: SEED_ORDER is '$seed_order', neither time nor random" >&2; exit 2; }
+progress_points="${PROGRESS_POINTS:-10}"
+[[ "$progress_points" =~ ^[0-9]+$ ]] || { echo "bench/ops/seed.sh: PROGRESS_POINTS is '$progress_points', not a number" >&2; exit 2; }
 
 seed_sql() { # $1 = JSON cast ("::jsonb" or ""), $2 = id expression over i and created, $3 = series yielding (i, created)
   cat <<SQL
 INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, attempts,
-  created_at, started_at, completed_at, time_limit_seconds, seed)
+  created_at, started_at, completed_at, time_limit_seconds, seed, claim_token)
 SELECT $2, 't' || (i % 20),
   CASE WHEN i % 10 < 6 THEN 'completed' WHEN i % 10 < 8 THEN 'failed' WHEN i % 10 = 8 THEN 'cancelled' ELSE 'queued' END,
   'auto', 'greedy',
   ('{"name":"bench-' || i || '","horizon":40,"agents":[{"id":"a","skills":["s"]}],"tasks":[{"id":"t1","duration":3},{"id":"t2","duration":5}]}')$1,
   CASE WHEN i % 10 < 6 THEN '{"status":"feasible","assignments":[{"task":"t1","agent":"a","start":0,"end":3}]}'$1 END,
-  'h' || (i % 1000), 1, created, created, created, 30, i
+  'h' || (i % 1000), 1, created, created, created, 30, i, CASE WHEN i % 10 < 8 THEN 1 ELSE 0 END
 FROM $3
 ORDER BY i;
+SQL
+}
+
+progress_sql() { # $1 = the series 1..PROGRESS_POINTS as k
+  cat <<SQL
+INSERT INTO job_progress (job_id, claim_token, elapsed_ms, objective)
+SELECT id, 1, k * 1000, 10000.0 / k FROM optimization_jobs CROSS JOIN $1
+WHERE status IN ('completed', 'failed')
+ORDER BY id, k;
 SQL
 }
 
@@ -37,7 +50,8 @@ seed_pg() {
     id="gen_random_uuid()"
   fi
   psql -q -X -d "$1" -c "$(seed_sql ::jsonb "$id" "(SELECT i, $created AS created FROM generate_series(1, $2) AS i) AS s")"
-  psql -q -X -d "$1" -c "VACUUM ANALYZE optimization_jobs"
+  [[ "$progress_points" -eq 0 ]] || psql -q -X -d "$1" -c "$(progress_sql "generate_series(1, $progress_points) AS k")"
+  psql -q -X -d "$1" -c "VACUUM ANALYZE optimization_jobs" -c "VACUUM ANALYZE job_progress"
 }
 
 # seed_sqlite FILE JOBS: seeds the migrated SQLite store FILE (created_at in microseconds, ids as lower-case UUID text).
@@ -51,6 +65,7 @@ seed_sqlite() {
     id="lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
   fi
   sqlite3 "$1" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) $(seed_sql "" "$id" "(SELECT i, $created AS created FROM n) AS s")"
+  [[ "$progress_points" -eq 0 ]] || sqlite3 "$1" "WITH RECURSIVE p(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM p WHERE k < $progress_points) $(progress_sql p)"
   sqlite3 "$1" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 }
 

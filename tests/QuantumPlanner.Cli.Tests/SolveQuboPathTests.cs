@@ -121,16 +121,21 @@ public sealed class SolveQuboPathTests
     }
 
     [Fact]
-    public async Task Solve_DumpQuboOfAProblemWithoutAgents_ExitsBadInputSaying()
+    public async Task Solve_DumpQuboOfAProblemWithoutAgents_WritesTheActivityListModel()
     {
-        var problem = CliRun.TempFile("""{"name": "rcpsp", "tasks": [{"id": "a", "duration": 2}]}""", ".json");
-        var dump = CliRun.TempFile(string.Empty, ".qubo");
+        const string Json = """{"name": "rcpsp", "resources": [{"id": "r", "capacity": 1}], "tasks": [{"id": "a", "duration": 2, "resources": {"r": 1}}, {"id": "b", "duration": 3, "resources": {"r": 1}}, {"id": "c", "duration": 1, "dependsOn": ["a"]}]}""";
+        var problem = CliRun.TempFile(Json, ".json");
+        var dump = CliRun.TempFile(string.Empty, ".json");
         try
         {
-            var (exit, _, error) = await CliRun.RunAsync("solve", problem, "--dump-qubo", dump);
+            var (exit, _, error) = await CliRun.RunAsync("solve", problem, "--backend", "greedy", "--dump-qubo", dump);
 
-            Assert.Equal(ExitCodes.BadInput, exit);
-            Assert.Contains("does not compile to a QUBO", error, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Ok, exit);
+            Assert.Contains("activity-list model", string.Join(" ", error.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            var expected = ActivityListQuboCompiler.Compile(ActivityListSurrogate.Create(PlanningJson.ParseProblem(Json, "rcpsp.json").Problem!)!).Model;
+            var written = QuboFiles.Read(dump).Model;
+            Assert.Equal(expected.VariableCount, written.VariableCount);
+            Assert.Equal(expected.InteractionCount, written.InteractionCount);
         }
         finally
         {

@@ -17,11 +17,11 @@ public sealed class QuantumConnectivityTests(SapiServerFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Check_TestServer_ListsBothSolversOnlineWithLoadAndLatency()
+    public async Task Check_TestServer_ListsEverySolverOnlineWithLoadAndLatency()
     {
         var solvers = await QuantumConnectivity.CheckAsync(fixture.Configuration);
 
-        Assert.Equal(["qpu:Chimera_C16_test", "hybrid:hybrid_binary_quadratic_model_version2_test"], solvers.Select(s => s.Sampler));
+        Assert.Equal(["qpu:Chimera_C16_test", "qpu:Advantage_P6_test", "hybrid:hybrid_binary_quadratic_model_version2_test"], solvers.Select(s => s.Sampler));
         Assert.All(solvers, s => Assert.True(s.Reachable && s.Status == "ONLINE" && s.LatencyMs >= 0));
         Assert.Equal(0.12, solvers[0].AverageLoad);
     }
@@ -42,6 +42,7 @@ public sealed class QuantumConnectivityTests(SapiServerFixture fixture) : IClass
 
     [Theory]
     [InlineData("qpu:Chimera_C16_test")]
+    [InlineData("qpu:Advantage_P6_test")]
     [InlineData("hybrid:hybrid_binary_quadratic_model_version2_test")]
     [InlineData("Chimera_C16_test")]
     public void KnownAnswerTest_EachSolver_Passes(string solver)

@@ -11,7 +11,7 @@ public sealed class RemoteConformanceSamplers : IConformanceSamplers
 {
     private static readonly Lazy<SapiTestServer> Server = new(() => SapiTestServer.StartAsync().GetAwaiter().GetResult());
 
-    public static IReadOnlyList<string> Names { get; } = ["qpu:Chimera_C16_test", "hybrid:hybrid_binary_quadratic_model_version2_test"];
+    public static IReadOnlyList<string> Names { get; } = ["qpu:Chimera_C16_test", "qpu:Advantage_P6_test", "hybrid:hybrid_binary_quadratic_model_version2_test"];
 
     public static ISampler Create(string name)
     {

@@ -8,14 +8,20 @@ namespace QuantumPlanner.Remote.Tests;
 public sealed class SapiClientTests(SapiServerFixture fixture) : IClassFixture<SapiServerFixture>
 {
     [Fact]
-    public async Task ListSolvers_TestServer_DescribesQpuAndHybridWithProperties()
+    public async Task ListSolvers_TestServer_DescribesBothQpusAndHybridWithProperties()
     {
         using var client = new SapiClient(fixture.Configuration);
 
         var solvers = await client.ListSolversAsync();
 
-        var qpu = Assert.Single(solvers, s => s.IsQpu);
+        var qpu = Assert.Single(solvers, s => s.Name == fixture.Server.Options.QpuName);
+        var pegasus = Assert.Single(solvers, s => s.Name == fixture.Server.Options.PegasusName);
         var hybrid = Assert.Single(solvers, s => s.IsHybrid);
+        Assert.Equal(2, solvers.Count(s => s.IsQpu));
+        Assert.Equal("pegasus", pegasus.Properties["topology"]!["type"]!.GetValue<string>());
+        Assert.Equal(680 - fixture.Server.Options.PegasusMissingQubits.Count, pegasus.Qubits.Length);
+        Assert.Equal(24 * 6 * 5, pegasus.Properties["num_qubits"]!.GetValue<int>());
+        Assert.NotEqual(qpu.GraphId, pegasus.GraphId);
         Assert.True(qpu.IsOnline);
         Assert.Equal(2048 - fixture.Server.Options.MissingQubits.Count, qpu.Qubits.Length);
         Assert.DoesNotContain(qpu.Qubits, q => fixture.Server.Options.MissingQubits.Contains(q));

@@ -31,13 +31,25 @@ public sealed record SapiServerOptions
     /// <summary>Qubits that do not work, as on every real chip.</summary>
     public IReadOnlySet<int> MissingQubits { get; init; } = new HashSet<int> { 5, 130, 131, 777, 1024, 1500, 2047 };
 
+    /// <summary>The second QPU-like solver, on a Pegasus working graph as an Advantage system has.</summary>
+    public string PegasusName { get; init; } = "Advantage_P6_test";
+
+    /// <summary>Pegasus P(m); 6 gives a 680-qubit fabric, small enough to keep the tests quick (an Advantage is P16).</summary>
+    public int PegasusSize { get; init; } = 6;
+
+    /// <summary>
+    /// Missing Pegasus qubits, linear labels of the Pegasus indices (0, 1, 3, 2), (0, 3, 7, 1), (1, 2, 5, 3) and
+    /// (1, 4, 10, 0) of P6: two vertical, two horizontal, none on the fabric's edge.
+    /// </summary>
+    public IReadOnlySet<int> PegasusMissingQubits { get; init; } = new HashSet<int> { 77, 216, 508, 650 };
+
     /// <summary>SA sweeps per read on the QPU-like solver (its "anneal").</summary>
     public int QpuSweeps { get; init; } = 1000;
 }
 
 /// <summary>
 /// A protocol-faithful stand-in for the D-Wave Solver API v2 on 127.0.0.1 (the real cloud is unreachable from the
-/// test machines): one QPU-like solver on a Chimera working graph with missing qubits, one hybrid BQM solver, the
+/// test machines): two QPU-like solvers, on a Chimera and a Pegasus working graph with missing qubits, one hybrid BQM solver, the
 /// vendor's versioned content types, deflate request bodies, long polling, multipart upload with real MD5 checks,
 /// 401 on a wrong token, and fault injection. It solves with the local samplers (SA on the qubits, tabu for hybrid)
 /// and reports exact energies without the offset, as the QPU does.
@@ -48,8 +60,7 @@ public sealed class SapiTestServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, ProblemRecord> problems = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Upload> uploads = new(StringComparer.Ordinal);
-    private readonly int[] qubits;
-    private readonly (int U, int V)[] couplers;
+    private readonly QpuSolver[] qpus;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int nextId;
 
@@ -57,7 +68,15 @@ public sealed class SapiTestServer : IAsyncDisposable
     {
         this.app = app;
         Options = options;
-        (qubits, couplers) = ChimeraTopology.Create(options.ChimeraSize, options.MissingQubits);
+        var (chimeraQubits, chimeraCouplers) = ChimeraTopology.Create(options.ChimeraSize, options.MissingQubits);
+        var (pegasusQubits, pegasusCouplers) = PegasusTopology.Create(options.PegasusSize, options.PegasusMissingQubits);
+        qpus =
+        [
+            new QpuSolver(options.QpuName, "c16test01", $"Chimera C{options.ChimeraSize}", 8 * options.ChimeraSize * options.ChimeraSize, chimeraQubits, chimeraCouplers,
+                new JsonObject { ["type"] = "chimera", ["shape"] = new JsonArray(options.ChimeraSize, options.ChimeraSize, 4) }),
+            new QpuSolver(options.PegasusName, "p6test01", $"Pegasus P{options.PegasusSize}", 24 * options.PegasusSize * (options.PegasusSize - 1), pegasusQubits, pegasusCouplers,
+                new JsonObject { ["type"] = "pegasus", ["shape"] = new JsonArray(options.PegasusSize) }),
+        ];
     }
 
     public SapiServerOptions Options { get; }
@@ -127,11 +146,11 @@ public sealed class SapiTestServer : IAsyncDisposable
             await next(context).ConfigureAwait(false);
         });
 
-        app.MapGet(Base + "/solvers/remote/", context => Json(context, SapiMediaTypes.SolverDefinitionList, new JsonArray(QpuDescription(), HybridDescription())));
+        app.MapGet(Base + "/solvers/remote/", context => Json(context, SapiMediaTypes.SolverDefinitionList, new JsonArray([.. qpus.Select(QpuDescription), HybridDescription()])));
         app.MapGet(Base + "/solvers/remote/{name}/", context =>
         {
             var name = (string)context.Request.RouteValues["name"]!;
-            var solver = name == Options.QpuName ? QpuDescription() : name == Options.HybridName ? HybridDescription() : null;
+            var solver = Describe(name);
             return solver is null ? Error(context, 404, $"Solver {name} not found") : Json(context, SapiMediaTypes.SolverDefinition, solver);
         });
         app.MapPost(Base + "/problems/", SubmitAsync);
@@ -280,7 +299,7 @@ public sealed class SapiTestServer : IAsyncDisposable
         var solverName = item["solver"]?["name"]?.GetValue<string>() ?? item["solver"]?.GetValue<string>();
         var type = item["type"]?.GetValue<string>();
         var parameters = item["params"]?.AsObject() ?? [];
-        var solver = solverName == Options.QpuName ? QpuDescription() : solverName == Options.HybridName ? HybridDescription() : null;
+        var solver = Describe(solverName);
         if (solver is null)
         {
             return ItemError(404, $"Solver {solverName} not found");
@@ -357,7 +376,8 @@ public sealed class SapiTestServer : IAsyncDisposable
             throw new ArgumentException("QPU problems must use the qp format");
         }
 
-        var problem = QpEncoding.Decode(data["lin"]!.GetValue<string>(), data["quad"]!.GetValue<string>(), data["offset"]?.GetValue<double>() ?? 0, qubits, couplers);
+        var qpu = qpus.Single(q => q.Name == solver.Name);
+        var problem = QpEncoding.Decode(data["lin"]!.GetValue<string>(), data["quad"]!.GetValue<string>(), data["offset"]?.GetValue<double>() ?? 0, qpu.Qubits, qpu.Couplers);
         var (hLow, hHigh) = solver.Range("h_range", (-2, 2));
         var (jLow, jHigh) = solver.Range("j_range", (-1, 1));
         if (problem.Linear.Values.Any(h => h < hLow || h > hHigh) || problem.Quadratic.Values.Any(j => j < jLow || j > jHigh))
@@ -391,7 +411,7 @@ public sealed class SapiTestServer : IAsyncDisposable
         return new JsonObject
         {
             ["format"] = "qp",
-            ["num_variables"] = qubits.Length,
+            ["num_variables"] = qpu.Qubits.Length,
             ["active_variables"] = activeText,
             ["solutions"] = solutions,
             ["energies"] = energies,
@@ -456,22 +476,25 @@ public sealed class SapiTestServer : IAsyncDisposable
         }
     }
 
-    private JsonObject QpuDescription() => new()
+    private JsonObject? Describe(string? name) =>
+        name == Options.HybridName ? HybridDescription() : qpus.FirstOrDefault(q => q.Name == name) is { } qpu ? QpuDescription(qpu) : null;
+
+    private JsonObject QpuDescription(QpuSolver qpu) => new()
     {
-        ["identity"] = new JsonObject { ["name"] = Options.QpuName, ["version"] = new JsonObject { ["graph_id"] = "c16test01" } },
+        ["identity"] = new JsonObject { ["name"] = qpu.Name, ["version"] = new JsonObject { ["graph_id"] = qpu.GraphId } },
         ["status"] = Faults.QpuOffline ? "OFFLINE" : "ONLINE",
-        ["description"] = "QPU-like test solver: simulated annealing on a Chimera C16 working graph",
+        ["description"] = $"QPU-like test solver: simulated annealing on a {qpu.Lattice} working graph",
         ["avg_load"] = 0.12,
         ["properties"] = new JsonObject
         {
             ["category"] = "qpu",
-            ["num_qubits"] = 8 * Options.ChimeraSize * Options.ChimeraSize,
-            ["qubits"] = new JsonArray([.. qubits.Select(q => (JsonNode)q)]),
-            ["couplers"] = new JsonArray([.. couplers.Select(c => (JsonNode)new JsonArray(c.U, c.V))]),
+            ["num_qubits"] = qpu.NumQubits,
+            ["qubits"] = new JsonArray([.. qpu.Qubits.Select(q => (JsonNode)q)]),
+            ["couplers"] = new JsonArray([.. qpu.Couplers.Select(c => (JsonNode)new JsonArray(c.U, c.V))]),
             ["h_range"] = new JsonArray(-2.0, 2.0),
             ["j_range"] = new JsonArray(-1.0, 1.0),
             ["supported_problem_types"] = new JsonArray("qubo", "ising"),
-            ["topology"] = new JsonObject { ["type"] = "chimera", ["shape"] = new JsonArray(Options.ChimeraSize, Options.ChimeraSize, 4) },
+            ["topology"] = qpu.Topology.DeepClone(),
             ["num_reads_range"] = new JsonArray(1, 10000),
             ["parameters"] = new JsonObject { ["num_reads"] = "Number of states to read", ["annealing_time"] = "Anneal duration in µs", ["auto_scale"] = "Scale biases into range" },
         },
@@ -512,6 +535,9 @@ public sealed class SapiTestServer : IAsyncDisposable
         context.Response.ContentType = mediaType is null ? "application/json" : $"{mediaType}; version=3.0.0";
         return context.Response.WriteAsync(body.ToJsonString());
     }
+
+    /// <summary>One QPU-like solver: its working graph (qubits and couplers in property order) and topology.</summary>
+    private sealed record QpuSolver(string Name, string GraphId, string Lattice, int NumQubits, int[] Qubits, (int U, int V)[] Couplers, JsonObject Topology);
 
     private sealed class Upload(long size)
     {

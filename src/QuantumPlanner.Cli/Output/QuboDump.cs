@@ -8,7 +8,7 @@ namespace QuantumPlanner.Cli.Output;
 /// <summary>
 /// qplan solve --dump-qubo FILE [--qubo-format qubo|json|dimod]: the problem compiled as the anneal backend compiles
 /// it, with the provable penalty weight, for any other annealer or tool. For a pure assignment the model's ground
-/// state is the plan's optimum; otherwise it is the assignment surrogate (docs/quantum.md: timing, dependencies,
+/// state is the plan's optimum; with agents otherwise it is the assignment surrogate, without agents the activity-list model (docs/quantum.md: timing, dependencies,
 /// windows and resources are left to the schedule built after decoding). The anneal backend itself starts from a
 /// smaller weight and raises it.
 /// </summary>
@@ -32,11 +32,13 @@ internal static class QuboDump
     /// <summary>Writes the compiled model and returns the line to print; a problem that does not compile is bad input.</summary>
     public static string Write(PlanningProblem problem, string path, string? format)
     {
-        var terms = AssignmentSurrogate.Create(problem)
-            ?? throw new UserInputException($"Problem '{problem.Name}' does not compile to a QUBO: it has no agents (or no tasks), so there is no assignment to encode. Maybe drop --dump-qubo.");
+        if (problem.Tasks.Count == 0)
+        {
+            throw new UserInputException($"Problem '{problem.Name}' does not compile to a QUBO: it has no tasks. Maybe drop --dump-qubo.");
+        }
+
         var chosen = format is null ? FromExtension(path) : ParseFormat(format)!.Value;
-        var compiled = AssignmentQuboCompiler.Compile(terms);
-        var model = compiled.Model;
+        var (model, kind, penalty) = Compile(problem);
         try
         {
             if (chosen == Format.Dimod)
@@ -54,7 +56,21 @@ internal static class QuboDump
             throw new UserInputException($"--dump-qubo '{path}' cannot be written: {ex.Message} Maybe check the directory.", ex);
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({chosen.ToString().ToLowerInvariant()}, {(terms.IsExact ? "exact" : "surrogate")} model: {model.VariableCount} variables, {model.InteractionCount} interactions, penalty {compiled.OneHotPenalty})");
+        return string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({chosen.ToString().ToLowerInvariant()}, {kind} model: {model.VariableCount} variables, {model.InteractionCount} interactions, penalty {penalty})");
+    }
+
+    /// <summary>The model anneal compiles (an activity list without agents, else the assignment), at the provable penalty.</summary>
+    private static (BinaryQuadraticModel Model, string Kind, double Penalty) Compile(PlanningProblem problem)
+    {
+        if (ActivityListSurrogate.Create(problem) is { } list)
+        {
+            var activities = ActivityListQuboCompiler.Compile(list);
+            return (activities.Model, "activity-list", activities.OneHotPenalty);
+        }
+
+        var terms = AssignmentSurrogate.Create(problem)!;
+        var compiled = AssignmentQuboCompiler.Compile(terms);
+        return (compiled.Model, terms.IsExact ? "exact" : "surrogate", compiled.OneHotPenalty);
     }
 
     private static Format FromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch

@@ -60,7 +60,8 @@ public sealed record QuboInfo(int Variables, int Interactions, IReadOnlyDictiona
 
     /// <summary>
     /// "exact" when the model's ground state is the plan's optimum (a pure assignment), "surrogate" when it encodes the
-    /// assignment part of the objective and the schedule is built after decoding (docs/quantum.md).
+    /// assignment part of the objective and the schedule is built after decoding, "activity-list" when (without agents)
+    /// it encodes the order the schedule generator places the tasks in (docs/quantum.md).
     /// </summary>
     public string? Model { get; init; }
 

@@ -11,13 +11,20 @@ namespace QuantumPlanner.Remote.Embedding;
 public static class ChimeraCliqueEmbedding
 {
     /// <summary>Chains (dense indices of <paramref name="graph"/>) for <paramref name="sourceNeighbours"/>, or null.</summary>
-    public static int[][]? Find(IReadOnlyList<int[]> sourceNeighbours, WorkingGraph graph, int m)
+    public static int[][]? Find(IReadOnlyList<int[]> sourceNeighbours, WorkingGraph graph, int m) =>
+        Find(sourceNeighbours, graph, m, (row, column, u, t) => ((((row * m) + column) * 2) + u) * 4 + t);
+
+    /// <summary>
+    /// The same on any graph that contains a Chimera C(m) whose qubit (row, column, u, t) has the solver label
+    /// <paramref name="label"/> gives, such as each of Pegasus's three nice-coordinate layers.
+    /// </summary>
+    public static int[][]? Find(IReadOnlyList<int[]> sourceNeighbours, WorkingGraph graph, int m, Func<int, int, int, int, int> label)
     {
         ArgumentNullException.ThrowIfNull(sourceNeighbours);
         ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(label);
         var n = sourceNeighbours.Count;
         var present = new HashSet<int>(graph.Qubits);
-        int Q(int row, int column, int u, int t) => ((((row * m) + column) * 2) + u) * 4 + t;
         for (var k = Math.Max(1, (n + 3) / 4); k <= m; k++)
         {
             for (var r0 = 0; r0 + k <= m; r0++)
@@ -32,12 +39,12 @@ public static class ChimeraCliqueEmbedding
                             var chain = new List<int>();
                             for (var column = 0; column <= i; column++)
                             {
-                                chain.Add(Q(r0 + i, c0 + column, 1, t));
+                                chain.Add(label(r0 + i, c0 + column, 1, t));
                             }
 
                             for (var row = i; row < k; row++)
                             {
-                                chain.Add(Q(r0 + row, c0 + i, 0, t));
+                                chain.Add(label(r0 + row, c0 + i, 0, t));
                             }
 
                             if (chain.All(present.Contains))

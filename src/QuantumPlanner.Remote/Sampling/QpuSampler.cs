@@ -140,19 +140,20 @@ public sealed class QpuSampler : ISampler
     }
 
     /// <summary>
-    /// On a Chimera solver the native clique embedding first (instant, chains of k+1 qubits); otherwise, or when it
-    /// does not fit around the missing qubits, the Cai-Macready-Roy heuristic.
+    /// On a Chimera or Pegasus solver the native clique embedding first (instant, chains of k+1 qubits); otherwise, or
+    /// when it does not fit around the missing qubits, the Cai-Macready-Roy heuristic.
     /// </summary>
     private int[][]? FindEmbedding(SolverDescription description, int[][] source, ulong seed, CancellationToken cancellationToken)
     {
         var topology = description.Properties["topology"];
-        if (topology?["type"]?.GetValue<string>() == "chimera" && topology["shape"]?[0]?.GetValue<int>() is { } m
-            && ChimeraCliqueEmbedding.Find(source, graph!, m) is { } clique)
+        var shape = topology?["shape"]?[0]?.GetValue<int>();
+        var clique = (topology?["type"]?.GetValue<string>(), shape) switch
         {
-            return clique;
-        }
-
-        return MinorEmbedder.Find(source, graph!, seed, cancellationToken);
+            ("chimera", { } m) => ChimeraCliqueEmbedding.Find(source, graph!, m),
+            ("pegasus", { } m) => PegasusTopology.CliqueEmbedding(source, graph!, m),
+            _ => null,
+        };
+        return clique ?? MinorEmbedder.Find(source, graph!, seed, cancellationToken);
     }
 
     /// <summary>Divides every field and coupling by one factor so that all fit the solver's h_range and j_range.</summary>

@@ -10,7 +10,11 @@ namespace QuantumPlanner.Storage.Archive;
 /// </summary>
 public sealed record ArchiveManifest
 {
-    public const string CurrentFormat = "qplan-archive/1";
+    /// <summary>Format 2 rows carry their job's progress history; format 1 (older archives) rows have none.</summary>
+    public const string CurrentFormat = "qplan-archive/2";
+
+    /// <summary>The formats this version reads: its own and every earlier one.</summary>
+    public static readonly IReadOnlyList<string> ReadableFormats = ["qplan-archive/1", CurrentFormat];
     public const string Open = "open";
     public const string Complete = "complete";
 
@@ -35,6 +39,9 @@ public sealed record ArchiveManifest
     public DateTimeOffset? FinishedAt { get; init; }
 
     public long Rows { get; init; }
+
+    /// <summary>Rows of <c>job_progress</c> the archived jobs carry (0 in format 1).</summary>
+    public long ProgressRows { get; init; }
 
     /// <summary>Length of the verified part of the file; anything after it is an unfinished batch.</summary>
     public long Bytes { get; init; }
@@ -78,9 +85,9 @@ public sealed record ArchiveManifest
             using (var document = JsonDocument.Parse(json))
             {
                 var format = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format", out var value) ? value.ToString() : null;
-                if (!string.Equals(format, CurrentFormat, StringComparison.Ordinal))
+                if (format is null || !ReadableFormats.Contains(format, StringComparer.Ordinal))
                 {
-                    throw new DataSafetyException($"{origin}: the manifest format is '{format}', expected '{CurrentFormat}'. Maybe it is a backup (qplan ops backup verify) or another tool's file.");
+                    throw new DataSafetyException($"{origin}: the manifest format is '{format}', expected one of {string.Join(", ", ReadableFormats)}. Maybe it is a backup (qplan ops backup verify), another tool's file, or written by a newer qplan.");
                 }
             }
 

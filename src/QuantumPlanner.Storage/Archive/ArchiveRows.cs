@@ -7,27 +7,36 @@ using System.Text.Json;
 
 namespace QuantumPlanner.Storage.Archive;
 
+/// <summary>One row of <c>job_progress</c>, carried in its job's archive row.</summary>
+internal readonly record struct ProgressRow(long ClaimToken, long ElapsedMilliseconds, double Objective);
+
+/// <summary>A job with its whole progress history (every attempt's, in primary-key order), as archived together.</summary>
+internal sealed record ArchivedJob(JobRecord Job, IReadOnlyList<ProgressRow> Progress);
+
 /// <summary>
 /// One job as one JSON Lines row of an archive: the columns of optimization_jobs by their names, problem and result
-/// as JSON strings (their exact stored text, which may span lines), timestamps as ISO 8601 UTC with microseconds. Reading a row back gives the same
-/// <see cref="JobRecord"/>, so a restored job equals the archived one column for column.
+/// as JSON strings (their exact stored text, which may span lines), timestamps as ISO 8601 UTC with microseconds,
+/// then <c>progress</c>, the job's <c>job_progress</c> rows by their column names. Reading a row back gives the same
+/// <see cref="ArchivedJob"/>, so a restored job and its history equal the archived ones column for column. Rows of
+/// format 1 archives (before the history was archived) have no <c>progress</c> and read back with none.
 /// </summary>
 internal static class ArchiveRows
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Write(IBufferWriter<byte> output, JobRecord job)
+    public static void Write(IBufferWriter<byte> output, ArchivedJob job)
     {
         using var writer = CreateWriter(output);
         Write(writer, job);
     }
 
-    /// <summary>A writer for <see cref="Write(Utf8JsonWriter, JobRecord)"/>, reused across the rows of a batch.</summary>
+    /// <summary>A writer for <see cref="Write(Utf8JsonWriter, ArchivedJob)"/>, reused across the rows of a batch.</summary>
     public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, WriterOptions);
 
     /// <summary>Writes one row and flushes it; the writer is reset for the next row.</summary>
-    public static void Write(Utf8JsonWriter writer, JobRecord job)
+    public static void Write(Utf8JsonWriter writer, ArchivedJob archived)
     {
+        var job = archived.Job;
         writer.WriteStartObject();
         writer.WriteString("id", job.Id);
         writer.WriteString("tenant_id", job.TenantId);
@@ -58,6 +67,17 @@ internal static class ArchiveRows
         }
 
         writer.WriteNumber("claim_token", job.ClaimToken);
+        writer.WriteStartArray("progress");
+        foreach (var point in archived.Progress)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("claim_token", point.ClaimToken);
+            writer.WriteNumber("elapsed_ms", point.ElapsedMilliseconds);
+            writer.WriteNumber("objective", point.Objective);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
         writer.Reset();
@@ -86,14 +106,14 @@ internal static class ArchiveRows
     }
 
     /// <summary>Parses one row; <see cref="FormatException"/> when it is not an archived job.</summary>
-    public static JobRecord Read(ReadOnlySpan<byte> line)
+    public static ArchivedJob Read(ReadOnlySpan<byte> line)
     {
         try
         {
             var reader = new Utf8JsonReader(line);
             using var document = JsonDocument.ParseValue(ref reader);
             var row = document.RootElement;
-            return new JobRecord(
+            var job = new JobRecord(
                 Id: row.GetProperty("id").GetGuid(),
                 TenantId: row.GetProperty("tenant_id").GetString()!,
                 Status: JobStatusNames.Parse(row.GetProperty("status").GetString()!),
@@ -116,6 +136,7 @@ internal static class ArchiveRows
             {
                 ClaimToken = row.TryGetProperty("claim_token", out var token) ? token.GetInt64() : 0,
             };
+            return new ArchivedJob(job, ReadProgress(row));
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -157,6 +178,23 @@ internal static class ArchiveRows
         {
             writer.WriteNull(name);
         }
+    }
+
+    private static IReadOnlyList<ProgressRow> ReadProgress(JsonElement row)
+    {
+        if (!row.TryGetProperty("progress", out var progress) || progress.GetArrayLength() == 0)
+        {
+            return [];
+        }
+
+        var points = new ProgressRow[progress.GetArrayLength()];
+        var i = 0;
+        foreach (var point in progress.EnumerateArray())
+        {
+            points[i++] = new ProgressRow(point.GetProperty("claim_token").GetInt64(), point.GetProperty("elapsed_ms").GetInt64(), point.GetProperty("objective").GetDouble());
+        }
+
+        return points;
     }
 
     private static string? Text(JsonElement row, string name) => row.GetProperty(name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;

@@ -40,6 +40,12 @@ public sealed record ArchiveOptions
     /// upload the rows are deleted only after it, so the count stays 0 until then.
     /// </summary>
     public IProgress<(long Done, long Total)>? Progress { get; init; }
+
+    /// <summary>
+    /// Called after each delete transaction with the rows it deleted (those of archives being finished first too),
+    /// so a caller knows what was deleted even when the run then fails or is cancelled.
+    /// </summary>
+    public Action<long>? Deleted { get; init; }
 }
 
 /// <summary>One matching group for --dry-run and reports.</summary>
@@ -49,11 +55,15 @@ public sealed record ArchiveCount(string Status, long Rows, long PayloadBytes);
 /// What a run did: the archive it wrote (null when nothing matched or on --dry-run), rows deleted, archives of
 /// interrupted runs it finished first, and (always) what matched before it started.
 /// </summary>
-public sealed record ArchiveRun(DateTimeOffset Cutoff, bool DryRun, IReadOnlyList<ArchiveCount> Matching, ArchiveManifest? Manifest, string? Path, string? RemoteUrl, long Deleted, IReadOnlyList<string> Resumed);
+public sealed record ArchiveRun(DateTimeOffset Cutoff, bool DryRun, IReadOnlyList<ArchiveCount> Matching, ArchiveManifest? Manifest, string? Path, string? RemoteUrl, long Deleted, IReadOnlyList<ResumedArchive> Resumed);
+
+/// <summary>An archive an interrupted run left open, finished by this run: its rows, and those this run deleted (its pending batch, or all after an upload).</summary>
+public sealed record ResumedArchive(string Path, long Rows, long ProgressRows, long Deleted);
 
 public sealed record ArchiveVerified(ArchiveManifest Manifest, string Path, IReadOnlyList<string> Checks);
 
-public sealed record ArchiveRestored(ArchiveManifest Manifest, string Path, long Inserted, long Skipped);
+/// <summary>Jobs inserted and skipped (already present), and progress-history rows inserted.</summary>
+public sealed record ArchiveRestored(ArchiveManifest Manifest, string Path, long Inserted, long Skipped, long ProgressInserted);
 
 /// <summary>
 /// The runbook's 90-day rule: finished jobs older than a cutoff are streamed to gzip-compressed JSON Lines, every
@@ -138,22 +148,24 @@ public static class Archives
                         break;
                     }
 
-                    (DateTimeOffset, Guid) after = (batch[^1].CreatedAt, batch[^1].Id);
+                    (DateTimeOffset, Guid) after = (batch[^1].Job.CreatedAt, batch[^1].Job.Id);
                     next = Task.Run(() => store.NextBatchAsync(cutoff, statuses, after, options.BatchSize, cancellationToken), cancellationToken);
                     var offset = file.Length;
                     var (written, sum) = await AppendBatchAsync(file, batch, cancellationToken).ConfigureAwait(false);
-                    var (readIds, readSum) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
-                    if (readSum != sum || !readIds.SequenceEqual(batch.Select(j => j.Id)))
+                    var (readIds, readSum, _) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
+                    if (readSum != sum || !readIds.SequenceEqual(batch.Select(j => j.Job.Id)))
                     {
                         throw new DataSafetyException($"{path}: the batch written at byte {offset} reads back differently ({readIds.Count} rows, expected {batch.Count}); nothing of it was deleted. Maybe the disk is failing.");
                     }
 
                     fileHash.AppendData(written);
                     content += sum;
-                    foreach (var job in batch)
+                    long progressRows = 0;
+                    foreach (var (job, progress) in batch)
                     {
                         Count(statusCounts, job.Status.ToStorage());
                         Count(tenantCounts, job.TenantId);
+                        progressRows += progress.Count;
                     }
 
                     if (deleting is not null)
@@ -165,21 +177,22 @@ public static class Archives
                     manifest = manifest with
                     {
                         Rows = manifest.Rows + batch.Count,
+                        ProgressRows = manifest.ProgressRows + progressRows,
                         Bytes = file.Length,
                         Sha256 = Convert.ToHexStringLower(fileHash.GetCurrentHash()),
                         ContentChecksum = ArchiveRows.Format(content),
                         PendingFrom = uploadFirst ? 0 : offset,
                         StatusCounts = new Dictionary<string, long>(statusCounts),
                         TenantCounts = new Dictionary<string, long>(tenantCounts),
-                        OldestCreatedAt = manifest.OldestCreatedAt ?? batch[0].CreatedAt,
-                        NewestCreatedAt = batch[^1].CreatedAt,
+                        OldestCreatedAt = manifest.OldestCreatedAt ?? batch[0].Job.CreatedAt,
+                        NewestCreatedAt = batch[^1].Job.CreatedAt,
                     };
                     await WriteManifestAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
                     if (!uploadFirst)
                     {
                         var ids = readIds;
                         await pace.WaitAsync(deleted, cancellationToken).ConfigureAwait(false);
-                        deleting = Task.Run(() => store.DeleteAsync(ids, cancellationToken), cancellationToken);
+                        deleting = Task.Run(() => DeletedAsync(store.DeleteAsync(ids, cancellationToken), options), cancellationToken);
                     }
                 }
 
@@ -211,8 +224,8 @@ public static class Archives
     }
 
     /// <summary>
-    /// Checks an archive: manifest present and ours, complete, the file's SHA-256, every row parses, the row count and
-    /// content checksum equal the manifest and no job appears twice.
+    /// Checks an archive: manifest present and ours, complete, the file's SHA-256, every row parses, the row count,
+    /// progress-row count and content checksum equal the manifest and no job appears twice.
     /// </summary>
     public static async Task<ArchiveVerified> VerifyAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -236,10 +249,15 @@ public static class Archives
         }
 
         checks.Add("size and SHA-256 equal the manifest");
-        var (ids, sum) = await ReadMemberAsync(path, 0, path, parseRows: true, cancellationToken).ConfigureAwait(false);
+        var (ids, sum, progressRows) = await ReadMemberAsync(path, 0, path, parseRows: true, cancellationToken).ConfigureAwait(false);
         if (ids.Count != manifest.Rows || ArchiveRows.Format(sum) != manifest.ContentChecksum)
         {
             throw new DataSafetyException(string.Create(CultureInfo.InvariantCulture, $"{path}: {ids.Count} rows with checksum {ArchiveRows.Format(sum)}, the manifest says {manifest.Rows} rows with {manifest.ContentChecksum}."));
+        }
+
+        if (progressRows != manifest.ProgressRows)
+        {
+            throw new DataSafetyException(string.Create(CultureInfo.InvariantCulture, $"{path}: {progressRows} progress-history rows, the manifest says {manifest.ProgressRows}."));
         }
 
         if (ids.Distinct().Count() != ids.Count)
@@ -247,11 +265,14 @@ public static class Archives
             throw new DataSafetyException($"{path}: a job appears more than once.");
         }
 
-        checks.Add(string.Create(CultureInfo.InvariantCulture, $"{ids.Count} rows parse; count and content checksum equal the manifest; no duplicates"));
+        checks.Add(string.Create(CultureInfo.InvariantCulture, $"{ids.Count} rows and {progressRows} progress-history rows parse; counts and content checksum equal the manifest; no duplicates"));
         return new ArchiveVerified(manifest, path, checks);
     }
 
-    /// <summary>Verifies the archive, then inserts its jobs that are not in the store (idempotent: present ids are skipped).</summary>
+    /// <summary>
+    /// Verifies the archive, then inserts its jobs that are not in the store and their progress history
+    /// (idempotent: present ids and progress rows are skipped).
+    /// </summary>
     public static async Task<ArchiveRestored> RestoreAsync(string path, StoreLocation target, int batchSize = 2000, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -262,26 +283,41 @@ public static class Archives
         }
 
         await using var store = OpenStore(target);
-        long inserted = 0, total = 0;
-        var batch = new List<JobRecord>(batchSize);
-        await foreach (var job in ReadJobsAsync(path, cancellationToken).ConfigureAwait(false))
+        long inserted = 0, total = 0, progress = 0;
+        var batch = new List<ArchivedJob>(batchSize);
+        async Task FlushAsync()
+        {
+            var (jobs, points) = await store.InsertMissingAsync(batch, cancellationToken).ConfigureAwait(false);
+            inserted += jobs;
+            progress += points;
+            total += batch.Count;
+            batch.Clear();
+        }
+
+        await foreach (var job in ReadArchivedAsync(path, cancellationToken).ConfigureAwait(false))
         {
             batch.Add(job);
             if (batch.Count == batchSize)
             {
-                inserted += await store.InsertMissingAsync(batch, cancellationToken).ConfigureAwait(false);
-                total += batch.Count;
-                batch.Clear();
+                await FlushAsync().ConfigureAwait(false);
             }
         }
 
-        inserted += await store.InsertMissingAsync(batch, cancellationToken).ConfigureAwait(false);
-        total += batch.Count;
-        return new ArchiveRestored(verified.Manifest, path, inserted, total - inserted);
+        await FlushAsync().ConfigureAwait(false);
+        return new ArchiveRestored(verified.Manifest, path, inserted, total - inserted, progress);
     }
 
-    /// <summary>Every job in an archive file, in file order (for restores and exports).</summary>
+    /// <summary>Every job in an archive file, in file order.</summary>
     public static async IAsyncEnumerable<JobRecord> ReadJobsAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var archived in ReadArchivedAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            yield return archived.Job;
+        }
+    }
+
+    /// <summary>Every job in an archive file with its progress history, in file order.</summary>
+    internal static async IAsyncEnumerable<ArchivedJob> ReadArchivedAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
@@ -292,11 +328,11 @@ public static class Archives
         }
     }
 
-    private static IArchiveStore OpenStore(StoreLocation store) =>
+    internal static IArchiveStore OpenStore(StoreLocation store) =>
         store.IsPostgres ? new PostgresArchiveStore(store) : new SqliteArchiveStore(store);
 
     /// <summary>Finishes archives left open by an interrupted run: the one the store names, and any open one in the directory.</summary>
-    private static async Task<IReadOnlyList<string>> ResumeAsync(IJobStore jobs, IArchiveStore store, ArchiveOptions options, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ResumedArchive>> ResumeAsync(IJobStore jobs, IArchiveStore store, ArchiveOptions options, CancellationToken cancellationToken)
     {
         var candidates = new List<string>();
         if (await jobs.GetSettingAsync(OpenRunSetting, cancellationToken).ConfigureAwait(false) is { } setting)
@@ -313,7 +349,7 @@ public static class Archives
             candidates.AddRange(Directory.GetFiles(options.Directory, "archive-*" + Extension + BackupManifest.Suffix).Select(Path.GetFullPath));
         }
 
-        var resumed = new List<string>();
+        var resumed = new List<ResumedArchive>();
         foreach (var manifestPath in candidates.Distinct(StringComparer.Ordinal))
         {
             if (!File.Exists(manifestPath))
@@ -352,9 +388,10 @@ public static class Archives
                 (manifest, _) = await UploadAsync(path, manifest, uploadTo, options.S3, cancellationToken).ConfigureAwait(false);
             }
 
+            long deleted = 0;
             if (manifest.PendingFrom is { } pending)
             {
-                await DeleteArchivedAsync(store, path, pending, options, cancellationToken).ConfigureAwait(false);
+                deleted = await DeleteArchivedAsync(store, path, pending, options, cancellationToken).ConfigureAwait(false);
             }
 
             manifest = manifest with { State = ArchiveManifest.Complete, PendingFrom = null, FinishedAt = options.Time.GetUtcNow() };
@@ -366,7 +403,7 @@ public static class Archives
                 await UploadAsync(path, manifest, options.Remote, options.S3, cancellationToken).ConfigureAwait(false);
             }
 
-            resumed.Add(path);
+            resumed.Add(new ResumedArchive(path, manifest.Rows, manifest.ProgressRows, deleted));
         }
 
         return resumed;
@@ -402,18 +439,26 @@ public static class Archives
     /// <summary>Deletes the rows archived from <paramref name="offset"/> on, in batches; the number deleted.</summary>
     private static async Task<long> DeleteArchivedAsync(IArchiveStore store, string path, long offset, ArchiveOptions options, CancellationToken cancellationToken)
     {
-        var (ids, _) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
+        var (ids, _, _) = await ReadMemberAsync(path, offset, path, parseRows: false, cancellationToken).ConfigureAwait(false);
         var pace = new ArchivePace(options.MaxRowsPerSecond, options.Time);
         long deleted = 0, sent = 0;
         foreach (var chunk in ids.Chunk(options.BatchSize))
         {
             await pace.WaitAsync(sent, cancellationToken).ConfigureAwait(false);
             sent += chunk.Length;
-            deleted += await store.DeleteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            deleted += await DeletedAsync(store.DeleteAsync(chunk, cancellationToken), options).ConfigureAwait(false);
             options.Progress?.Report((deleted, ids.Count));
         }
 
         return deleted;
+    }
+
+    /// <summary>The delete's row count, told to <see cref="ArchiveOptions.Deleted"/> as soon as it committed.</summary>
+    private static async Task<int> DeletedAsync(Task<int> delete, ArchiveOptions options)
+    {
+        var rows = await delete.ConfigureAwait(false);
+        options.Deleted?.Invoke(rows);
+        return rows;
     }
 
     private static async Task RecordPurgeAsync(IJobStore jobs, long rows, string path, DateTimeOffset at, CancellationToken cancellationToken)
@@ -455,7 +500,7 @@ public static class Archives
     }
 
     /// <summary>Appends one gzip member holding the batch and flushes it to disk; the bytes written and the rows' hash sum.</summary>
-    private static async Task<(byte[] Written, UInt128 Sum)> AppendBatchAsync(FileStream file, List<JobRecord> batch, CancellationToken cancellationToken)
+    private static async Task<(byte[] Written, UInt128 Sum)> AppendBatchAsync(FileStream file, List<ArchivedJob> batch, CancellationToken cancellationToken)
     {
         var lines = new ArrayBufferWriter<byte>(batch.Count * 512);
         UInt128 sum = 0;
@@ -485,12 +530,14 @@ public static class Archives
 
     /// <summary>
     /// Reads the gzip members from <paramref name="offset"/> to the end: the ids in order and the rows' hash sum.
-    /// With <paramref name="parseRows"/> every row must parse as a whole job; without, only its id is read.
+    /// With <paramref name="parseRows"/> every row must parse as a whole job, and its progress rows are counted;
+    /// without, only its id is read (and the count is 0).
     /// </summary>
-    private static async Task<(List<Guid> Ids, UInt128 Sum)> ReadMemberAsync(string path, long offset, string origin, bool parseRows, CancellationToken cancellationToken)
+    private static async Task<(List<Guid> Ids, UInt128 Sum, long ProgressRows)> ReadMemberAsync(string path, long offset, string origin, bool parseRows, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
         UInt128 sum = 0;
+        long progressRows = 0;
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
@@ -500,7 +547,17 @@ public static class Archives
                 gzip,
                 line =>
                 {
-                    ids.Add(parseRows ? ArchiveRows.Read(line).Id : ArchiveRows.ReadId(line));
+                    if (parseRows)
+                    {
+                        var (job, progress) = ArchiveRows.Read(line);
+                        ids.Add(job.Id);
+                        progressRows += progress.Count;
+                    }
+                    else
+                    {
+                        ids.Add(ArchiveRows.ReadId(line));
+                    }
+
                     sum += ArchiveRows.Hash(line);
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -510,7 +567,7 @@ public static class Archives
             throw new DataSafetyException($"{origin}: cannot be read as an archive ({exception.Message}); nothing was deleted.", exception);
         }
 
-        return (ids, sum);
+        return (ids, sum, progressRows);
     }
 
     private static Task WriteManifestAsync(string path, ArchiveManifest manifest, CancellationToken cancellationToken) =>

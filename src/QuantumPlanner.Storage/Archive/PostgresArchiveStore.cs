@@ -9,7 +9,7 @@ internal sealed class PostgresArchiveStore(StoreLocation store) : IArchiveStore
 {
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(store.PostgresPlain());
 
-    public async Task<List<JobRecord>> NextBatchAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, (DateTimeOffset CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    public async Task<List<ArchivedJob>> NextBatchAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, (DateTimeOffset CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand(
             $"SELECT {PostgresJobStore.Columns} FROM optimization_jobs WHERE created_at < @cutoff AND status = ANY(@statuses)" +
@@ -25,13 +25,24 @@ internal sealed class PostgresArchiveStore(StoreLocation store) : IArchiveStore
         }
 
         var rows = new List<JobRecord>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(PostgresJobStore.Read(reader));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(PostgresJobStore.Read(reader));
+            }
         }
 
-        return rows;
+        // Finished jobs get no more progress (only a running claim may append), so a second query sees their whole history.
+        return await WithProgressAsync(rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<List<ArchivedJob>> WithProgressAsync(List<JobRecord> jobs, CancellationToken cancellationToken)
+    {
+        await using var history = _source.CreateCommand("SELECT job_id, claim_token, elapsed_ms, objective FROM job_progress WHERE job_id = ANY(@ids) ORDER BY job_id, claim_token, elapsed_ms");
+        history.Parameters.AddWithValue("ids", jobs.ConvertAll(j => j.Id).ToArray());
+        await using var progress = await history.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ArchivedJobs.AttachAsync(jobs, progress, static r => r.GetGuid(0), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> DeleteAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
@@ -41,15 +52,19 @@ internal sealed class PostgresArchiveStore(StoreLocation store) : IArchiveStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> InsertMissingAsync(IReadOnlyList<JobRecord> jobs, CancellationToken cancellationToken)
+    public async Task<(int Jobs, int Progress)> InsertMissingAsync(IReadOnlyList<ArchivedJob> archived, CancellationToken cancellationToken)
     {
-        if (jobs.Count == 0)
+        if (archived.Count == 0)
         {
-            return 0;
+            return (0, 0);
         }
 
+        var jobs = archived.Select(a => a.Job).ToList();
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
         // One statement over arrays: a round trip per batch, not per row.
-        await using var command = _source.CreateCommand(
+        await using var command = new NpgsqlCommand(
             """
             INSERT INTO optimization_jobs (id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key,
                 attempts, worker_id, lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token)
@@ -60,7 +75,9 @@ internal sealed class PostgresArchiveStore(StoreLocation store) : IArchiveStore
                 AS t(id, tenant_id, status, backend_requested, backend_used, problem, result, problem_hash, idempotency_key, attempts, worker_id,
                      lease_expires_at, created_at, started_at, completed_at, error, time_limit_seconds, seed, progress_objective, claim_token)
             ON CONFLICT DO NOTHING
-            """);
+            """,
+            connection,
+            transaction);
         var p = command.Parameters;
         p.AddWithValue("id", jobs.Select(j => j.Id).ToArray());
         p.AddWithValue("tenant", jobs.Select(j => j.TenantId).ToArray());
@@ -82,7 +99,33 @@ internal sealed class PostgresArchiveStore(StoreLocation store) : IArchiveStore
         p.AddWithValue("seed", jobs.Select(j => j.Seed).ToArray());
         p.AddWithValue("progress", NpgsqlDbType.Array | NpgsqlDbType.Double, jobs.Select(j => j.ProgressObjective).ToArray());
         p.AddWithValue("token", jobs.Select(j => j.ClaimToken).ToArray());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        // The history of every job now in the store (a job skipped for a taken idempotency key has none to own it);
+        // points already there are skipped, so a second restore adds nothing.
+        var points = archived.SelectMany(a => a.Progress.Select(point => (a.Job.Id, point))).ToList();
+        var progress = 0;
+        if (points.Count > 0)
+        {
+            await using var history = new NpgsqlCommand(
+                """
+                INSERT INTO job_progress (job_id, claim_token, elapsed_ms, objective)
+                SELECT t.job_id, t.claim_token, t.elapsed_ms, t.objective
+                FROM unnest(@job, @token, @elapsed, @objective) AS t(job_id, claim_token, elapsed_ms, objective)
+                WHERE EXISTS (SELECT 1 FROM optimization_jobs j WHERE j.id = t.job_id)
+                ON CONFLICT DO NOTHING
+                """,
+                connection,
+                transaction);
+            history.Parameters.AddWithValue("job", points.Select(x => x.Id).ToArray());
+            history.Parameters.AddWithValue("token", points.Select(x => x.point.ClaimToken).ToArray());
+            history.Parameters.AddWithValue("elapsed", points.Select(x => x.point.ElapsedMilliseconds).ToArray());
+            history.Parameters.AddWithValue("objective", points.Select(x => x.point.Objective).ToArray());
+            progress = await history.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (inserted, progress);
     }
 
     public async Task<IReadOnlyList<(string Status, long Rows, long PayloadBytes)>> CountAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, CancellationToken cancellationToken)

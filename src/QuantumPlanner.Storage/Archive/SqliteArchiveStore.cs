@@ -23,7 +23,7 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
     private readonly Dedicated _reader = new();
     private readonly Dedicated _writer = new();
 
-    public async Task<List<JobRecord>> NextBatchAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, (DateTimeOffset CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    public async Task<List<ArchivedJob>> NextBatchAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, (DateTimeOffset CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
     {
         using var connection = await UseAsync(_reader, cancellationToken).ConfigureAwait(false);
         await using var command = connection.Value.CreateCommand();
@@ -41,13 +41,22 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
         }
 
         var rows = new List<JobRecord>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(SqliteJobStore.Read(reader));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(SqliteJobStore.Read(reader));
+            }
         }
 
-        return rows;
+        // Finished jobs get no more progress (only a running claim may append), so a second query sees their whole history.
+        return await WithProgressAsync(connection.Value, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<List<ArchivedJob>> WithProgressAsync(List<JobRecord> jobs, CancellationToken cancellationToken)
+    {
+        using var connection = await UseAsync(_reader, cancellationToken).ConfigureAwait(false);
+        return await WithProgressAsync(connection.Value, jobs, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> DeleteAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
@@ -55,11 +64,11 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
         using var connection = await UseAsync(_writer, cancellationToken).ConfigureAwait(false);
         await using var command = connection.Value.CreateCommand();
         command.CommandText = "DELETE FROM optimization_jobs WHERE id IN (SELECT value FROM json_each($ids))";
-        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids.Select(id => id.ToString("D"))));
+        command.Parameters.AddWithValue("$ids", IdList(ids));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> InsertMissingAsync(IReadOnlyList<JobRecord> jobs, CancellationToken cancellationToken)
+    public async Task<(int Jobs, int Progress)> InsertMissingAsync(IReadOnlyList<ArchivedJob> archived, CancellationToken cancellationToken)
     {
         using var connection = await UseAsync(_writer, cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.Value.BeginTransaction(deferred: false);
@@ -76,7 +85,7 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
         string[] names = ["$id", "$tenant", "$status", "$requested", "$used", "$problem", "$result", "$hash", "$key", "$attempts", "$worker", "$lease", "$created", "$started", "$completed", "$error", "$limit", "$seed", "$progress", "$token"];
         var parameters = names.Select(n => command.Parameters.Add(n, SqliteType.Text)).ToArray();
         var inserted = 0;
-        foreach (var job in jobs)
+        foreach (var job in archived.Select(a => a.Job))
         {
             object?[] values =
             [
@@ -93,8 +102,33 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
             inserted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // The history of every job now in the store (a job skipped for a taken idempotency key has none to own it);
+        // points already there are skipped, so a second restore adds nothing.
+        await using var history = connection.Value.CreateCommand();
+        history.Transaction = transaction;
+        history.CommandText =
+            """
+            INSERT INTO job_progress (job_id, claim_token, elapsed_ms, objective)
+            SELECT $id, $token, $elapsed, $objective WHERE EXISTS (SELECT 1 FROM optimization_jobs WHERE id = $id)
+            ON CONFLICT DO NOTHING
+            """;
+        var id = history.Parameters.Add("$id", SqliteType.Text);
+        var token = history.Parameters.Add("$token", SqliteType.Integer);
+        var elapsed = history.Parameters.Add("$elapsed", SqliteType.Integer);
+        var objective = history.Parameters.Add("$objective", SqliteType.Real);
+        var progress = 0;
+        foreach (var job in archived)
+        {
+            id.Value = job.Job.Id.ToString("D");
+            foreach (var point in job.Progress)
+            {
+                (token.Value, elapsed.Value, objective.Value) = (point.ClaimToken, point.ElapsedMilliseconds, point.Objective);
+                progress += await history.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return inserted;
+        return (inserted, progress);
     }
 
     public async Task<IReadOnlyList<(string Status, long Rows, long PayloadBytes)>> CountAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, CancellationToken cancellationToken)
@@ -175,6 +209,17 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
             public void Dispose() => owner.Gate.Release();
         }
     }
+
+    private static async Task<List<ArchivedJob>> WithProgressAsync(SqliteConnection connection, List<JobRecord> jobs, CancellationToken cancellationToken)
+    {
+        await using var history = connection.CreateCommand();
+        history.CommandText = "SELECT job_id, claim_token, elapsed_ms, objective FROM job_progress WHERE job_id IN (SELECT value FROM json_each($ids)) ORDER BY job_id, claim_token, elapsed_ms";
+        history.Parameters.AddWithValue("$ids", IdList(jobs.Select(j => j.Id)));
+        await using var progress = await history.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ArchivedJobs.AttachAsync(jobs, progress, static r => Guid.Parse(r.GetString(0)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string IdList(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString("D")));
 
     private static object? Micros(DateTimeOffset? time) => time is { } value ? Microseconds.SinceEpoch(value) : null;
 }

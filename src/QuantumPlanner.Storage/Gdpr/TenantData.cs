@@ -17,7 +17,7 @@ using StackExchange.Redis;
 
 namespace QuantumPlanner.Storage.Gdpr;
 
-public sealed record TenantExport(string Tenant, string Path, long Jobs, long Keys, long AuditEntries, string Sha256);
+public sealed record TenantExport(string Tenant, string Path, long Jobs, long ProgressRows, long Keys, long AuditEntries, string Sha256);
 
 public sealed record TenantErasure(string Tenant, long Jobs, long Keys, long CacheKeysEvicted, IReadOnlyDictionary<string, long> KeptAggregates);
 
@@ -25,7 +25,7 @@ public sealed record TenantErasure(string Tenant, long Jobs, long Keys, long Cac
 public sealed record GdprCheck(string Name, bool? Passed, string Detail);
 
 /// <summary>
-/// A tenant's personal data: export everything (jobs with problems and results, key metadata, audit entries) as one
+/// A tenant's personal data: export everything (jobs with problems, results and progress history, key metadata, audit entries) as one
 /// gzip JSON Lines file, erase it (jobs, payloads, keys, cached results), and check the store against the policy.
 /// </summary>
 public static class TenantData
@@ -36,11 +36,13 @@ public static class TenantData
     /// <summary>SHA-256 of each erased tenant id with the time, so <c>gdpr check</c> can prove nothing of it is left.</summary>
     public const string ErasuresSetting = "gdpr.erasures";
 
+    private const int ExportChunk = 500;
+
     public static async Task<TenantExport> ExportAsync(StoreLocation store, string tenant, string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
-        long jobs = 0, keys = 0, audits = 0;
+        long jobs = 0, progressRows = 0, keys = 0, audits = 0;
         var partial = path + ".part";
         await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         await using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
@@ -69,17 +71,40 @@ public static class TenantData
             }).ConfigureAwait(false);
 
             await using var connection = await RetentionAudit.OpenAsync(store, cancellationToken).ConfigureAwait(false);
-            await foreach (var job in TenantJobsAsync(connection, store, tenant, cancellationToken).ConfigureAwait(false))
+            // Each job as an archive row, progress history included; the history is read per chunk of jobs on the
+            // archive store's own connection, since the job query's reader holds this one.
+            await using (var archive = Archives.OpenStore(store))
             {
-                var row = new ArrayBufferWriter<byte>(1024);
-                ArchiveRows.Write(row, job);
-                await EmitAsync(w =>
+                var chunk = new List<JobRecord>(ExportChunk);
+                async Task WriteChunkAsync()
                 {
-                    w.WriteString("type", "job");
-                    w.WritePropertyName("job");
-                    w.WriteRawValue(row.WrittenSpan);
-                }).ConfigureAwait(false);
-                jobs++;
+                    foreach (var job in await archive.WithProgressAsync(chunk, cancellationToken).ConfigureAwait(false))
+                    {
+                        var row = new ArrayBufferWriter<byte>(1024);
+                        ArchiveRows.Write(row, job);
+                        await EmitAsync(w =>
+                        {
+                            w.WriteString("type", "job");
+                            w.WritePropertyName("job");
+                            w.WriteRawValue(row.WrittenSpan);
+                        }).ConfigureAwait(false);
+                        jobs++;
+                        progressRows += job.Progress.Count;
+                    }
+
+                    chunk.Clear();
+                }
+
+                await foreach (var job in TenantJobsAsync(connection, store, tenant, cancellationToken).ConfigureAwait(false))
+                {
+                    chunk.Add(job);
+                    if (chunk.Count == ExportChunk)
+                    {
+                        await WriteChunkAsync().ConfigureAwait(false);
+                    }
+                }
+
+                await WriteChunkAsync().ConfigureAwait(false);
             }
 
             await using (var command = connection.CreateCommand())
@@ -134,7 +159,7 @@ public static class TenantData
         }
 
         File.Move(partial, path, overwrite: true);
-        return new TenantExport(tenant, Path.GetFullPath(path), jobs, keys, audits, await FileHashes.Sha256Async(path, cancellationToken).ConfigureAwait(false));
+        return new TenantExport(tenant, Path.GetFullPath(path), jobs, progressRows, keys, audits, await FileHashes.Sha256Async(path, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -35,6 +35,20 @@ public sealed class ArchiveDamageTests : AbstractStoreTests
     }
 
     [Fact]
+    public async Task Verify_WhenTheProgressHistoryDisagreesWithTheManifest_FailsNamingTheFile()
+    {
+        var (_, run) = await ArchiveAsync();
+        Assert.True(run.Manifest!.ProgressRows > 0, "the archive holds no progress history");
+        var manifestPath = run.Path + BackupManifest.Suffix;
+        var manifest = ArchiveManifest.Parse(await File.ReadAllTextAsync(manifestPath), manifestPath);
+        await File.WriteAllTextAsync(manifestPath, (manifest with { ProgressRows = manifest.ProgressRows - 1 }).ToJson());
+
+        var error = await Assert.ThrowsAsync<DataSafetyException>(() => Archives.VerifyAsync(run.Path!));
+        Assert.Contains(run.Path!, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{manifest.ProgressRows} progress-history rows, the manifest says {manifest.ProgressRows - 1}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_OfAForeignFile_OrABackup_FailsNamingWhatItIs()
     {
         var directory = Stores.NewDirectory();

@@ -6,7 +6,8 @@ namespace QuantumPlanner.DataSafety.Tests.Archive;
 
 /// <summary>
 /// qplan ops archive SIGKILLed at seeded random moments, then run to the end: every job is either still in the store or
-/// in exactly one verified archive, never both, never lost; restoring the archives gives the original table back.
+/// in exactly one verified archive, never both, never lost; restoring the archives gives the original jobs and
+/// progress history back.
 /// </summary>
 public sealed class ArchiveKillTests : AbstractStoreTests
 {
@@ -17,7 +18,8 @@ public sealed class ArchiveKillTests : AbstractStoreTests
     {
         var store = await Stores.NewAsync(kind);
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 4000, Seed: seed));
-        var before = (await TableChecksums.ComputeAsync(store, default)).Single(t => t.Name == "optimization_jobs");
+        var before = JobsAndProgress(await TableChecksums.ComputeAsync(store, default));
+        Assert.True(before[1].Rows > 0, "the seed made no progress history");
         var ids = await IdsAsync(store);
         var archives = Stores.NewDirectory();
         List<string> arguments = ["ops", "archive", "--older-than", "30d", "--batch", "10", "--to", archives, "--data-dir", store.DataDirectory];
@@ -65,8 +67,10 @@ public sealed class ArchiveKillTests : AbstractStoreTests
             await Archives.RestoreAsync(file, store);
         }
 
-        Assert.Equal(before, (await TableChecksums.ComputeAsync(store, default)).Single(t => t.Name == "optimization_jobs"));
+        Assert.Equal(before, JobsAndProgress(await TableChecksums.ComputeAsync(store, default)));
     }
+
+    private static TableStats[] JobsAndProgress(IReadOnlyList<TableStats> tables) => [tables.Single(t => t.Name == "optimization_jobs"), tables.Single(t => t.Name == "job_progress")];
 
     private static async Task<List<Guid>> IdsAsync(StoreLocation store)
     {

@@ -66,7 +66,7 @@ public sealed class ArchiveS3Tests : AbstractStoreTests
 
         var rerun = await Archives.RunAsync(Options(BackupS3Tests.Settings));
 
-        Assert.Equal([path], rerun.Resumed);
+        Assert.Equal([path], rerun.Resumed.Select(r => r.Path));
         Assert.Null(rerun.Manifest);
         Assert.Equal(Jobs(before).Rows - kept.Rows, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs"));
         var verified = await Archives.VerifyAsync(path);

@@ -20,6 +20,8 @@ public sealed class BackupRoundTripTests : AbstractStoreTests
         Assert.True(File.Exists(created.LocalPath + BackupManifest.Suffix));
         Assert.Equal(kind, created.Manifest.Store);
         Assert.Equal(300, created.Manifest.Tables.Single(t => t.Name == "optimization_jobs").Rows);
+        Assert.Equal(await JobSeeder.ScalarAsync(source, "SELECT count(*) FROM job_progress"), created.Manifest.Tables.Single(t => t.Name == "job_progress").Rows);
+        Assert.True(created.Manifest.Tables.Single(t => t.Name == "job_progress").Rows > 300, "the seed made too little progress history to cover it");
         Assert.Empty(TableChecksums.Differences(before, created.Manifest.Tables));
         Assert.NotNull(created.Manifest.SchemaVersion);
 

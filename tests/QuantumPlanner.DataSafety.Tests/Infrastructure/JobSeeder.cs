@@ -8,17 +8,21 @@ namespace QuantumPlanner.DataSafety.Tests.Infrastructure;
 
 /// <summary>
 /// Seeds job histories straight into the tables (the queue API only makes jobs "now"): tenants t0..t3, every status,
-/// created 0–400 days ago, problems and results of varying size, one API key per tenant and a setting. Same seed, same rows.
+/// created 0–400 days ago, problems and results of varying size, a progress history (job_progress) of up to
+/// <see cref="Options.MaxProgressPoints"/> points on most started jobs, for some also of an earlier attempt, one API
+/// key per tenant and a setting. Same seed, same rows (but new job ids).
 /// </summary>
 public static class JobSeeder
 {
     public static readonly string[] Statuses = ["completed", "failed", "cancelled", "queued", "running", "completed", "completed", "failed"];
 
-    public sealed record Options(int Jobs, int Seed = 1, int MaxAgeDays = 400, int Tenants = 4, int RandomPayloadBytes = 0);
+    public sealed record Options(int Jobs, int Seed = 1, int MaxAgeDays = 400, int Tenants = 4, int RandomPayloadBytes = 0, int MaxProgressPoints = 6);
 
     public static async Task SeedAsync(StoreLocation store, Options options, DateTimeOffset? now = null)
     {
         var random = new Random(options.Seed);
+        // Its own sequence, so the jobs' columns are those the seed always made.
+        var progressRandom = new Random(options.Seed + 7919);
         var clock = now ?? DateTimeOffset.UtcNow;
         await using var connection = await OpenAsync(store);
         await using var transaction = await connection.BeginTransactionAsync();
@@ -29,9 +33,12 @@ public static class JobSeeder
             var created = Truncate(clock - age);
             var finished = status is "completed" or "failed" or "cancelled";
             var padding = options.RandomPayloadBytes > 0 ? Convert.ToBase64String(RandomBytes(random, options.RandomPayloadBytes)) : new string('x', random.Next(0, 200));
+            var id = Guid.NewGuid();
+            var retried = status != "queued" && progressRandom.Next(4) == 0;
+            var claimToken = status == "queued" ? 0L : retried ? 2L : 1L;
             var values = new object?[]
             {
-                Guid.NewGuid(),
+                id,
                 "t" + random.Next(options.Tenants),
                 status,
                 "auto",
@@ -40,7 +47,7 @@ public static class JobSeeder
                 status == "completed" ? $$$"""{"status":"feasible","score":{"objective":{{{random.Next(1000)}}}}}""" : null,
                 "hash" + random.Next(50),
                 random.Next(3) == 0 ? "key-" + i : null,
-                status == "queued" ? 0 : 1,
+                (int)claimToken,
                 status == "running" ? "worker-1" : null,
                 status == "running" ? Truncate(clock + TimeSpan.FromMinutes(1)) : null,
                 created,
@@ -50,8 +57,21 @@ public static class JobSeeder
                 30,
                 (long)random.Next(),
                 status == "running" ? random.NextDouble() * 100 : null,
+                claimToken,
             };
             await InsertJobAsync(connection, transaction, store.IsPostgres, values);
+            for (var token = retried ? 1L : claimToken; token >= 1 && token <= claimToken; token++)
+            {
+                var elapsed = 0L;
+                var objective = progressRandom.Next(500, 5000) + progressRandom.NextDouble();
+                for (var n = progressRandom.Next(options.MaxProgressPoints + 1); n > 0; n--)
+                {
+                    elapsed += progressRandom.Next(1, 3000);
+                    objective -= progressRandom.NextDouble() * 50;
+                    await ExecuteAsync(connection, transaction, store.IsPostgres,
+                        "INSERT INTO job_progress (job_id, claim_token, elapsed_ms, objective) VALUES (@p0, @p1, @p2, @p3)", [id, token, elapsed, objective]);
+                }
+            }
         }
 
         for (var t = 0; t < options.Tenants; t++)
@@ -90,6 +110,7 @@ public static class JobSeeder
     [
         "id", "tenant_id", "status", "backend_requested", "backend_used", "problem", "result", "problem_hash", "idempotency_key", "attempts",
         "worker_id", "lease_expires_at", "created_at", "started_at", "completed_at", "error", "time_limit_seconds", "seed", "progress_objective",
+        "claim_token",
     ];
 
     private static Task InsertJobAsync(DbConnection connection, DbTransaction transaction, bool postgres, object?[] values)

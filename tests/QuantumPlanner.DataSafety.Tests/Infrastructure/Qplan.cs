@@ -63,6 +63,35 @@ public static class Qplan
         return true;
     }
 
+    /// <summary>
+    /// Starts qplan, sends it SIGTERM (as Kubernetes stops a pod) once <paramref name="ready"/> holds, and waits for
+    /// its exit; null when it ended before <paramref name="ready"/> held.
+    /// </summary>
+    public static async Task<Result?> RunAndTerminateAsync(IReadOnlyList<string> arguments, Func<Task<bool>> ready)
+    {
+        using var process = Start(arguments, null);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (!await ready())
+        {
+            if (process.HasExited)
+            {
+                return null;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(timeout.Token);
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
     private static Process Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")

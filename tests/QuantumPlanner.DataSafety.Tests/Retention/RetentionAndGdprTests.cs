@@ -50,6 +50,9 @@ public sealed class RetentionAndGdprTests : AbstractStoreTests
         await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 200, Seed: 32, MaxAgeDays: 20));
         var tenantJobs = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs WHERE tenant_id = 't2'");
         var otherJobs = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs WHERE tenant_id <> 't2'");
+        var tenantProgress = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM job_progress JOIN optimization_jobs ON id = job_id WHERE tenant_id = 't2'");
+        var allProgress = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM job_progress");
+        Assert.InRange(tenantProgress, 1, allProgress - 1);
         await using (var audit = StorageFactory.CreateAuditLog(store.PostgresConnectionString, store.DataDirectory))
         {
             await audit.WriteAsync(new AuditRecord("key.create", TenantId: "t2", Target: "key2-32"));
@@ -57,12 +60,14 @@ public sealed class RetentionAndGdprTests : AbstractStoreTests
 
         var export = await TenantData.ExportAsync(store, "t2", Path.Combine(Stores.NewDirectory(), "t2.jsonl.gz"));
         Assert.Equal(tenantJobs, export.Jobs);
+        Assert.Equal(tenantProgress, export.ProgressRows);
         Assert.Equal(1, export.Keys);
         Assert.Equal(1, export.AuditEntries);
         var lines = await ReadLinesAsync(export.Path);
         Assert.Equal(1 + tenantJobs + 1 + 1, lines.Count);
         Assert.DoesNotContain(lines, l => l.Contains("\"salt\"", StringComparison.Ordinal) || l.Contains("\"hash\":", StringComparison.Ordinal));
         Assert.All(lines.Where(l => l.Contains("\"type\":\"job\"", StringComparison.Ordinal)), l => Assert.Contains("\"tenant_id\":\"t2\"", l, StringComparison.Ordinal));
+        Assert.Equal(tenantProgress, lines.Sum(l => System.Text.RegularExpressions.Regex.Count(l, "\"elapsed_ms\":")));
 
         // A cached result of one of the tenant's jobs, as the worker stores it.
         var redisEndpoint = Environment.GetEnvironmentVariable("QP_TEST_REDIS") ?? throw new InvalidOperationException("QP_TEST_REDIS is not set. Maybe source tests/services/redis.sh.");
@@ -86,6 +91,9 @@ public sealed class RetentionAndGdprTests : AbstractStoreTests
         Assert.Equal(0, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs WHERE tenant_id = 't2'"));
         Assert.Equal(0, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM api_keys WHERE tenant_id = 't2'"));
         Assert.Equal(otherJobs, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs"));
+        // The tenant's progress history went with its jobs (cascade / trigger), the other tenants' stayed.
+        Assert.Equal(allProgress - tenantProgress, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM job_progress"));
+        Assert.Equal(0, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM job_progress WHERE job_id NOT IN (SELECT id FROM optimization_jobs)"));
         Assert.Equal(tenantJobs, erased.KeptAggregates.Values.Sum());
 
         var checks = await TenantData.CheckAsync(store, 90, policyConfigured: true, maxPurgeAgeDays: 2, new StringReader("GET /api/v1/jobs 200\n"), "service.log");

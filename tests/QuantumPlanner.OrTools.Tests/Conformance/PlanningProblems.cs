@@ -33,12 +33,13 @@ internal static class PlanningProblems
         _ => PlanningBackends.Create().All().Single(b => b.Name == name),
     };
 
-    /// <summary>Whether the backend takes this shape of problem, as it says itself (cpsat-lns: pure assignment only; anneal: every problem with agents).</summary>
+    /// <summary>Whether the backend takes this shape of problem, as it says itself (cpsat-lns: pure assignment only; anneal: every problem).</summary>
     public static bool Supports(string backend, PlanningProblem problem) => Create(backend).Accepts(problem);
 
     /// <summary>
     /// Tiny seeded problems (small enough for exact): schedules with dependencies, resources, windows, a milestone on
-    /// odd seeds and a baseline with one pin; and pure assignment problems, the only shape cpsat-lns takes.
+    /// odd seeds and a baseline with one pin; pure assignment problems, the only shape cpsat-lns takes; and problems
+    /// without agents (RCPSP-like).
     /// </summary>
     public static IEnumerable<PlanningProblem> Tiny()
     {
@@ -51,6 +52,40 @@ internal static class PlanningProblems
         {
             yield return Assignment(seed);
         }
+
+        for (ulong seed = 1; seed <= 4; seed++)
+        {
+            yield return WithoutAgents(seed);
+        }
+    }
+
+    /// <summary>
+    /// RCPSP-like (no agents): six tasks on two shared resources with dependencies, a milestone on odd seeds, an earliest
+    /// start, soft deadlines on even seeds (priority and tardiness weighted) and, on seeds 3 and 4, a baseline with one pin.
+    /// </summary>
+    public static PlanningProblem WithoutAgents(ulong seed)
+    {
+        var random = new Random((int)seed + 100);
+        var resources = new List<Resource> { new() { Id = "crane", Capacity = 2 }, new() { Id = "crew", Capacity = 3 } };
+        var tasks = Enumerable.Range(0, 6).Select(t => new PlanningTask
+        {
+            Id = $"w{t}",
+            Duration = seed % 2 == 1 && t == 2 ? 0 : 1 + random.Next(4),
+            Priority = random.Next(1, 4),
+            EarliestStart = t == 4 ? 1 + random.Next(3) : 0,
+            Deadline = seed % 2 == 0 && t % 2 == 1 ? 3 + random.Next(5) : null,
+            DependsOn = t > 0 && random.Next(2) == 0 ? [$"w{random.Next(t)}"] : [],
+            Resources = seed % 2 == 1 && t == 2 ? new Dictionary<string, int>() : new Dictionary<string, int> { ["crane"] = 1 + random.Next(2), ["crew"] = 1 + random.Next(3) },
+        }).ToList();
+        var problem = new PlanningProblem
+        {
+            Name = $"tiny-without-agents-{seed}",
+            Resources = resources,
+            Tasks = tasks,
+            HardDeadlines = seed % 2 == 1,
+            Objective = new ObjectiveWeights { Makespan = 1, Priority = seed % 2 == 0 ? 0.25 : 0, Tardiness = seed % 2 == 0 ? 2 : 0 },
+        };
+        return seed >= 3 ? WithBaseline(problem) : problem;
     }
 
     public static PlanningProblem Scheduling(ulong seed)

@@ -93,15 +93,28 @@ public sealed class AnnealBackendTests
     }
 
     [Fact]
-    public void Solve_ProblemWithoutAgents_IsRefusedNamingIt()
+    public void Solve_PsplibJ301_1_CompilesTheActivityListAndSchedulesWithoutViolations()
     {
-        var problem = new PlanningProblem { Name = "rcpsp-like", Tasks = [new PlanningTask { Id = "t", Duration = 2 }] };
+        var problem = RcpspImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "j301_1.sm"));
         var backend = new AnnealBackend();
+        Assert.True(backend.Accepts(problem));
+        var terms = ActivityListSurrogate.Create(problem)!;
 
-        Assert.False(backend.Accepts(problem));
-        var error = Assert.Throws<ArgumentException>(() => backend.Solve(problem, new PlanningOptions(), CancellationToken.None));
-        Assert.Contains("rcpsp-like", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Maybe", error.Message, StringComparison.Ordinal);
+        var result = backend.Solve(problem, new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(1), Seed = 1, Sampler = "tabu", Check = true }, CancellationToken.None);
+
+        var score = PlanScorer.Score(problem, result.Assignments).Score;
+        Assert.True(score.HardViolations == 0, string.Join("; ", score.Violations.Select(v => v.Message)));
+        Assert.Equal(problem.Tasks.Count, result.Assignments.Count);
+        // The optimum makespan is 43 (PSPLIB); loose, since the time limit makes the figure machine-dependent.
+        Assert.InRange(score.Objective, 43, 43 * 1.15);
+        var qubo = Assert.IsType<QuboInfo>(result.Qubo);
+        Assert.Equal(AnnealBackend.ActivityListModel, qubo.Model);
+        Assert.Equal(ActivityListQuboCompiler.Compile(terms).Model.VariableCount, qubo.Variables);
+        Assert.Equal(ActivityListQuboCompiler.ProvablePenalty(terms), qubo.Penalties["provable"]);
+        Assert.InRange(qubo.Penalties["precedence"], ActivityListQuboCompiler.ScalePenalty(terms), qubo.Penalties["provable"]);
+        Assert.True(qubo.Rounds >= 1);
+        Assert.NotNull(qubo.ScheduleMs);
+        Assert.Null(qubo.Slack);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Backup;
@@ -17,9 +18,20 @@ internal abstract class AbstractDataSafetyCommand<TSettings>(Consoles consoles) 
 {
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
+        // SIGTERM (a CronJob's pod stopped, a node drained) and Ctrl+C cancel the work instead of ending the process
+        // at once: a purge then stops between statements and records what it deleted before exiting 1 ("cancelled").
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        }
+
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(settings, stopping.Token).ConfigureAwait(false);
         }
         catch (DataSafetyException exception)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Data.Common;
 using System.Globalization;
 using QuantumPlanner.Storage;
 using QuantumPlanner.Storage.Archive;
@@ -90,34 +91,33 @@ internal sealed class ArchiveCommand(Consoles consoles) : AbstractDataSafetyComm
         var olderThan = DurationText.Parse(settings.OlderThan!, "--older-than");
         var store = StoreOf(settings);
         Progress($"archive: {store.Kind} {store.DisplayName}, jobs older than {DurationText.Format(olderThan)} ({settings.Status}) → {directory}{(remote is null ? string.Empty : " → " + remote)}");
-        var run = await WorkProgress.RunAsync(Consoles.Error, settings, step => Archives.RunAsync(
-            new ArchiveOptions
-            {
-                Store = store,
-                Directory = directory,
-                Remote = remote,
-                OlderThan = olderThan,
-                Statuses = settings.Statuses,
-                DryRun = settings.DryRun,
-                BatchSize = settings.Batch,
-                MaxRowsPerSecond = settings.MaxRate,
-                Progress = step(settings.DryRun ? "count" : remote is null ? "archive, verify, delete" : "archive, verify, upload, delete"),
-            },
-            cancellationToken)).ConfigureAwait(false);
+        long deleted = 0;
+        ArchiveRun run;
+        try
+        {
+            run = await RunArchiveAsync(settings, store, directory, remote, olderThan, rows => Interlocked.Add(ref deleted, rows), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Interlocked.Read(ref deleted) > 0 && exception is DataSafetyException or DbException or IOException or OperationCanceledException)
+        {
+            // Rows went before the run stopped (a failure, SIGTERM, Ctrl+C): they are in the verified part of the open
+            // archive, which the next run finishes; the record says how many left the store now.
+            await AuditInterruptedAsync(settings, remote ?? directory, Interlocked.Read(ref deleted), exception).ConfigureAwait(false);
+            throw;
+        }
 
         foreach (var resumed in run.Resumed)
         {
-            await AuditAsync(settings, "archive.purge", resumed, new { resumed = true, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await AuditAsync(settings, "archive.purge", resumed.Path, new { resumed = true, rows = resumed.Rows, progressRows = resumed.ProgressRows, deleted = resumed.Deleted, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         if (run.Manifest is { } manifest)
         {
-            await AuditAsync(settings, "archive.purge", run.RemoteUrl ?? run.Path, new { rows = manifest.Rows, deleted = run.Deleted, cutoff = run.Cutoff, statuses = manifest.Statuses, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await AuditAsync(settings, "archive.purge", run.RemoteUrl ?? run.Path, new { rows = manifest.Rows, progressRows = manifest.ProgressRows, deleted = run.Deleted, cutoff = run.Cutoff, statuses = manifest.Statuses, via = "qplan ops archive" }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         if (settings.Json)
         {
-            WriteJson(new { ok = true, dryRun = run.DryRun, cutoff = run.Cutoff, matching = run.Matching, archived = run.Manifest?.Rows ?? 0, deleted = run.Deleted, file = run.Path, url = run.RemoteUrl, resumed = run.Resumed, manifest = run.Manifest });
+            WriteJson(new { ok = true, dryRun = run.DryRun, cutoff = run.Cutoff, matching = run.Matching, archived = run.Manifest?.Rows ?? 0, deleted = run.Deleted, file = run.Path, url = run.RemoteUrl, resumed = run.Resumed.Select(r => r.Path), manifest = run.Manifest });
             return ExitCodes.Ok;
         }
 
@@ -131,14 +131,45 @@ internal sealed class ArchiveCommand(Consoles consoles) : AbstractDataSafetyComm
         Out.Write(table);
         foreach (var resumed in run.Resumed)
         {
-            Out.MarkupLine($"Finished the interrupted archive {Markup.Escape(resumed)}.");
+            Out.MarkupLine($"Finished the interrupted archive {Markup.Escape(resumed.Path)}.");
         }
 
         Out.MarkupLine(run.DryRun
             ? "Dry run: nothing was archived or deleted."
             : run.Manifest is null
                 ? "Nothing to archive."
-                : string.Create(CultureInfo.InvariantCulture, $"Archived {run.Manifest.Rows} jobs to {Markup.Escape(run.RemoteUrl ?? run.Path!)} and deleted {run.Deleted} after verifying them."));
+                : string.Create(CultureInfo.InvariantCulture, $"Archived {run.Manifest.Rows} jobs ({run.Manifest.ProgressRows} progress-history rows) to {Markup.Escape(run.RemoteUrl ?? run.Path!)} and deleted {run.Deleted} after verifying them."));
         return ExitCodes.Ok;
+    }
+
+    private Task<ArchiveRun> RunArchiveAsync(Settings settings, StoreLocation store, string directory, string? remote, TimeSpan olderThan, Action<long> deleted, CancellationToken cancellationToken) =>
+        WorkProgress.RunAsync(Consoles.Error, settings, step => Archives.RunAsync(
+            new ArchiveOptions
+            {
+                Store = store,
+                Directory = directory,
+                Remote = remote,
+                OlderThan = olderThan,
+                Statuses = settings.Statuses,
+                DryRun = settings.DryRun,
+                BatchSize = settings.Batch,
+                MaxRowsPerSecond = settings.MaxRate,
+                Progress = step(settings.DryRun ? "count" : remote is null ? "archive, verify, delete" : "archive, verify, upload, delete"),
+                Deleted = deleted,
+            },
+            cancellationToken));
+
+    private static async Task AuditInterruptedAsync(Settings settings, string target, long deleted, Exception exception)
+    {
+        try
+        {
+            // Not the run's token: it may be the cancellation that stopped the run.
+            await AuditAsync(settings, "archive.purge", target, new { deleted, interrupted = exception.Message, via = "qplan ops archive" }).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // The store that failed the purge holds the audit log too; the error the run reports matters more, and
+            // the next run's record names the archive it finishes.
+        }
     }
 }

@@ -25,14 +25,14 @@ internal sealed class ArchiveRestoreCommand(Consoles consoles) : AbstractDataSaf
             step("verify and restore the archive");
             return Archives.RestoreAsync(Path.GetFullPath(settings.File), store, cancellationToken: cancellationToken);
         }).ConfigureAwait(false);
-        await AuditAsync(settings, "archive.restore", restored.Path, new { inserted = restored.Inserted, skipped = restored.Skipped, via = "qplan ops archive restore" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await AuditAsync(settings, "archive.restore", restored.Path, new { inserted = restored.Inserted, skipped = restored.Skipped, progressInserted = restored.ProgressInserted, via = "qplan ops archive restore" }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (settings.Json)
         {
-            WriteJson(new { ok = true, file = restored.Path, inserted = restored.Inserted, skipped = restored.Skipped });
+            WriteJson(new { ok = true, file = restored.Path, inserted = restored.Inserted, skipped = restored.Skipped, progressInserted = restored.ProgressInserted });
         }
         else
         {
-            Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Restored {restored.Inserted} jobs from {Markup.Escape(restored.Path)}; {restored.Skipped} were already present and skipped."));
+            Out.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Restored {restored.Inserted} jobs and {restored.ProgressInserted} progress-history rows from {Markup.Escape(restored.Path)}; {restored.Skipped} jobs were already present and skipped."));
         }
 
         return ExitCodes.Ok;

@@ -28,15 +28,15 @@ internal sealed class GdprExportCommand(Consoles consoles) : AbstractDataSafetyC
     {
         var path = settings.To ?? string.Create(CultureInfo.InvariantCulture, $"gdpr-export-{settings.Tenant}-{DateTimeOffset.UtcNow:yyyyMMdd}.jsonl.gz");
         var export = await TenantData.ExportAsync(StoreOf(settings), settings.Tenant!, path, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(settings, "gdpr.export", export.Path, new { export.Jobs, export.Keys, export.AuditEntries, export.Sha256, via = "qplan ops gdpr export" }, settings.Tenant, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(settings, "gdpr.export", export.Path, new { export.Jobs, export.ProgressRows, export.Keys, export.AuditEntries, export.Sha256, via = "qplan ops gdpr export" }, settings.Tenant, cancellationToken).ConfigureAwait(false);
         if (settings.Json)
         {
-            WriteJson(new { ok = true, tenant = export.Tenant, file = export.Path, jobs = export.Jobs, keys = export.Keys, auditEntries = export.AuditEntries, sha256 = export.Sha256 });
+            WriteJson(new { ok = true, tenant = export.Tenant, file = export.Path, jobs = export.Jobs, progressRows = export.ProgressRows, keys = export.Keys, auditEntries = export.AuditEntries, sha256 = export.Sha256 });
         }
         else
         {
             Out.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"Exported tenant {Markup.Escape(export.Tenant)} to {Markup.Escape(export.Path)}: {export.Jobs} jobs, {export.Keys} keys (metadata only), {export.AuditEntries} audit entries; SHA-256 {export.Sha256}."));
+                $"Exported tenant {Markup.Escape(export.Tenant)} to {Markup.Escape(export.Path)}: {export.Jobs} jobs with {export.ProgressRows} progress-history rows, {export.Keys} keys (metadata only), {export.AuditEntries} audit entries; SHA-256 {export.Sha256}."));
         }
 
         return ExitCodes.Ok;

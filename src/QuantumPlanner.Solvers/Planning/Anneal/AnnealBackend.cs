@@ -21,14 +21,17 @@ namespace QuantumPlanner.Solvers.Planning.Anneal;
 /// repaired sample is polished on the native model (moves of one task and swaps of two within every maxWorkload) and
 /// the cheapest plan is kept.</item>
 /// <item>Any other problem with agents: the model is the assignment surrogate (costs, preferences, changes, drops,
-/// priority and tardiness at the earliest start, load balance and makespan as quadratic workload terms). Sampling
-/// takes at most <see cref="SurrogateSampleShare"/> of the limit; each repaired sample is placed by the serial
-/// schedule generator (dependencies, windows, resources, agent capacity, deadlines), the best schedule by the real
-/// objective is kept, and the local search (<see cref="LocalSearchBackend"/>) polishes it for the rest of the limit.</item>
+/// priority and tardiness at the earliest start, load balance and makespan as quadratic workload terms).</item>
+/// <item>A problem without agents (RCPSP): the model is the activity list (<see cref="ActivityListQuboCompiler"/>:
+/// x[j, p] for task j at position p, one-hot per task and per position, dependencies as penalties on pairs out of
+/// order, the order-dependent catalogue terms linear per position).</item>
 /// </list>
-/// The result's <see cref="BackendResult.Qubo"/> reports the model, the weights, the rounds and where the time went.
-/// Once a remote annealer has fallen back to the local sampler, later rounds go to the local sampler directly instead
-/// of waiting for the outage again. Problems without agents (RCPSP) have no assignment to compile and are refused.
+/// On the last two, sampling takes at most <see cref="SurrogateSampleShare"/> of the limit; each decoded sample is placed
+/// by the serial schedule generator (dependencies, windows, resources, agent capacity, deadlines), the best schedule by
+/// the real objective is kept, and the local search (<see cref="LocalSearchBackend"/>) polishes it for the rest of the
+/// limit. The result's <see cref="BackendResult.Qubo"/> reports the model, the weights, the rounds and where the time
+/// went. Once a remote annealer has fallen back to the local sampler, later rounds go to the local sampler directly
+/// instead of waiting for the outage again.
 /// </summary>
 public sealed class AnnealBackend : IPlanningBackend
 {
@@ -44,6 +47,15 @@ public sealed class AnnealBackend : IPlanningBackend
     /// </summary>
     public const double SurrogateSampleShare = 0.3;
 
+    /// <summary>The plan's qubo.model: the ground state is the optimum.</summary>
+    public const string ExactModel = "exact";
+
+    /// <summary>The plan's qubo.model: the assignment surrogate, scheduled after decoding.</summary>
+    public const string SurrogateModel = "surrogate";
+
+    /// <summary>The plan's qubo.model: an activity list (no agents), scheduled after decoding.</summary>
+    public const string ActivityListModel = "activity-list";
+
     public string Name => "anneal";
 
     /// <summary>How capacity slack is encoded; binary by default (docs/quantum.md has the comparison with unary).</summary>
@@ -55,18 +67,16 @@ public sealed class AnnealBackend : IPlanningBackend
         return true;
     }
 
-    /// <summary>Every problem with agents compiles (exactly when it is a pure assignment, else as the surrogate).</summary>
-    public bool Accepts(PlanningProblem problem) => problem is not null && problem.Agents.Count > 0;
+    /// <summary>
+    /// Every problem compiles: a pure assignment exactly, any other problem with agents as the assignment surrogate, a
+    /// problem without agents (RCPSP) as the activity-list model.
+    /// </summary>
+    public bool Accepts(PlanningProblem problem) => problem is not null;
 
     public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
-        if (!Accepts(problem))
-        {
-            throw new ArgumentException($"Problem '{problem.Name}' has no agents, so there is no assignment for anneal to compile. Maybe --backend cpsat or localsearch.");
-        }
-
         if (problem.Tasks.Count == 0)
         {
             return new BackendResult([], true, 0, "optimal");
@@ -75,7 +85,8 @@ public sealed class AnnealBackend : IPlanningBackend
         var clock = Stopwatch.StartNew();
         if (PureAssignment.TryCreate(problem) is { } view)
         {
-            var run = new Rounds(this, AssignmentSurrogate.Of(view), options, options.TimeLimit, cancellationToken);
+            var terms = AssignmentSurrogate.Of(view);
+            var run = new Rounds(AssignmentQuboCompiler.ScalePenalty(terms), AssignmentQuboCompiler.ProvablePenalty(terms), p => Assignment(terms, p), options, options.TimeLimit, cancellationToken);
             int[]? best = null;
             var bestCost = double.PositiveInfinity;
             run.Sample(agentOf =>
@@ -91,38 +102,79 @@ public sealed class AnnealBackend : IPlanningBackend
                 options.OnProgress?.Invoke(cost);
                 return true;
             });
-            var qubo = run.Info("exact", null);
+            var qubo = run.Info(ExactModel, null);
             return best is null
                 ? new BackendResult([], false, null, "no-solution") { Strategy = run.SamplerName, Qubo = qubo }
                 : new BackendResult(view.ToAssignments(best), false, null, "feasible") { Strategy = run.SamplerName, Qubo = qubo };
         }
 
-        return SolveSurrogate(problem, options, clock, cancellationToken);
+        var compiled = new CompiledProblem(problem);
+        var greedy = GreedyBackend.Best(compiled).Genotype;
+        if (ActivityListSurrogate.Create(problem) is { } list)
+        {
+            // Each sample is an activity list; every task keeps the pseudo-agent (or the drop) greedy gave it.
+            var run = new Rounds(ActivityListQuboCompiler.ScalePenalty(list), ActivityListQuboCompiler.ProvablePenalty(list), p => ActivityList(list, p), options, options.TimeLimit * SurrogateSampleShare, cancellationToken);
+            return SolveScheduled(compiled, run, ActivityListModel, order => (order, greedy.Genes), options, clock, cancellationToken);
+        }
+
+        var surrogate = AssignmentSurrogate.Create(problem)!;
+        var rounds = new Rounds(AssignmentQuboCompiler.ScalePenalty(surrogate), AssignmentQuboCompiler.ProvablePenalty(surrogate), p => Assignment(surrogate, p), options, options.TimeLimit * SurrogateSampleShare, cancellationToken);
+        return SolveScheduled(compiled, rounds, SurrogateModel, agentOf => (greedy.Order, agentOf.Select(a => a == PureAssignment.Dropped ? -2 : a).ToArray()), options, clock, cancellationToken);
     }
 
-    /// <summary>Sample the surrogate, place every repaired sample in a schedule, polish the best schedule with the local search.</summary>
-    private BackendResult SolveSurrogate(PlanningProblem problem, PlanningOptions options, Stopwatch clock, CancellationToken cancellationToken)
+    private RoundModel Assignment(AssignmentSurrogate terms, double penalty)
     {
-        var terms = AssignmentSurrogate.Create(problem)!;
-        var compiled = new CompiledProblem(problem);
+        var compiled = AssignmentQuboCompiler.Compile(terms, penalty, Slack);
+        var penalties = new Dictionary<string, double>
+        {
+            ["oneHot"] = compiled.OneHotPenalty,
+            ["capacity"] = compiled.CapacityPenalty,
+            ["provable"] = compiled.ProvablePenalty,
+        };
+        var slack = compiled.Variables.Any(v => v.IsSlack) ? compiled.Slack.ToString().ToLowerInvariant() : null;
+        return new RoundModel(compiled.Model, sample =>
+        {
+            var (agentOf, feasible) = compiled.Decode(sample);
+            return (compiled.Repair(agentOf), feasible);
+        }, penalties, slack);
+    }
+
+    private static RoundModel ActivityList(ActivityListSurrogate terms, double penalty)
+    {
+        var compiled = ActivityListQuboCompiler.Compile(terms, penalty);
+        var penalties = new Dictionary<string, double>
+        {
+            ["oneHot"] = compiled.OneHotPenalty,
+            ["precedence"] = compiled.PrecedencePenalty,
+            ["provable"] = compiled.ProvablePenalty,
+        };
+        return new RoundModel(compiled.Model, sample => compiled.Decode(sample), penalties, null);
+    }
+
+    /// <summary>
+    /// Samples the model, places every decoded candidate with the serial schedule generator (<paramref name="genotype"/>
+    /// turns it into a task order and an agent per task), keeps the best schedule by the real objective and has the
+    /// local search polish it for the rest of the limit.
+    /// </summary>
+    private static BackendResult SolveScheduled(
+        CompiledProblem compiled, Rounds run, string model, Func<int[], (int[] Order, int[] Genes)> genotype, PlanningOptions options, Stopwatch clock, CancellationToken cancellationToken)
+    {
         var schedules = LocalSearchBackend.Schedules(compiled, options, cancellationToken);
-        var order = GreedyBackend.Best(compiled).Genotype.Order;
         var scheduleClock = new Stopwatch();
-        int[]? bestGenes = null;
+        (int[] Order, int[] Genes)? bestGenotype = null;
         var best = (Hard: double.PositiveInfinity, Objective: double.PositiveInfinity);
-        var run = new Rounds(this, terms, options, options.TimeLimit * SurrogateSampleShare, cancellationToken);
-        run.Sample(agentOf =>
+        run.Sample(candidate =>
         {
             scheduleClock.Start();
-            var genes = agentOf.Select(a => a == PureAssignment.Dropped ? -2 : a).ToArray();
-            var placed = schedules.Place(order, genes);
+            var placing = genotype(candidate);
+            var placed = schedules.Place(placing.Order, placing.Genes);
             scheduleClock.Stop();
             if (placed.Hard > best.Hard + 1e-9 || (Math.Abs(placed.Hard - best.Hard) <= 1e-9 && placed.Objective >= best.Objective - 1e-9))
             {
                 return false;
             }
 
-            (best, bestGenes) = (placed, genes);
+            (best, bestGenotype) = (placed, placing);
             if (placed.Hard == 0)
             {
                 options.OnProgress?.Invoke(placed.Objective);
@@ -131,30 +183,34 @@ public sealed class AnnealBackend : IPlanningBackend
             return true;
         });
 
-        if (bestGenes is null)
+        if (bestGenotype is not { } chosen)
         {
-            return new BackendResult([], false, null, "no-solution") { Strategy = run.SamplerName, Qubo = run.Info("surrogate", scheduleClock.ElapsedMilliseconds) };
+            return new BackendResult([], false, null, "no-solution") { Strategy = run.SamplerName, Qubo = run.Info(model, scheduleClock.ElapsedMilliseconds) };
         }
 
         // The polish starts from the best placed sample; cancelled, it returns that schedule at once.
         scheduleClock.Start();
         var remaining = options.TimeLimit - clock.Elapsed;
         var polish = LocalSearchBackend.Schedules(compiled, options with { TimeLimit = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1) }, cancellationToken);
-        polish.Place(order, bestGenes);
+        polish.Place(chosen.Order, chosen.Genes);
         var (assignments, hard) = polish.Run();
         scheduleClock.Stop();
-        var qubo = run.Info("surrogate", scheduleClock.ElapsedMilliseconds);
+        var qubo = run.Info(model, scheduleClock.ElapsedMilliseconds);
         return new BackendResult(assignments, false, null, hard > 0 ? "infeasible" : "feasible") { Strategy = run.SamplerName, Qubo = qubo };
     }
 
+    /// <summary>One round's model at one penalty: the BQM, how a sample becomes a repaired candidate (and whether the
+    /// sample itself was feasible), and the weights the plan's qubo section reports.</summary>
+    private sealed record RoundModel(BinaryQuadraticModel Model, Func<sbyte[], (int[] Candidate, bool Feasible)> Decode, IReadOnlyDictionary<string, double> Penalties, string? Slack);
+
     /// <summary>The sampling rounds: compile at the current penalty, sample, decode and repair every sample, hand it on.</summary>
-    private sealed class Rounds(AnnealBackend backend, AssignmentSurrogate terms, PlanningOptions options, TimeSpan budget, CancellationToken cancellationToken)
+    private sealed class Rounds(double scalePenalty, double provablePenalty, Func<double, RoundModel> compile, PlanningOptions options, TimeSpan budget, CancellationToken cancellationToken)
     {
         private readonly Func<string, ISampler> create = options.CreateSampler ?? SamplerCatalog.Create;
         private readonly Stopwatch compileClock = new();
         private readonly Stopwatch sampleClock = new();
         private readonly Stopwatch decodeClock = new();
-        private CompiledAssignmentQubo? compiled;
+        private RoundModel? compiled;
         private ISampler? sampler;
         private QuboFallback? fallback;
         private double? bestEnergy;
@@ -165,14 +221,13 @@ public sealed class AnnealBackend : IPlanningBackend
         /// <summary>
         /// Runs rounds until the budget is spent (once something feasible is kept), cancellation, or
         /// <see cref="StagnantRoundsToStop"/> rounds without a kept candidate. <paramref name="consider"/> gets each
-        /// repaired assignment and says whether it was kept as the best so far (which needs it feasible).
+        /// repaired candidate and says whether it was kept as the best so far (which needs it feasible).
         /// </summary>
         public void Sample(Func<int[], bool> consider)
         {
             sampler = create(options.Sampler);
             var clock = Stopwatch.StartNew();
-            var penalty = AssignmentQuboCompiler.ScalePenalty(terms);
-            var bound = AssignmentQuboCompiler.ProvablePenalty(terms);
+            var penalty = scalePenalty;
             var kept = false;
             var roundsWithoutGain = 0;
             while (!cancellationToken.IsCancellationRequested)
@@ -184,7 +239,7 @@ public sealed class AnnealBackend : IPlanningBackend
                 }
 
                 compileClock.Start();
-                compiled = AssignmentQuboCompiler.Compile(terms, penalty, backend.Slack);
+                compiled = compile(penalty);
                 compileClock.Stop();
 
                 // Short rounds first, each twice the last: small models settle in milliseconds instead of holding the
@@ -206,10 +261,9 @@ public sealed class AnnealBackend : IPlanningBackend
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var record in samples.Records)
                 {
-                    var (agentOf, feasible) = compiled.Decode(record.Sample);
+                    var (candidate, feasible) = compiled.Decode(record.Sample);
                     rawFeasible |= feasible;
-                    var repaired = compiled.Repair(agentOf);
-                    if (seen.Add(string.Join(',', repaired)) && consider(repaired))
+                    if (seen.Add(string.Join(',', candidate)) && consider(candidate))
                     {
                         (bestEnergy, gained, kept) = (record.Energy, true, true);
                     }
@@ -217,9 +271,9 @@ public sealed class AnnealBackend : IPlanningBackend
 
                 decodeClock.Stop();
                 roundsWithoutGain = kept && !gained ? roundsWithoutGain + 1 : 0;
-                if (!rawFeasible && penalty < bound)
+                if (!rawFeasible && penalty < provablePenalty)
                 {
-                    penalty = Math.Min(bound, penalty * 2);
+                    penalty = Math.Min(provablePenalty, penalty * 2);
                 }
                 else if ((clock.Elapsed >= budget && kept) || roundsWithoutGain >= StagnantRoundsToStop)
                 {
@@ -229,17 +283,12 @@ public sealed class AnnealBackend : IPlanningBackend
         }
 
         /// <summary>The plan's qubo section for the last round's model.</summary>
-        public QuboInfo? Info(string model, long? scheduleMs) => compiled is null ? null : new QuboInfo(compiled.Model.VariableCount, compiled.Model.InteractionCount, new Dictionary<string, double>
-        {
-            ["oneHot"] = compiled.OneHotPenalty,
-            ["capacity"] = compiled.CapacityPenalty,
-            ["provable"] = compiled.ProvablePenalty,
-        })
+        public QuboInfo? Info(string model, long? scheduleMs) => compiled is null ? null : new QuboInfo(compiled.Model.VariableCount, compiled.Model.InteractionCount, compiled.Penalties)
         {
             Sampler = options.Sampler,
             Rounds = round,
             Energy = bestEnergy,
-            Slack = compiled.Variables.Any(v => v.IsSlack) ? compiled.Slack.ToString().ToLowerInvariant() : null,
+            Slack = compiled.Slack,
             CompileMs = compileClock.ElapsedMilliseconds,
             SampleMs = sampleClock.ElapsedMilliseconds,
             DecodeMs = decodeClock.ElapsedMilliseconds,
