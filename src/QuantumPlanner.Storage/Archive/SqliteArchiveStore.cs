@@ -8,20 +8,22 @@ namespace QuantumPlanner.Storage.Archive;
 
 /// <summary>
 /// Archive SQL on the embedded store. A purge runs on two connections of its own for the whole run, one reading
-/// batches and one deleting them (the archive overlaps the two), each with a 64 MiB page cache instead of SQLite's
-/// default 2 MiB: with the default, every delete batch re-reads the index pages the one before it touched, and when
-/// the table's order and the indexes' order disagree that is about ten page reads and seven page writes per purged
-/// row at a million jobs (strace -c; the figures are in docs/runbooks/maintenance.md).
+/// batches and one deleting them (the archive overlaps the two). The deleting one has a 32 MiB page cache instead of
+/// SQLite's default 2 MiB: with the default, every delete batch re-reads the index pages the one before it touched,
+/// and when the table's order and the indexes' order disagree that is about ten page reads and seven page writes per
+/// purged row at a million jobs (the figures are in docs/runbooks/data-safety.md). The reading one keeps the default:
+/// it reads each page once (the count at the start, then the batches in order), so a larger cache there only holds
+/// pages that are never read again and adds its size to the peak RSS.
 /// </summary>
 internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
 {
-    // Per connection: the index pages a delete batch touches stay cached for the next one. Memory-mapping the file as
-    // well saved page reads but no time, and counts the whole mapped file in the process's RSS.
-    private const int CacheKibibytes = 64 * 1024;
+    // The index pages a delete batch touches stay cached for the next one. Memory-mapping the file as well saved page
+    // reads but no time, and counts the whole mapped file in the process's RSS.
+    private const int WriterCacheKibibytes = 32 * 1024;
 
     private readonly SqliteDatabase _database = new(store.SqlitePath);
-    private readonly Dedicated _reader = new();
-    private readonly Dedicated _writer = new();
+    private readonly Dedicated _reader = new(null);
+    private readonly Dedicated _writer = new(WriterCacheKibibytes);
 
     public async Task<List<ArchivedJob>> NextBatchAsync(DateTimeOffset cutoff, IReadOnlyList<string> statuses, (DateTimeOffset CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
     {
@@ -168,9 +170,10 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
             if (dedicated.Connection is null)
             {
                 var connection = await _database.OpenDedicatedAsync(cancellationToken).ConfigureAwait(false);
-                await using (var pragma = connection.CreateCommand())
+                if (dedicated.CacheKibibytes is { } kibibytes)
                 {
-                    pragma.CommandText = $"PRAGMA cache_size = -{CacheKibibytes}";
+                    await using var pragma = connection.CreateCommand();
+                    pragma.CommandText = $"PRAGMA cache_size = -{kibibytes}";
                     await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -186,8 +189,11 @@ internal sealed class SqliteArchiveStore(StoreLocation store) : IArchiveStore
         }
     }
 
-    private sealed class Dedicated : IAsyncDisposable
+    /// <summary>A connection of the purge's own; <paramref name="cacheKibibytes"/> null keeps SQLite's default page cache.</summary>
+    private sealed class Dedicated(int? cacheKibibytes) : IAsyncDisposable
     {
+        public int? CacheKibibytes => cacheKibibytes;
+
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public SqliteConnection? Connection { get; set; }

@@ -42,6 +42,37 @@ public sealed class OpsCommandTests : AbstractStoreTests
     }
 
     [Fact]
+    public async Task ArchiveVerifyAndRestore_OfATruncatedOrForeignArchive_ExitOneNamingTheFile_AndInsertNothing()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 200, Seed: 45));
+        var archives = Stores.NewDirectory();
+        var archived = await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--data-dir", store.DataDirectory, "--to", archives, "--json"]);
+        Assert.True(archived.ExitCode == 0, archived.Stderr);
+        var file = JsonDocument.Parse(archived.Stdout).RootElement.GetProperty("file").GetString()!;
+        var jobs = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs");
+        var bytes = await File.ReadAllBytesAsync(file);
+        await File.WriteAllBytesAsync(file, bytes[..^200]);
+
+        foreach (var verb in new[] { "verify", "restore" })
+        {
+            var damaged = await Qplan.RunAsync(["ops", "archive", verb, file, "--data-dir", store.DataDirectory]);
+            Assert.Equal(1, damaged.ExitCode);
+            Assert.Contains(Path.GetFileName(file), damaged.Stderr, StringComparison.Ordinal);
+            Assert.Contains("truncated", damaged.Stderr, StringComparison.Ordinal);
+        }
+
+        var foreign = Path.Combine(archives, "export.jsonl.gz");
+        await File.WriteAllBytesAsync(foreign, bytes);
+        await File.WriteAllTextAsync(foreign + ".manifest.json", """{"format":"other-tool/3","file":"export.jsonl.gz"}""");
+        var refused = await Qplan.RunAsync(["ops", "archive", "restore", foreign, "--data-dir", store.DataDirectory]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("export.jsonl.gz.manifest.json", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("other-tool/3", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(jobs, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs"));
+    }
+
+    [Fact]
     public async Task GdprCheck_WithLogFileDash_ScansStandardInput()
     {
         var store = await Stores.NewAsync("sqlite");
