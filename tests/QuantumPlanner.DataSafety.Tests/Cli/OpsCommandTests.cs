@@ -73,6 +73,30 @@ public sealed class OpsCommandTests : AbstractStoreTests
     }
 
     [Fact]
+    public async Task BackupAndArchive_ToAnUnreachableBucket_ExitOne_KeepTheLocalCopy_AndDeleteNothing()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 100, Seed: 46));
+        var jobs = await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs");
+        // Nothing listens on port 9 (discard): every request is refused at once.
+        var environment = new Dictionary<string, string> { ["QP_S3_ENDPOINT"] = "http://127.0.0.1:9", ["QP_S3_REGION"] = "us-east-1", ["AWS_ACCESS_KEY_ID"] = "test", ["AWS_SECRET_ACCESS_KEY"] = "test" };
+
+        var backup = await Qplan.RunAsync(["ops", "backup", "create", "--data-dir", store.DataDirectory, "--to", "s3://qp-unreachable/backups"], environment);
+        Assert.Equal(1, backup.ExitCode);
+        Assert.Contains("qp-unreachable", backup.Stderr, StringComparison.Ordinal);
+        Assert.Contains("kept", backup.Stderr, StringComparison.Ordinal);
+        var local = Assert.Single(Directory.GetFiles(Path.Combine(store.DataDirectory, "backups"), "*.db.gz"));
+        Assert.True(File.Exists(local + ".manifest.json"));
+
+        var archive = await Qplan.RunAsync(["ops", "archive", "--older-than", "90d", "--data-dir", store.DataDirectory, "--to", "s3://qp-unreachable/archives"], environment);
+        Assert.Equal(1, archive.ExitCode);
+        Assert.Contains("qp-unreachable", archive.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing was deleted", archive.Stderr, StringComparison.Ordinal);
+        Assert.Equal(jobs, await JobSeeder.ScalarAsync(store, "SELECT count(*) FROM optimization_jobs"));
+        Assert.Single(Directory.GetFiles(Path.Combine(store.DataDirectory, "archives"), "*" + Storage.Archive.Archives.Extension));
+    }
+
+    [Fact]
     public async Task GdprCheck_WithLogFileDash_ScansStandardInput()
     {
         var store = await Stores.NewAsync("sqlite");
