@@ -97,6 +97,40 @@ public sealed class OpsCommandTests : AbstractStoreTests
     }
 
     [Fact]
+    public async Task EveryDestructiveStep_WritesItsAuditRecord()
+    {
+        var store = await Stores.NewAsync("sqlite");
+        await JobSeeder.SeedAsync(store, new JobSeeder.Options(Jobs: 100, Seed: 47));
+        var backups = Stores.NewDirectory();
+        string[] data = ["--data-dir", store.DataDirectory];
+        async Task<string> OkAsync(params string[] arguments)
+        {
+            var result = await Qplan.RunAsync([.. arguments, .. data, "--json"]);
+            Assert.True(result.ExitCode == 0, string.Join(' ', arguments) + ": " + result.Stderr);
+            return result.Stdout;
+        }
+
+        var first = JsonDocument.Parse(await OkAsync("ops", "backup", "create", "--to", backups)).RootElement.GetProperty("file").GetString()!;
+        // The second backup's retention deletes the first (finished longer than 0 days ago), never the newest.
+        await OkAsync("ops", "backup", "create", "--to", backups, "--keep-days", "0");
+        Assert.False(File.Exists(first));
+        var archive = JsonDocument.Parse(await OkAsync("ops", "archive", "--older-than", "90d", "--to", Stores.NewDirectory())).RootElement.GetProperty("file").GetString()!;
+        await OkAsync("ops", "archive", "restore", archive);
+        await OkAsync("ops", "gdpr", "erase", "--tenant", "t1", "--confirm");
+        var backup = Directory.GetFiles(backups, "*.db.gz").Single();
+        var target = await Stores.NewAsync("sqlite", migrate: false);
+        var restored = await Qplan.RunAsync(["ops", "backup", "restore", backup, "--data-dir", target.DataDirectory]);
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+
+        foreach (var action in new[] { "backup.delete", "archive.purge", "archive.restore", "gdpr.erase" })
+        {
+            Assert.True(await JobSeeder.ScalarAsync(store, $"SELECT count(*) FROM audit_log WHERE action = '{action}'") == 1, action);
+        }
+
+        Assert.Equal(1, await JobSeeder.ScalarAsync(target, "SELECT count(*) FROM audit_log WHERE action = 'backup.restore'"));
+    }
+
+    [Fact]
     public async Task GdprCheck_WithLogFileDash_ScansStandardInput()
     {
         var store = await Stores.NewAsync("sqlite");
