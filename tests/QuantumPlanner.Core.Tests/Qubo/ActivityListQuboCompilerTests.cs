@@ -158,6 +158,28 @@ public sealed class ActivityListQuboCompilerTests
     }
 
     [Fact]
+    public void Create_ThousandsOfTasks_KeepsOneVariablePerTaskOnceNoWindowFitsTheLimit()
+    {
+        // More tasks than the limit has variables: every window shrinks to the task's place in the reference list.
+        var random = new Random(11);
+        var tasks = Enumerable.Range(0, 2500).Select(t => new PlanningTask
+        {
+            Id = $"t{t}",
+            Duration = 1 + random.Next(9),
+            DependsOn = t > 0 && random.Next(2) == 0 ? [$"t{random.Next(Math.Max(0, t - 50), t)}"] : [],
+        }).ToList();
+
+        var terms = ActivityListSurrogate.Create(Problem(tasks, new ObjectiveWeights { Makespan = 1 }))!;
+        var compiled = ActivityListQuboCompiler.Compile(terms);
+
+        Assert.Equal(2500, compiled.Model.VariableCount);
+        Assert.True(terms.IsFeasible(terms.Reference));
+        var (order, feasible) = compiled.Decode(Enumerable.Repeat((sbyte)1, 2500).ToArray());
+        Assert.True(feasible);
+        Assert.Equal(terms.Reference, order);
+    }
+
+    [Fact]
     public void Create_ProblemWithAgents_IsNull()
     {
         var problem = new PlanningProblem { Agents = [new Agent { Id = "a" }], Tasks = [new PlanningTask { Id = "t" }] };
