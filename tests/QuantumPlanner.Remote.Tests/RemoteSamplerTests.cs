@@ -11,17 +11,22 @@ namespace QuantumPlanner.Remote.Tests;
 public sealed class RemoteSamplerTests(SapiServerFixture fixture) : IClassFixture<SapiServerFixture>
 {
     [Theory]
-    [InlineData(1UL)]
-    [InlineData(2UL)]
-    [InlineData(3UL)]
-    public void Qpu_TwentyVariableModel_EmbedsSolvesUnembedsToGroundStateWithFewChainBreaks(ulong seed)
+    [InlineData("chimera", true, 1UL)]
+    [InlineData("chimera", true, 2UL)]
+    [InlineData("chimera", false, 3UL)]
+    [InlineData("pegasus", true, 1UL)]
+    [InlineData("pegasus", false, 2UL)]
+    [InlineData("pegasus", false, 3UL)]
+    public void Qpu_TwentyVariableModel_EmbedsSolvesUnembedsToGroundStateWithFewChainBreaks(string topology, bool cliqueFirst, ulong seed)
     {
         var model = RandomModel(20, 0.25, seed);
         using var client = new SapiClient(fixture.Configuration);
-        var sampler = new QpuSampler(client, fixture.Server.Options.QpuName);
+        var solver = topology == "pegasus" ? fixture.Server.Options.PegasusName : fixture.Server.Options.QpuName;
+        var sampler = new QpuSampler(client, solver) { CliqueFirst = cliqueFirst };
 
         var result = sampler.Sample(model, new SamplerOptions { Seed = seed, Reads = 50 });
 
+        Assert.Equal(cliqueFirst ? "clique" : "heuristic", result.Info["embedding"]);
         Assert.Equal(new ExactSampler().Sample(model, new SamplerOptions()).Best.Energy, result.Best.Energy, 9);
         Assert.Equal(50, result.TotalReads);
         var fraction = (double)result.Info["chain_break_fraction"];

@@ -12,8 +12,8 @@ namespace QuantumPlanner.Remote.Sampling;
 
 /// <summary>
 /// "qpu:NAME": a QPU solver of the remote service. The model is turned into SPIN, minor-embedded onto the solver's
-/// working graph (native clique embedding on Chimera, else Cai-Macready-Roy; the embedding is kept per model
-/// structure), chained with uniform torque compensation, scaled into h_range/j_range, sent as an "ising" problem
+/// working graph (native clique embedding on Chimera and Pegasus, else the Cai-Macready-Roy heuristic; the
+/// embedding is kept per model structure), chained with uniform torque compensation, scaled into h_range/j_range, sent as an "ising" problem
 /// in the qp encoding, and every returned row is unembedded by majority vote; energies are the model's own, exact.
 /// Info carries chain_break_fraction (broken chains over all chains, averaged over reads), the chain strength, the
 /// chain lengths and the problem id. Options: reads → num_reads; the seed is sent as x_seed (honoured by the
@@ -24,7 +24,7 @@ public sealed class QpuSampler : ISampler
 {
     private const int DefaultReads = 100;
     private readonly SapiClient client;
-    private readonly ConcurrentDictionary<string, int[][]> embeddings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int[][] Chains, string Method)> embeddings = new(StringComparer.Ordinal);
     private SolverDescription? solver;
     private WorkingGraph? graph;
 
@@ -45,6 +45,13 @@ public sealed class QpuSampler : ISampler
     /// </summary>
     public bool Postprocess { get; init; } = true;
 
+    /// <summary>
+    /// Whether the native clique embedding (Chimera, Pegasus) is tried before the heuristic. On by default: it is
+    /// instant and fits any model up to its clique size; off, every model goes to <see cref="MinorEmbedder"/>, whose
+    /// chains are shorter on sparse models but which takes up to seconds on dense ones.
+    /// </summary>
+    public bool CliqueFirst { get; init; } = true;
+
     public string Name => $"qpu:{SolverName}";
 
     public SampleSet Sample(BinaryQuadraticModel model, SamplerOptions options, CancellationToken cancellationToken = default)
@@ -59,8 +66,8 @@ public sealed class QpuSampler : ISampler
         var spin = model.Vartype == Vartype.Spin ? model : model.ChangeVartype(Vartype.Spin);
         var source = ChainEmbedding.SourceGraph(spin);
         var key = StructureKey(source);
-        var chains = embeddings.GetOrAdd(key, _ => FindEmbedding(description, source, seed, cancellationToken)
-            ?? throw new SapiException(RemoteFailure.Rejected, $"No minor embedding of the model's {model.VariableCount} variables and {model.InteractionCount} interactions onto {SolverName}'s {graph!.Count} working qubits was found. Maybe use hybrid:NAME or --decompose for a model this size."));
+        var (chains, method) = embeddings.GetOrAdd(key, _ => FindEmbedding(description, source, seed, cancellationToken) is { } found ? found
+            : throw new SapiException(RemoteFailure.Rejected, $"No minor embedding of the model's {model.VariableCount} variables and {model.InteractionCount} interactions onto {SolverName}'s {graph!.Count} working qubits was found. Maybe use hybrid:NAME or --decompose for a model this size."));
         var embedding = new ChainEmbedding(graph!, chains);
         var embedMs = clock.Elapsed.TotalMilliseconds;
         var chainStrength = ChainEmbedding.UniformTorqueCompensation(spin);
@@ -111,6 +118,7 @@ public sealed class QpuSampler : ISampler
             ["qubits"] = embedding.QubitCount,
             ["max_chain_length"] = embedding.MaxChainLength,
             ["embed_ms"] = embedMs,
+            ["embedding"] = method,
             ["postprocess"] = Postprocess ? "steepest-descent" : "none",
         };
         return RemoteRoundTrip.Build(model, logical, clock, info);
@@ -140,20 +148,26 @@ public sealed class QpuSampler : ISampler
     }
 
     /// <summary>
-    /// On a Chimera or Pegasus solver the native clique embedding first (instant, chains of k+1 qubits); otherwise, or
-    /// when it does not fit around the missing qubits, the Cai-Macready-Roy heuristic.
+    /// On a Chimera or Pegasus solver the native clique embedding first (instant, chains of k+1 qubits) unless
+    /// <see cref="CliqueFirst"/> is off; otherwise, or when it does not fit around the missing qubits, the
+    /// Cai-Macready-Roy heuristic. The method ("clique" or "heuristic") goes into the result's info.
     /// </summary>
-    private int[][]? FindEmbedding(SolverDescription description, int[][] source, ulong seed, CancellationToken cancellationToken)
+    private (int[][] Chains, string Method)? FindEmbedding(SolverDescription description, int[][] source, ulong seed, CancellationToken cancellationToken)
     {
         var topology = description.Properties["topology"];
         var shape = topology?["shape"]?[0]?.GetValue<int>();
-        var clique = (topology?["type"]?.GetValue<string>(), shape) switch
+        var clique = !CliqueFirst ? null : (topology?["type"]?.GetValue<string>(), shape) switch
         {
             ("chimera", { } m) => ChimeraCliqueEmbedding.Find(source, graph!, m),
             ("pegasus", { } m) => PegasusTopology.CliqueEmbedding(source, graph!, m),
             _ => null,
         };
-        return clique ?? MinorEmbedder.Find(source, graph!, seed, cancellationToken);
+        if (clique is not null)
+        {
+            return (clique, "clique");
+        }
+
+        return MinorEmbedder.Find(source, graph!, seed, cancellationToken) is { } chains ? (chains, "heuristic") : null;
     }
 
     /// <summary>Divides every field and coupling by one factor so that all fit the solver's h_range and j_range.</summary>
