@@ -223,7 +223,8 @@ public sealed class QuantumPlannerClient : IDisposable
             }
 
             var retryAfter = RetryAfterOf(response);
-            if (IsRetryable(response.StatusCode) && attempt < options.MaxRetries)
+            var problem = ProblemOf(response, text, retryAfter);
+            if (IsRetryable(problem) && attempt < options.MaxRetries)
             {
                 var delay = retryAfter ?? options.DefaultRetryDelay * Math.Pow(2, attempt);
                 if (delay <= options.MaxRetryDelay)
@@ -233,12 +234,17 @@ public sealed class QuantumPlannerClient : IDisposable
                 }
             }
 
-            throw ProblemOf(response, text, retryAfter);
+            throw problem;
         }
     }
 
-    // Both are refusals before any work was done, so even a POST is safe to send again.
-    private static bool IsRetryable(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+    /// <summary>
+    /// 429 and 503 are refusals before any work was done, so even a POST is safe to send again; a synchronous solve
+    /// that ran out of time (503 of type solve-overran) did the work and would run out again, so it is not retried.
+    /// </summary>
+    private static bool IsRetryable(QuantumPlannerException problem) =>
+        problem.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+        && !string.Equals(problem.ProblemType, QuantumPlannerException.SolveOverranType, StringComparison.Ordinal);
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {

@@ -11,6 +11,12 @@ public sealed record ApiProblemError(string Code, string? Item, string Message, 
 /// </summary>
 public class QuantumPlannerException : Exception
 {
+    /// <summary>
+    /// The <see cref="ProblemType"/> of a synchronous solve (SolveAsync, SolveQuboAsync) stopped one second after its
+    /// time limit without an answer: thrown at once, not retried. Maybe submit the problem as a job instead.
+    /// </summary>
+    public const string SolveOverranType = "https://quantum-planner.dev/problems/solve-overran";
+
     public QuantumPlannerException()
         : this(HttpStatusCode.InternalServerError, "Error.", null, null, [], null)
     {
@@ -101,6 +107,9 @@ public sealed class ConflictException(HttpStatusCode status, string title, strin
 public sealed class RateLimitedException(HttpStatusCode status, string title, string? detail, string? type, IReadOnlyList<ApiProblemError> errors, TimeSpan? retryAfter)
     : QuantumPlannerException(status, title, detail, type, errors, retryAfter);
 
-/// <summary>503 after the retries ran out: maintenance mode, or the job store is unreachable.</summary>
+/// <summary>
+/// 503 after the retries ran out (maintenance mode, the job store unreachable, the process's synchronous solves all
+/// busy), or at once for a synchronous solve that ran out of time (<see cref="QuantumPlannerException.SolveOverranType"/>).
+/// </summary>
 public sealed class ServiceUnavailableException(HttpStatusCode status, string title, string? detail, string? type, IReadOnlyList<ApiProblemError> errors, TimeSpan? retryAfter)
     : QuantumPlannerException(status, title, detail, type, errors, retryAfter);

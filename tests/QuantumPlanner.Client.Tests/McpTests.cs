@@ -88,6 +88,12 @@ public abstract class McpContractTests(McpServerFixture server)
         var problem = input.GetProperty("properties").GetProperty("problem");
         Assert.Equal("#/$defs/task", problem.GetProperty("properties").GetProperty("tasks").GetProperty("items").GetProperty("$ref").GetString());
         Assert.True(input.GetProperty("$defs").TryGetProperty("task", out _));
+
+        // explain_plan carries both documents: the plan's shape beside the problem's definitions.
+        var explain = tools.Single(t => t.Name == "explain_plan").ProtocolTool.InputSchema;
+        Assert.True(explain.GetProperty("properties").GetProperty("plan").GetProperty("properties").TryGetProperty("assignments", out _));
+        Assert.Equal("#/$defs/task", explain.GetProperty("properties").GetProperty("problem").GetProperty("properties").GetProperty("tasks").GetProperty("items").GetProperty("$ref").GetString());
+        Assert.True(explain.GetProperty("$defs").TryGetProperty("task", out _));
     }
 
     [Fact]

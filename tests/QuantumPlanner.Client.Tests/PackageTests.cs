@@ -2,13 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Xml.Linq;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using QuantumPlanner.Service;
 using QuantumPlanner.Service.Tests;
-using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Client.Tests;
 
@@ -29,7 +23,7 @@ public sealed class PackageTests : IAsyncLifetime
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "qp-package-tests", Guid.NewGuid().ToString("N"));
-    private WebApplication? app;
+    private LoopbackService? service;
 
     public Task InitializeAsync()
     {
@@ -39,10 +33,9 @@ public sealed class PackageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (app is not null)
+        if (service is not null)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await service.DisposeAsync();
         }
 
         try
@@ -86,8 +79,8 @@ public sealed class PackageTests : IAsyncLifetime
         await DotnetAsync(consumer, "build", "-c", "Release");
         Assert.True(File.Exists(Path.Combine(root, "packages", "quantumplanner.core", Value(core, "version")!, "lib", "net10.0", "QuantumPlanner.Core.dll")), "Core was not restored from the feed");
 
-        var (service, key) = await StartServiceAsync();
-        var output = await DotnetAsync(consumer, Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"), service.ToString(), key);
+        service = await LoopbackService.StartAsync(Directory.CreateDirectory(Path.Combine(root, "service")).FullName, workers: 1);
+        var output = await DotnetAsync(consumer, Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"), service.Address.ToString(), await service.CreateKeyAsync("consumer"));
 
         Assert.Contains("job completed", output, StringComparison.Ordinal);
         Assert.Contains("plan 3 assignments, 0 hard violations, makespan 5", output, StringComparison.Ordinal);
@@ -163,25 +156,6 @@ public sealed class PackageTests : IAsyncLifetime
             }
             """);
         return dir;
-    }
-
-    private async Task<(Uri Service, string Key)> StartServiceAsync()
-    {
-        var data = Directory.CreateDirectory(Path.Combine(root, "service")).FullName;
-        app = ServiceApp.Build(
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--QuantumPlanner:DataDir={data}",
-            "--QuantumPlanner:Workers=1",
-            "--QuantumPlanner:BootstrapAdminKey=false",
-            "--QuantumPlanner:PollMilliseconds=50",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        var keys = app.Services.GetRequiredService<IApiKeyStore>();
-        await keys.MigrateAsync();
-        var service = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return (service, (await keys.CreateAsync("consumer", false)).PlainKey);
     }
 
     private static XElement Nuspec(string feed, string id)

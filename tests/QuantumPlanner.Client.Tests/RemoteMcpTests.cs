@@ -1,14 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
-using QuantumPlanner.Service;
 using QuantumPlanner.Service.Tests;
-using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Client.Tests;
 
@@ -19,7 +13,7 @@ namespace QuantumPlanner.Client.Tests;
 public sealed class RemoteStdioMcpFixture : McpServerFixture
 {
     private readonly string dataDir = Path.Combine(Path.GetTempPath(), "qp-remote-mcp-tests", Guid.NewGuid().ToString("N"));
-    private WebApplication? app;
+    private LoopbackService? service;
 
     public Uri Service { get; private set; } = null!;
 
@@ -32,22 +26,10 @@ public sealed class RemoteStdioMcpFixture : McpServerFixture
     public override async Task InitializeAsync()
     {
         Directory.CreateDirectory(dataDir);
-        app = ServiceApp.Build(
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--QuantumPlanner:DataDir={dataDir}",
-            "--QuantumPlanner:Workers=2",
-            "--QuantumPlanner:BootstrapAdminKey=false",
-            "--QuantumPlanner:PollMilliseconds=50",
-            "--QuantumPlanner:HeartbeatSeconds=1",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
-        Service = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        var keys = app.Services.GetRequiredService<IApiKeyStore>();
-        await keys.MigrateAsync();
-        var acme = (await keys.CreateAsync("acme", false)).PlainKey;
-        var globex = (await keys.CreateAsync("globex", false)).PlainKey;
+        service = await LoopbackService.StartAsync(dataDir);
+        Service = service.Address;
+        var acme = await service.CreateKeyAsync("acme");
+        var globex = await service.CreateKeyAsync("globex");
         Globex = new HttpClient { BaseAddress = Service };
         Globex.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", globex);
 
@@ -60,10 +42,9 @@ public sealed class RemoteStdioMcpFixture : McpServerFixture
         await base.DisposeAsync();
         await BadKey.DisposeAsync();
         Globex.Dispose();
-        if (app is not null)
+        if (service is not null)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await service.DisposeAsync();
         }
 
         try

@@ -2,6 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,6 +114,49 @@ internal sealed class TestService : IAsyncDisposable
         {
             // SQLite may still hold the file for a moment; the temp folder is cleaned eventually.
         }
+    }
+}
+
+/// <summary>
+/// The service on a real loopback port (Kestrel, the SQLite store in <c>dataDir</c>), for tests whose client is another
+/// process or needs a socket: qplan mcp --url, a consumer built from the NuGet packages.
+/// </summary>
+internal sealed class LoopbackService : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private LoopbackService(WebApplication app, Uri address)
+    {
+        this.app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<LoopbackService> StartAsync(string dataDir, int workers = 2)
+    {
+        var app = ServiceApp.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--QuantumPlanner:DataDir={dataDir}",
+            $"--QuantumPlanner:Workers={workers}",
+            "--QuantumPlanner:BootstrapAdminKey=false",
+            "--QuantumPlanner:PollMilliseconds=50",
+            "--QuantumPlanner:HeartbeatSeconds=1",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync().ConfigureAwait(false);
+        await app.Services.GetRequiredService<IApiKeyStore>().MigrateAsync().ConfigureAwait(false);
+        return new LoopbackService(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+    }
+
+    public async Task<string> CreateKeyAsync(string tenant) =>
+        (await app.Services.GetRequiredService<IApiKeyStore>().CreateAsync(tenant, false).ConfigureAwait(false)).PlainKey;
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
     }
 }
 

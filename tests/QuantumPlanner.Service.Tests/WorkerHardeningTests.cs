@@ -72,6 +72,57 @@ public sealed class WorkerHardeningTests
         Assert.True(stubborn.SawCancellation);
     }
 
+    [Fact]
+    public async Task SolveNow_SolverIgnoresItsTimeLimit_IsOneOverranAnswerTheClientDoesNotRetry()
+    {
+        await using var service = new TestService(
+            new Dictionary<string, string?> { ["Workers"] = "0" },
+            services => services.Replace(ServiceDescriptor.Singleton(new Solving.PlanningEngine(
+                new PlanningPipeline(PlanningBackendSet.BuiltIn() with { Others = [new LimitIgnoringBackend()] })))));
+        var requests = new RequestCounter();
+        using var client = service.ApiClient(await service.CreateKeyAsync("acme"), new QuantumPlanner.Client.QuantumPlannerClientOptions { MaxRetries = 3 }, requests);
+
+        var refused = await Record.ExceptionAsync(() => client.SolveAsync(new QuantumPlanner.Client.PlanRequest(Api.Problem(4)) { Backend = "limitless", TimeLimitSeconds = 1 }));
+
+        var overran = Assert.IsType<QuantumPlanner.Client.ServiceUnavailableException>(refused);
+        Assert.Equal(QuantumPlanner.Client.QuantumPlannerException.SolveOverranType, overran.ProblemType);
+        Assert.Null(overran.RetryAfter);
+        Assert.Contains("submit it as a job", overran.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, requests.Count);
+    }
+
+    /// <summary>Runs past its time limit until it is cancelled, as a solver that misreads the limit would.</summary>
+    private sealed class LimitIgnoringBackend : IPlanningBackend
+    {
+        public string Name => "limitless";
+
+        public bool IsAvailable(out string? reason)
+        {
+            reason = null;
+            return true;
+        }
+
+        public BackendResult Solve(PlanningProblem problem, PlanningOptions options, CancellationToken cancellationToken)
+        {
+            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(60));
+            return new BackendResult([], false, null, "feasible");
+        }
+    }
+
+    /// <summary>Counts the requests a client sent, retries included.</summary>
+    private sealed class RequestCounter : DelegatingHandler
+    {
+        private int count;
+
+        public int Count => count;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref count);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     /// <summary>Sees the cancellation and ignores it, like a solver stuck in a kernel without a stop check.</summary>
     private sealed class StubbornBackend(ManualResetEventSlim release) : IPlanningBackend
     {

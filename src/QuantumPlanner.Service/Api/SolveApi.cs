@@ -60,7 +60,7 @@ internal static class SolveApi
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Overran(context, settings, request.TimeLimitSeconds);
+            return Overran(request.TimeLimitSeconds);
         }
     }
 
@@ -99,7 +99,7 @@ internal static class SolveApi
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Overran(context, settings, seconds);
+            return Overran(seconds);
         }
     }
 
@@ -130,8 +130,15 @@ internal static class SolveApi
         });
     }
 
-    private static IResult Overran(HttpContext context, QuantumPlannerOptions settings, double seconds) =>
-        ApiProblems.Unavailable(context, settings.RetryAfterSeconds, $"The solve was stopped 1 s after its time limit of {seconds} s without an answer. Maybe submit it as a job (POST /api/v1/jobs).");
+    /// <summary>
+    /// 503 without Retry-After and with its own problem type: the same request would run out of time again, so a
+    /// client must not retry it as it retries a refusal (QuantumPlanner.Client does not).
+    /// </summary>
+    private static IResult Overran(double seconds) => ApiProblems.Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        "The solve ran out of time.",
+        $"The solve was stopped 1 s after its time limit of {seconds} s without an answer. Maybe submit it as a job (POST /api/v1/jobs).",
+        type: Client.QuantumPlannerException.SolveOverranType);
 
     /// <summary>
     /// A synchronous solve is cancelled one second after its time limit whatever the solver does with the limit, so

@@ -64,11 +64,19 @@ public static class PlannerMcp
             var described = JsonNode.Parse(document)!.AsObject();
             described.Remove("$schema");
             described.Remove("$id");
-            // The problem schema's references point at "#/$defs/..."; moved to the root they still resolve.
+            // The documents' references point at "#/$defs/..."; moved to the root they still resolve. A tool with both
+            // (explain_plan) gets the union, so one document's definitions never replace the other's.
             if (described["$defs"] is JsonObject definitions)
             {
                 described.Remove("$defs");
-                schema["$defs"] = definitions;
+                var root = schema["$defs"] as JsonObject ?? [];
+                foreach (var (name, definition) in definitions.ToList())
+                {
+                    definitions.Remove(name);
+                    root[name] = definition;
+                }
+
+                schema["$defs"] = root;
             }
 
             if (open["description"] is { } description)
