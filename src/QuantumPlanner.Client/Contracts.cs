@@ -117,7 +117,11 @@ public sealed record QuboResult(
     double Objective,
     IReadOnlyDictionary<string, int> Sample,
     int Reads,
-    QuboTiming Timing);
+    QuboTiming Timing)
+{
+    /// <summary>The sampler that ran when <see cref="Solver"/> was auto (e.g. exact for a small model).</summary>
+    public string? Chosen { get; init; }
+}
 
 /// <summary>A request body of the properties that are set: the service's defaults apply to the ones left out.</summary>
 internal static class RequestBody

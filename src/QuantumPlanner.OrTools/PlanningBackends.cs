@@ -14,7 +14,7 @@ public static class PlanningBackends
 {
     /// <summary>
     /// The built-in backends plus CP-SAT as the complete solver, cpsat-lns beside it, and anneal (the QUBO path for
-    /// every problem with agents, sampling with the sampler the options name).
+    /// every problem, sampling with the sampler the options name); auto does not run anneal (docs/quantum.md has the figures).
     /// </summary>
     public static PlanningBackendSet Create()
     {

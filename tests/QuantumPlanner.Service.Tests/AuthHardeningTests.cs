@@ -7,7 +7,10 @@ using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>Refused keys cost the key store at most one lookup each and a bounded number per client; each is counted.</summary>
+/// <summary>
+/// Refused keys cost the key store at most one lookup each and a bounded number per client; each is counted. Raw
+/// HttpClient on purpose: the tests are about key header shapes and what refused keys cost, below the client.
+/// </summary>
 public sealed class AuthHardeningTests
 {
     [Fact]

@@ -8,6 +8,8 @@ namespace QuantumPlanner.Service.Tests;
 /// <summary>
 /// The SQLite store on a real full disk: a 8 MiB tmpfs filled with ballast while clients submit. Mounting needs root,
 /// as in CI (the operations tests mount one the same way).
+/// Raw HttpClient on purpose: the test counts each status and Retry-After the wire carries while the disk is full,
+/// which a client's retries would hide.
 /// </summary>
 public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
 {

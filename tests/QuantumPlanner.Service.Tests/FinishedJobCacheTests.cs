@@ -10,7 +10,10 @@ using JobView = QuantumPlanner.Client.Job;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>Finished jobs answered from memory; queued and running states always from the store.</summary>
+/// <summary>
+/// Finished jobs answered from memory; queued and running states always from the store. Raw HttpClient on purpose: an
+/// answer from memory must equal the store's byte for byte, content type included.
+/// </summary>
 public sealed class FinishedJobCacheTests
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);

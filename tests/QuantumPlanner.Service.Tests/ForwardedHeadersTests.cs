@@ -2,7 +2,10 @@ using System.Net;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>X-Forwarded-* are believed from configured proxies only; HSTS goes out on HTTPS requests only.</summary>
+/// <summary>
+/// X-Forwarded-* are believed from configured proxies only; HSTS goes out on HTTPS requests only. Raw HttpClient on
+/// purpose: the subject is headers.
+/// </summary>
 public sealed class ForwardedHeadersTests
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace QuantumPlanner.Service.Tests;
 /// <summary>
 /// Replays the HTTP fuzz seeds (bench/fuzz/corpus/http-*) and every crash a fuzz run saved (bench/fuzz/crashes/http-*)
 /// through the targets the fuzzer drives: each body or query is read or refused, never crashes its reader.
+/// Raw bytes on purpose: the fuzz corpus is the wire.
 /// </summary>
 public sealed class HttpFuzzCorpusTests
 {

@@ -7,7 +7,11 @@ using QuantumPlanner.Storage.Caching;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>One intake per request: the body is read once, the worker of the same process reuses it, both solve routes share one cache key.</summary>
+/// <summary>
+/// One intake per request: the body is read once, the worker of the same process reuses it, both solve routes share one
+/// cache key. Raw HttpClient on purpose: the tests compare the text and hash stored for what was sent, and answers byte
+/// for byte.
+/// </summary>
 public sealed class IntakeTests
 {
     [Fact]

@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>Health, metrics, OpenAPI, maintenance, rate limiting, security headers and --no-auth.</summary>
+/// <summary>
+/// Health, metrics, OpenAPI, maintenance, rate limiting, security headers and --no-auth. Raw HttpClient on purpose:
+/// health, metrics, the OpenAPI document, headers and --no-auth are the wire, not calls of QuantumPlanner.Client.
+/// </summary>
 public sealed class OperationsTests
 {
     [Fact]

@@ -4,7 +4,10 @@ using System.Text.Json.Nodes;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>A real qplan serve process, the keys verbs and the load-test client.</summary>
+/// <summary>
+/// A real qplan serve process, the keys verbs and the load-test client. Raw HttpClient on purpose: the tests check a
+/// child process's wire (readiness, the load-test client's own requests).
+/// </summary>
 public sealed class ProcessTests
 {
     [Fact]

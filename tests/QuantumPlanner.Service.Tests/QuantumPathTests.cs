@@ -3,6 +3,7 @@ extern alias sapi;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using QuantumPlanner.Client;
 using QuantumPlanner.Core.Planning;
 using QuantumPlanner.Storage;
 using sapi::QuantumPlanner.SapiServer;
@@ -12,7 +13,8 @@ namespace QuantumPlanner.Service.Tests;
 /// <summary>
 /// The QUBO path through the service: the <c>sampler</c> field of jobs and POST /api/v1/solve, the plan's qubo
 /// section, a remote annealer that is down (fallback within a second, counted) and /health/quantum against the
-/// protocol-faithful SAPI test server, down and up.
+/// protocol-faithful SAPI test server, down and up. Requests go through QuantumPlanner.Client; /metrics and
+/// /health/quantum, which are operators' routes the client does not call, are read raw.
 /// </summary>
 public sealed class QuantumPathTests
 {
@@ -34,16 +36,8 @@ public sealed class QuantumPathTests
         return JsonNode.Parse(PlanningJson.Serialize(problem))!.AsObject();
     }
 
-    private static JsonObject Body(string backend, string? sampler, double timeLimit = 1)
-    {
-        var body = Api.Job(AssignmentProblem(), backend, timeLimit);
-        if (sampler is not null)
-        {
-            body["sampler"] = sampler;
-        }
-
-        return body;
-    }
+    private static PlanRequest Request(string backend, string sampler, double timeLimit = 1) =>
+        new(AssignmentProblem()) { Backend = backend, Sampler = sampler, TimeLimitSeconds = timeLimit, Seed = 1 };
 
     private static Dictionary<string, string?> Remote(SapiTestServer server) => new()
     {
@@ -55,12 +49,10 @@ public sealed class QuantumPathTests
     public async Task Solve_AnnealWithTabuSampler_PlanHasTheQuboSectionNamingTheSampler()
     {
         await using var service = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
-        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        using var client = service.ApiClient(await service.CreateKeyAsync("acme"));
 
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(Body("anneal", "tabu")));
+        var plan = await client.SolveAsync(Request("anneal", "tabu"));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var plan = PlanningJson.DeserializePlan(await response.Content.ReadAsStringAsync());
         Assert.Equal("feasible", plan.Status);
         Assert.Equal("anneal/tabu", Assert.Single(plan.BackendsTried).Backend);
         Assert.Equal("tabu", plan.Qubo!.Sampler);
@@ -74,34 +66,33 @@ public sealed class QuantumPathTests
     public async Task Solve_SamplerThatCannotRunHere_Answers422NamingIt(string sampler, string fix)
     {
         await using var service = new TestService(new Dictionary<string, string?> { ["Workers"] = "0" });
-        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        using var client = service.ApiClient(await service.CreateKeyAsync("acme"));
 
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(Body("anneal", sampler)));
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SolveAsync(Request("anneal", sampler)));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        var error = Assert.Single((await response.ReadObjectAsync())["errors"]!.AsArray())!;
-        Assert.Equal("unknown-sampler", error["code"]!.GetValue<string>());
-        Assert.Equal("$.sampler", error["item"]!.GetValue<string>());
-        Assert.Contains(sampler, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains(fix, error["suggestion"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("unknown-sampler", error.Code);
+        Assert.Equal("$.sampler", error.Item);
+        Assert.Contains(sampler, error.Message, StringComparison.Ordinal);
+        Assert.Contains(fix, error.Suggestion, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SubmitJob_WithSampler_JobShowsItTheStoreKeepsItAndTheWorkerUsesIt()
     {
         await using var service = new TestService();
-        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        using var client = service.ApiClient(await service.CreateKeyAsync("acme"));
 
-        var id = (await Api.SubmitAsync(client, Body("anneal", "sa")))["id"]!.GetValue<string>();
+        var id = (await client.SubmitAsync(Request("anneal", "sa"))).Id;
 
-        var job = await Api.WaitAsync(client, id);
-        Assert.Equal("completed", job["status"]!.GetValue<string>());
-        Assert.Equal("anneal", job["backendRequested"]!.GetValue<string>());
-        Assert.Equal("sa", job["sampler"]!.GetValue<string>());
-        var stored = await service.Services.GetRequiredService<IJobStore>().GetAsync("acme", Guid.Parse(id));
+        var job = await client.WaitAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal("completed", job.Status);
+        Assert.Equal("anneal", job.BackendRequested);
+        Assert.Equal("sa", job.Sampler);
+        var stored = await service.Services.GetRequiredService<IJobStore>().GetAsync("acme", id);
         Assert.Equal("anneal/sa", stored!.BackendRequested);
-        using var result = await client.GetAsync($"/api/v1/jobs/{id}/result");
-        var plan = PlanningJson.DeserializePlan(await result.Content.ReadAsStringAsync());
+        var plan = await client.GetResultAsync(id);
         Assert.Equal("sa", plan.Qubo!.Sampler);
         Assert.Equal("anneal/sa", plan.BackendsTried.Single().Backend);
     }
@@ -118,12 +109,12 @@ public sealed class QuantumPathTests
 
         // The server is gone: its port refuses connections, as an annealing service behind a dead link does.
         await using var service = new TestService(new Dictionary<string, string?> { ["Workers"] = "0", ["QuantumPlanner:Quantum:Endpoint"] = endpoint.ToString(), ["QuantumPlanner:Quantum:Token"] = token });
-        using var client = service.Client(await service.CreateKeyAsync("acme"));
+        var key = await service.CreateKeyAsync("acme");
+        using var typed = service.ApiClient(key);
+        using var client = service.Client(key);
 
-        using var response = await client.PostAsync("/api/v1/solve", Api.Json(Body("anneal", "qpu:Chimera_C16_test", timeLimit: 2)));
+        var plan = await typed.SolveAsync(Request("anneal", "qpu:Chimera_C16_test", timeLimit: 2));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var plan = PlanningJson.DeserializePlan(await response.Content.ReadAsStringAsync());
         Assert.Equal("feasible", plan.Status);
         var fallback = plan.Qubo!.Fallback!;
         // The planning path decomposes QPU models, so the sampler that met the outage is the decomposition over the QPU.

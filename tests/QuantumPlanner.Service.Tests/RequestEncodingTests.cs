@@ -7,6 +7,7 @@ namespace QuantumPlanner.Service.Tests;
 /// Bodies that are not UTF-8 (the http-job fuzz target's first finding: JsonDocument accepts them and throws only when
 /// the problem reader reads the string, which answered 500) are refused as 400 naming the byte, on every JSON route;
 /// and a QUBO request with a key given twice (http-qubo's first finding: JsonObject threw when first indexed) is a 400.
+/// Raw HttpClient on purpose: the bodies are ones the typed client cannot produce.
 /// </summary>
 public sealed class RequestEncodingTests
 {

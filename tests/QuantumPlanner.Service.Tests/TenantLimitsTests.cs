@@ -1,22 +1,26 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Net;
+using QuantumPlanner.Client;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>Per-tenant quotas, idempotency keys and cursors: a client's mistake or excess is a 4xx naming it, never a 500.</summary>
+/// <summary>
+/// Per-tenant quotas, idempotency keys and cursors, through QuantumPlanner.Client: a client's mistake or excess is a
+/// typed 4xx naming it, never a 500. Retries are off so that each refusal reaches the test as it was answered.
+/// </summary>
 public sealed class TenantLimitsTests : IAsyncLifetime
 {
     private TestService service = null!;
-    private HttpClient acme = null!;
-    private HttpClient globex = null!;
+    private QuantumPlannerClient acme = null!;
+    private QuantumPlannerClient globex = null!;
 
     public async Task InitializeAsync()
     {
         // No workers: submitted jobs stay queued, so the quota fills.
         service = new TestService(new Dictionary<string, string?> { ["Workers"] = "0", ["MaxActiveJobsPerTenant"] = "2" });
-        acme = service.Client(await service.CreateKeyAsync("acme"));
-        globex = service.Client(await service.CreateKeyAsync("globex"));
+        acme = service.ApiClient(await service.CreateKeyAsync("acme"), new QuantumPlannerClientOptions { MaxRetries = 0 });
+        globex = service.ApiClient(await service.CreateKeyAsync("globex"), new QuantumPlannerClientOptions { MaxRetries = 0 });
     }
 
     public async Task DisposeAsync()
@@ -27,55 +31,51 @@ public sealed class TenantLimitsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SubmitJob_TenantAtItsQuota_Answers429NamingTheQuotaWhileOtherTenantsSubmit()
+    public async Task SubmitJob_TenantAtItsQuota_IsRateLimitedNamingTheQuotaWhileOtherTenantsSubmit()
     {
-        await Api.SubmitAsync(acme, Api.Job(Api.Problem(4), seed: 1));
-        await Api.SubmitAsync(acme, Api.Job(Api.Problem(4), seed: 2, idempotencyKey: "k-2"));
+        await acme.SubmitAsync(new PlanRequest(Api.Problem(4)) { Seed = 1 });
+        var second = await acme.SubmitAsync(new PlanRequest(Api.Problem(4)) { Seed = 2, IdempotencyKey = "k-2" });
 
-        using var third = await acme.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), seed: 3)));
-        var body = await third.ReadObjectAsync();
-        using var replay = await acme.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), seed: 2, idempotencyKey: "k-2")));
-        using var other = await globex.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), seed: 3)));
+        var third = await Assert.ThrowsAsync<RateLimitedException>(() => acme.SubmitAsync(new PlanRequest(Api.Problem(4)) { Seed = 3 }));
+        var replay = await acme.SubmitAsync(new PlanRequest(Api.Problem(4)) { Seed = 2, IdempotencyKey = "k-2" });
+        var other = await globex.SubmitAsync(new PlanRequest(Api.Problem(4)) { Seed = 3 });
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
-        Assert.True(third.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        Assert.Contains("MaxActiveJobsPerTenant", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("'acme'", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.Status);
+        Assert.True(third.RetryAfter > TimeSpan.Zero, $"Retry-After {third.RetryAfter}");
+        Assert.Contains("MaxActiveJobsPerTenant", third.Detail, StringComparison.Ordinal);
+        Assert.Contains("'acme'", third.Detail, StringComparison.Ordinal);
+        Assert.Contains(third.Errors, e => e.Code == "quota_exceeded");
+        Assert.Equal(second.Id, replay.Id);
+        Assert.Equal("queued", other.Status);
     }
 
     [Fact]
-    public async Task SubmitJob_IdempotencyKeyReusedWithAnotherProblem_Answers409NamingTheKey()
+    public async Task SubmitJob_IdempotencyKeyReusedWithAnotherProblemOrSeed_IsAConflictNamingTheKey()
     {
-        var first = await Api.SubmitAsync(acme, Api.Job(Api.Problem(4), idempotencyKey: "order-17"));
+        var first = await acme.SubmitAsync(new PlanRequest(Api.Problem(4)) { IdempotencyKey = "order-17" });
 
-        using var other = await acme.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(5), idempotencyKey: "order-17")));
-        var body = await other.ReadObjectAsync();
-        using var otherSeed = await acme.PostAsync("/api/v1/jobs", Api.Json(Api.Job(Api.Problem(4), seed: 9, idempotencyKey: "order-17")));
+        var other = await Assert.ThrowsAsync<ConflictException>(() => acme.SubmitAsync(new PlanRequest(Api.Problem(5)) { IdempotencyKey = "order-17" }));
+        var otherSeed = await Assert.ThrowsAsync<ConflictException>(() => acme.SubmitAsync(new PlanRequest(Api.Problem(4)) { Seed = 9, IdempotencyKey = "order-17" }));
 
-        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
-        var detail = body["detail"]!.GetValue<string>();
-        Assert.Contains("'order-17'", detail, StringComparison.Ordinal);
-        Assert.Contains(first["id"]!.GetValue<string>(), detail, StringComparison.Ordinal);
-        Assert.Contains("problem", detail, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Conflict, otherSeed.StatusCode);
+        Assert.Contains("'order-17'", other.Detail, StringComparison.Ordinal);
+        Assert.Contains(first.Id.ToString(), other.Detail, StringComparison.Ordinal);
+        Assert.Contains("problem", other.Detail, StringComparison.Ordinal);
+        Assert.Contains("seed", otherSeed.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData(long.MaxValue)]
     [InlineData(long.MinValue)]
     [InlineData(-62_135_596_800_000_001)]
-    public async Task ListJobs_CursorWithATimeOutOfRange_Answers400(long micros)
+    public async Task ListJobs_CursorWithATimeOutOfRange_IsInvalidRequestNamingTheCursor(long micros)
     {
         var bytes = new byte[24];
         BinaryPrimitives.WriteInt64BigEndian(bytes, micros);
         var cursor = Base64Url.EncodeToString(bytes);
 
-        using var response = await acme.GetAsync($"/api/v1/jobs?cursor={cursor}");
-        var body = await response.ReadObjectAsync();
+        var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => acme.ListAsync(cursor: cursor));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(cursor, body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains(cursor, refused.Detail, StringComparison.Ordinal);
     }
 }

@@ -69,12 +69,23 @@ internal sealed class TestService : IAsyncDisposable
         return client;
     }
 
-    /// <summary>The typed client (QuantumPlanner.Client) over this instance, with <paramref name="key"/> when given.</summary>
-    public QuantumPlanner.Client.QuantumPlannerClient ApiClient(string? key = null, QuantumPlanner.Client.QuantumPlannerClientOptions? options = null)
+    /// <summary>
+    /// The typed client (QuantumPlanner.Client) over this instance, with <paramref name="key"/> when given; its requests
+    /// pass through <paramref name="handlers"/> (e.g. one that records what the service answered).
+    /// </summary>
+    public QuantumPlanner.Client.QuantumPlannerClient ApiClient(string? key = null, QuantumPlanner.Client.QuantumPlannerClientOptions? options = null, params DelegatingHandler[] handlers)
     {
-        options ??= new QuantumPlanner.Client.QuantumPlannerClientOptions();
-        options.ApiKey ??= key;
-        return new QuantumPlanner.Client.QuantumPlannerClient(Client(), options);
+        // A copy: the caller's options may be shared by clients of other keys.
+        var given = options ?? new QuantumPlanner.Client.QuantumPlannerClientOptions();
+        var own = new QuantumPlanner.Client.QuantumPlannerClientOptions
+        {
+            ApiKey = key ?? given.ApiKey,
+            MaxRetries = given.MaxRetries,
+            MaxRetryDelay = given.MaxRetryDelay,
+            DefaultRetryDelay = given.DefaultRetryDelay,
+            LongPollSeconds = given.LongPollSeconds,
+        };
+        return new QuantumPlanner.Client.QuantumPlannerClient(handlers.Length > 0 ? factory.CreateDefaultClient(handlers) : Client(), own);
     }
 
     public async Task<string> CreateKeyAsync(string tenant, bool admin = false)

@@ -6,7 +6,10 @@ using QuantumPlanner.Storage;
 
 namespace QuantumPlanner.Service.Tests;
 
-/// <summary>Workers end a job with the error it actually raised, instead of leaving the lease to expire and retry.</summary>
+/// <summary>
+/// Workers end a job with the error it actually raised, instead of leaving the lease to expire and retry. Raw
+/// HttpClient on purpose: the 500 test checks the wire (security headers, no stack trace in the body).
+/// </summary>
 public sealed class WorkerHardeningTests
 {
     [Fact]

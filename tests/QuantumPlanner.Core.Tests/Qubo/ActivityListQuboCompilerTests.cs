@@ -11,16 +11,7 @@ namespace QuantumPlanner.Core.Tests.Qubo;
 /// </summary>
 public sealed class ActivityListQuboCompilerTests
 {
-    public static TheoryData<int> Seeds()
-    {
-        var data = new TheoryData<int>();
-        for (var s = 1; s <= 12; s++)
-        {
-            data.Add(s);
-        }
-
-        return data;
-    }
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 12)];
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -137,14 +128,7 @@ public sealed class ActivityListQuboCompilerTests
     [Fact]
     public void Create_WindowsBeyondTheLimit_StayWithinItAndKeepTheReferenceList()
     {
-        var random = new Random(7);
-        var tasks = Enumerable.Range(0, 40).Select(t => new PlanningTask
-        {
-            Id = $"t{t}",
-            Duration = 1 + random.Next(9),
-            DependsOn = t > 3 && random.Next(3) == 0 ? [$"t{random.Next(t)}"] : [],
-        }).ToList();
-        var problem = Problem(tasks, new ObjectiveWeights { Makespan = 1 });
+        var problem = Problem(RandomTasks(40, seed: 7, dependsOneIn: 3, reach: 40), new ObjectiveWeights { Makespan = 1 });
 
         var uncut = ActivityListSurrogate.Create(problem)!;
         var cut = ActivityListSurrogate.Create(problem, maxVariables: 300)!;
@@ -155,6 +139,20 @@ public sealed class ActivityListQuboCompilerTests
         Assert.True(cut.IsFeasible(cut.Reference));
         Assert.Equal(uncut.Reference, cut.Reference);
         Assert.Equal(cut.Evaluate(cut.Reference), compiled.Model.Energy(StateOf(compiled, cut.Reference)!), 6);
+    }
+
+    [Fact]
+    public void Create_ThousandsOfTasks_KeepsOneVariablePerTaskOnceNoWindowFitsTheLimit()
+    {
+        // More tasks than the limit has variables: every window shrinks to the task's place in the reference list.
+        var terms = ActivityListSurrogate.Create(Problem(RandomTasks(2500, seed: 11, dependsOneIn: 2, reach: 50), new ObjectiveWeights { Makespan = 1 }))!;
+        var compiled = ActivityListQuboCompiler.Compile(terms);
+
+        Assert.Equal(2500, compiled.Model.VariableCount);
+        Assert.True(terms.IsFeasible(terms.Reference));
+        var (order, feasible) = compiled.Decode(Enumerable.Repeat((sbyte)1, 2500).ToArray());
+        Assert.True(feasible);
+        Assert.Equal(terms.Reference, order);
     }
 
     [Fact]
@@ -176,6 +174,18 @@ public sealed class ActivityListQuboCompilerTests
 
         Assert.Equal([1, 2, 0], best);
         Assert.Equal(best, terms.Reference);
+    }
+
+    /// <summary>Tasks of durations 1–9, each after one of the <paramref name="reach"/> tasks before it with odds 1 in <paramref name="dependsOneIn"/>.</summary>
+    private static List<PlanningTask> RandomTasks(int count, int seed, int dependsOneIn, int reach)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(t => new PlanningTask
+        {
+            Id = $"t{t}",
+            Duration = 1 + random.Next(9),
+            DependsOn = t > 0 && random.Next(dependsOneIn) == 0 ? [$"t{random.Next(Math.Max(0, t - reach), t)}"] : [],
+        }).ToList();
     }
 
     private static PlanningProblem Problem(IReadOnlyList<PlanningTask> tasks, ObjectiveWeights weights) =>

@@ -7,6 +7,8 @@ namespace QuantumPlanner.Service.Tests.Faults;
 /// <summary>
 /// Issue 11's database fault: a real qplan serve with 8 workers on a PostgreSQL of the test's own, clients submitting
 /// 50 jobs/s (and reading accepted jobs), the server stopped with pg_ctl -m fast for 20 s and started again.
+/// Raw HttpClient on purpose: the load counts each status and Retry-After the wire carries during the fault, which a
+/// client's retries would absorb.
 /// </summary>
 public sealed class PostgresStopTests(ITestOutputHelper output)
 {

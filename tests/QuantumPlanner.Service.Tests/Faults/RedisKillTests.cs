@@ -10,6 +10,8 @@ namespace QuantumPlanner.Service.Tests.Faults;
 /// Issue 11's cache fault: a real qplan serve using a redis-server of the test's own for the result cache and the shared
 /// rate-limit windows, under submissions and reads; Redis is SIGKILLed mid-run and started again (empty, as after a
 /// crash without persistence).
+/// Raw HttpClient on purpose: the load counts each status the wire carries during the fault, which a client's retries
+/// would absorb.
 /// </summary>
 public sealed class RedisKillTests(ITestOutputHelper output)
 {

@@ -10,6 +10,8 @@ namespace QuantumPlanner.Service.Tests.Faults;
 /// Issue 11's worker fault: two qplan worker processes on PostgreSQL, one of them SIGKILLed every few seconds and started
 /// again, until every job is done. The CI run is 200 jobs with a kill every 3 s; bench/faults/worker-kill.sh runs the
 /// issue's 1 000 jobs with a kill every 10 s through QP_FAULT_JOBS and QP_FAULT_KILL_EVERY_SECONDS.
+/// Raw HttpClient on purpose: the load counts each answer of the wire while workers die, which a client's retries would
+/// absorb.
 /// </summary>
 public sealed class WorkerKillTests(ITestOutputHelper output)
 {

@@ -118,6 +118,23 @@ public sealed class AnnealBackendTests
     }
 
     [Fact]
+    public void Solve_SameSeedOnAModelAboveTwentyVariables_ReturnsTheSamePlanWhenTheLimitDoesNotBind()
+    {
+        // 104 variables: each round is a fixed number of tabu moves, and the rounds end by stagnation long before 60 s.
+        var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));
+        var options = new PlanningOptions { TimeLimit = TimeSpan.FromSeconds(60), Seed = 5, Sampler = "tabu" };
+
+        var first = new AnnealBackend().Solve(problem, options, CancellationToken.None);
+        var second = new AnnealBackend().Solve(problem, options, CancellationToken.None);
+
+        Assert.True(first.Qubo!.Variables > 20);
+        Assert.True(first.Qubo.SampleMs < 30_000, $"the rounds took {first.Qubo.SampleMs} ms, so the limit may have bound them");
+        Assert.Equal(first.Qubo.Rounds, second.Qubo!.Rounds);
+        Assert.Equal(first.Qubo.Energy, second.Qubo.Energy);
+        Assert.Equal(first.Assignments.OrderBy(a => a.Task, StringComparer.Ordinal), second.Assignments.OrderBy(a => a.Task, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Solve_UnknownSampler_ThrowsNamingIt()
     {
         var problem = GapImporter.Read(Path.Combine(AppContext.BaseDirectory, "Data", "gap1-1.txt"));

@@ -38,6 +38,12 @@ public sealed class AnnealBackend : IPlanningBackend
     /// <summary>Length of the first sampling round; each later round is twice as long, up to half the time left.</summary>
     private const double FirstRoundSeconds = 0.05;
 
+    /// <summary>Moves (single-variable flips or tabu steps) of a local sampler's first round; each later round has twice as many.</summary>
+    private const double FirstRoundMoves = 50_000;
+
+    /// <summary>The most sweeps a round asks for (sa refuses more than ten million per read).</summary>
+    private const int MaxRoundSweeps = 1_000_000;
+
     /// <summary>Rounds (each twice as long as the one before) without a better feasible plan after which the search ends.</summary>
     private const int StagnantRoundsToStop = 4;
 
@@ -243,10 +249,20 @@ public sealed class AnnealBackend : IPlanningBackend
                 compileClock.Stop();
 
                 // Short rounds first, each twice the last: small models settle in milliseconds instead of holding the
-                // whole limit, large ones still get long anneals.
-                var slice = TimeSpan.FromSeconds(Math.Clamp(FirstRoundSeconds * Math.Pow(2, round), FirstRoundSeconds, Math.Max(FirstRoundSeconds, remaining.TotalSeconds / 2)));
+                // whole limit, large ones still get long anneals. A local sampler gets the round as a fixed number of
+                // moves, so a seed repeats its rounds whenever the time left does not cut them; a remote one, whose
+                // work is not counted in moves, gets the round as time.
+                var cap = TimeSpan.FromSeconds(Math.Max(FirstRoundSeconds, remaining.TotalSeconds / 2));
+                var slice = TimeSpan.FromSeconds(Math.Clamp(FirstRoundSeconds * Math.Pow(2, round), FirstRoundSeconds, cap.TotalSeconds));
+                var counted = !options.Sampler.Contains(':', StringComparison.Ordinal);
+                var sweeps = (int)Math.Clamp(FirstRoundMoves * Math.Pow(2, round) / Math.Max(1, compiled.Model.VariableCount), 1, MaxRoundSweeps);
                 sampleClock.Start();
-                var samples = sampler.Sample(compiled.Model, new SamplerOptions { Seed = options.Seed + (ulong)round, TimeLimit = slice }, cancellationToken);
+                var samples = sampler.Sample(
+                    compiled.Model,
+                    counted
+                        ? new SamplerOptions { Seed = options.Seed + (ulong)round, Reads = 1, Sweeps = sweeps, TimeLimit = cap }
+                        : new SamplerOptions { Seed = options.Seed + (ulong)round, TimeLimit = slice },
+                    cancellationToken);
                 sampleClock.Stop();
                 round++;
                 if (fallback is null && ReadFallback(samples) is { } fell)
