@@ -8,6 +8,7 @@ namespace QuantumPlanner.Remote.Tests;
 public sealed class EmbeddingTests
 {
     private static readonly WorkingGraph Chimera = Graph();
+    private static readonly WorkingGraph Pegasus = PegasusGraph();
 
     [Theory]
     [InlineData(8, 0.5, 2UL)]
@@ -23,6 +24,81 @@ public sealed class EmbeddingTests
         Assert.NotNull(chains);
         Assert.True(MinorEmbedder.IsValid(source, Chimera, chains));
         Assert.DoesNotContain(chains.SelectMany(c => c), q => new SapiServerOptions().MissingQubits.Contains(Chimera.Qubits[q]));
+    }
+
+    [Theory]
+    [InlineData("chimera", 8, 1UL)]
+    [InlineData("chimera", 12, 2UL)]
+    [InlineData("pegasus", 16, 1UL)]
+    [InlineData("pegasus", 12, 2UL)]
+    public void MinorEmbedder_CompleteGraphs_AreEmbeddedValidlyWithChainsNoLongerThanTheCliqueConstructionsTwice(string topology, int n, ulong seed)
+    {
+        var graph = topology == "pegasus" ? Pegasus : Chimera;
+        var source = Complete(n);
+
+        var chains = MinorEmbedder.Find(source, graph, seed);
+
+        Assert.NotNull(chains);
+        Assert.True(MinorEmbedder.IsValid(source, graph, chains));
+        // The native clique constructions use chains of ⌈n/4⌉ + 1 qubits.
+        Assert.True(chains.Max(c => c.Length) <= 2 * (((n + 3) / 4) + 1), $"longest chain {chains.Max(c => c.Length)}");
+    }
+
+    [Fact]
+    public void MinorEmbedder_MoreTries_NeverWorseThanTheFirstTryAlone()
+    {
+        var source = ChainEmbedding.SourceGraph(RandomModel(16, 0.4, 7));
+
+        var one = MinorEmbedder.Find(source, Pegasus, 5, tries: 1);
+        var four = MinorEmbedder.Find(source, Pegasus, 5, tries: 4);
+
+        Assert.NotNull(one);
+        Assert.NotNull(four);
+        Assert.True(MinorEmbedder.Quality(four).CompareTo(MinorEmbedder.Quality(one)) <= 0);
+    }
+
+    [Fact]
+    public void MinorEmbedder_AnyWorkingGraph_EmbedsOntoAKingsGraphWithAHole()
+    {
+        // A 12×12 king's graph (each qubit coupled to its eight surrounding ones) without its centre 2×2.
+        const int side = 12;
+        var hole = new HashSet<int> { (5 * side) + 5, (5 * side) + 6, (6 * side) + 5, (6 * side) + 6 };
+        var qubits = Enumerable.Range(0, side * side).Where(q => !hole.Contains(q)).ToArray();
+        var couplers = new List<(int, int)>();
+        foreach (var q in qubits)
+        {
+            var (row, column) = Math.DivRem(q, side);
+            foreach (var (dr, dc) in new[] { (0, 1), (1, -1), (1, 0), (1, 1) })
+            {
+                var (r, c) = (row + dr, column + dc);
+                if (r < side && c >= 0 && c < side && !hole.Contains((r * side) + c))
+                {
+                    couplers.Add((q, (r * side) + c));
+                }
+            }
+        }
+
+        var graph = new WorkingGraph(qubits, couplers);
+        var source = Complete(8);
+
+        var chains = MinorEmbedder.Find(source, graph, 3);
+
+        Assert.NotNull(chains);
+        Assert.True(MinorEmbedder.IsValid(source, graph, chains));
+        Assert.DoesNotContain(chains.SelectMany(c => c), q => hole.Contains(graph.Qubits[q]));
+    }
+
+    [Fact]
+    public void PegasusClique_TwentyVariablesOnP6_FitsALayerAroundTheMissingQubits()
+    {
+        var source = Complete(20);
+
+        var chains = PegasusTopology.CliqueEmbedding(source, Pegasus, 6);
+
+        Assert.NotNull(chains);
+        Assert.True(MinorEmbedder.IsValid(source, Pegasus, chains));
+        Assert.Equal(6, chains.Max(c => c.Length));
+        Assert.Null(PegasusTopology.CliqueEmbedding(Complete(21), Pegasus, 6));
     }
 
     [Theory]
@@ -165,6 +241,15 @@ public sealed class EmbeddingTests
         }
 
         return model;
+    }
+
+    private static int[][] Complete(int n) => [.. Enumerable.Range(0, n).Select(v => Enumerable.Range(0, n).Where(u => u != v).ToArray())];
+
+    private static WorkingGraph PegasusGraph()
+    {
+        var options = new SapiServerOptions();
+        var (qubits, couplers) = PegasusTopology.Create(options.PegasusSize, options.PegasusMissingQubits);
+        return new WorkingGraph(qubits, couplers);
     }
 
     private static WorkingGraph Graph()

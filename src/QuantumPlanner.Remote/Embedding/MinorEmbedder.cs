@@ -13,14 +13,17 @@ namespace QuantumPlanner.Remote.Embedding;
 /// until no qubit is shared; a try gives up when the overlap has not shrunk for a number of rounds.</item>
 /// <item>Chain shortening: once valid, each chain (longest first) is placed again on free qubits only, kept when it is
 /// no longer than before, until a round shortens nothing.</item>
-/// <item>Several tries from their own seeds; the best embedding by (longest chain, qubits used) wins.</item>
+/// <item>Several tries from their own seeds (failed ones replaced by more, up to a bound); the best embedding by
+/// (longest chain, qubits used) wins.</item>
 /// </list>
 /// Deterministic for a seed: every bound is a count of rounds, never a clock.
 /// </summary>
 public static class MinorEmbedder
 {
-    /// <summary>Independent tries per call; the best valid one is returned.</summary>
-    public const int DefaultTries = 4;
+    /// <summary>Valid tries wanted per call; the best is returned.</summary>
+    public const int DefaultTries = 2;
+
+    private const int FailedTriesPerTry = 4;
 
     /// <summary>
     /// Chains as dense indices of <paramref name="graph"/>, one per source variable; null when no embedding was found.
@@ -46,12 +49,21 @@ public static class MinorEmbedder
             return null;
         }
 
+        // A try that cannot resolve its last overlaps gives up early and does not count: up to FailedTriesPerTry
+        // more tries are spent per wanted one, so a model that is hard to place still gets its valid tries.
         int[][]? best = null;
-        for (var attempt = 0; attempt < tries; attempt++)
+        var valid = 0;
+        for (var attempt = 0; valid < tries && attempt < tries * (1 + FailedTriesPerTry); attempt++)
         {
             var search = new Search(sourceNeighbours, graph, Xoshiro256.ForStream(seed, attempt), cancellationToken);
             var chains = search.Run();
-            if (chains is not null && IsValid(sourceNeighbours, graph, chains) && (best is null || Quality(chains).CompareTo(Quality(best)) < 0))
+            if (chains is null || !IsValid(sourceNeighbours, graph, chains))
+            {
+                continue;
+            }
+
+            valid++;
+            if (best is null || Quality(chains).CompareTo(Quality(best)) < 0)
             {
                 best = chains;
             }
@@ -140,7 +152,7 @@ public static class MinorEmbedder
         private const double MaxBase = 1e6;
 
         // Rounds without a smaller overlap before a try gives up, and the most overlap rounds in all.
-        private const int OverlapPatience = 12;
+        private const int OverlapPatience = 8;
         private const int MaxOverlapRounds = 200;
 
         // Shortening stops after this many rounds in a row that shortened no chain.
